@@ -1,0 +1,57 @@
+package io.kraftwerk.agent.cli;
+
+import io.kraftwerk.agent.exec.ProcessCommandRunner;
+import io.kraftwerk.agent.facts.FactsCollector;
+import io.kraftwerk.model.json.ModelJson;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * {@code kw-agent}. The agent runs on every node, so it starts fast: no framework, arguments
+ * parsed here.
+ */
+public final class KwAgent {
+    static final int EXIT_USAGE = 64;
+
+    private KwAgent() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage());
+            return 0;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "facts":
+                if (rest.length > 0) {
+                    err.println("kw-agent facts: unexpected argument '" + rest[0] + "'");
+                    return EXIT_USAGE;
+                }
+                out.print(ModelJson.write(new FactsCollector(Path.of("/"), new ProcessCommandRunner(Duration.ofSeconds(10)))
+                        .collect()));
+                return 0;
+            default:
+                err.println("kw-agent: unknown command '" + command + "'");
+                err.print(usage());
+                return EXIT_USAGE;
+        }
+    }
+
+    static String usage() {
+        return """
+                Usage: kw-agent COMMAND [OPTIONS]
+
+                Commands:
+                  facts     print this node's facts as JSON (the shape manifests read as ${facts.…})
+
+                """;
+    }
+}

@@ -1,0 +1,80 @@
+package io.kraftwerk.bench;
+
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.Site;
+import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.manifest.DirectoryManifests;
+import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.json.ModelJson;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Compile time on a warm JVM, reported as percentiles (SampleTime): the p0.50 line is the median.
+ * <ul>
+ *   <li>{@code compile}: one node's catalog from a parsed site (what the master does per request
+ *       once a commit is parsed);</li>
+ *   <li>{@code parseAndCompile}: parse every manifest file, then compile (a cold commit);</li>
+ *   <li>{@code compileAndSerialize}: compile plus writing the catalog JSON.</li>
+ * </ul>
+ * Run: {@code java -jar bench/target/benchmarks.jar CompileBenchmark} from the repository root.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CompileBenchmark {
+    /** {@code synthetic-N}: a generated site of about N resources; otherwise an example-site node. */
+    @Param({"synthetic-500", "web1.example.net", "db1.example.net", "lb1.example.net"})
+    public String target;
+
+    private ManifestFiles files;
+    private Site site;
+    private String node;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        if (target.startsWith("synthetic-")) {
+            files = SyntheticSite.generate(Integer.parseInt(target.substring("synthetic-".length())));
+            node = SyntheticSite.NODE;
+        } else {
+            files = DirectoryManifests.load(Path.of(System.getProperty("kraftwerk.manifests", "manifests")));
+            node = target;
+        }
+        site = SiteParser.parse(files);
+        Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+        System.out.println("\n" + target + ": " + catalog.resources().size() + " resources, "
+                + catalog.edges().size() + " edges");
+    }
+
+    @Benchmark
+    public Catalog compile() throws Exception {
+        return CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+    }
+
+    @Benchmark
+    public Catalog parseAndCompile() throws Exception {
+        return CatalogCompiler.compile(SiteParser.parse(files), new CompileRequest(node, null, null));
+    }
+
+    @Benchmark
+    public byte[] compileAndSerialize() throws Exception {
+        return ModelJson.writeBytes(CatalogCompiler.compile(site, new CompileRequest(node, null, null)));
+    }
+}

@@ -1,0 +1,107 @@
+package io.kraftwerk.model.validation;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+
+/**
+ * Validates model records against their Hibernate Validator constraints and reports violations with
+ * the JSON/YAML (snake_case) attribute names users write.
+ */
+public final class ModelValidator {
+    /** Held so the level set below is not garbage collected with the logger. */
+    private static final Logger HV_LOGGER = Logger.getLogger("org.hibernate.validator");
+    private static final ModelValidator INSTANCE = new ModelValidator();
+
+    private final Validator validator;
+
+    private ModelValidator() {
+        // Hibernate Validator announces its version at INFO on start; tools print nothing unasked.
+        HV_LOGGER.setLevel(Level.WARNING);
+        // Messages are fixed strings and {min}-style parameters: no expression language needed.
+        ValidatorFactory factory = Validation.byDefaultProvider().configure()
+                .messageInterpolator(new ParameterMessageInterpolator())
+                .buildValidatorFactory();
+        this.validator = factory.getValidator();
+    }
+
+    public static ModelValidator get() {
+        return INSTANCE;
+    }
+
+    /** All violations, sorted by path then message so output is stable. */
+    public List<Violation> validate(Object value) {
+        return validator.validate(value).stream()
+                .map(ModelValidator::toViolation)
+                .sorted(Comparator.comparing(Violation::path).thenComparing(Violation::message))
+                .toList();
+    }
+
+    private static Violation toViolation(ConstraintViolation<?> v) {
+        StringBuilder path = new StringBuilder();
+        boolean crossField = false;
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                appendIndex(path, node);
+                continue;
+            }
+            if (node.getKind() == ElementKind.PROPERTY) {
+                // an index on a property node belongs to the collection it sits in
+                appendIndex(path, node);
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(snakeCase(node.getName()));
+                crossField = isCheckName(v, node.getName());
+            }
+        }
+        return new Violation(path.toString(), v.getMessage(), crossField);
+    }
+
+    private static void appendIndex(StringBuilder path, Path.Node node) {
+        if (node.getIndex() != null) {
+            path.append('[').append(node.getIndex()).append(']');
+        } else if (node.getKey() != null) {
+            path.append('[').append(node.getKey()).append(']');
+        }
+    }
+
+    /** Cross-field checks are boolean {@code isXxx()} methods, not record components. */
+    private static boolean isCheckName(ConstraintViolation<?> v, String name) {
+        Object leaf = v.getLeafBean();
+        if (leaf == null || !leaf.getClass().isRecord()) {
+            return false;
+        }
+        for (var component : leaf.getClass().getRecordComponents()) {
+            if (component.getName().equals(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code serverNames} → {@code server_names}, as Jackson's SNAKE_CASE strategy spells it. */
+    public static String snakeCase(String camel) {
+        StringBuilder out = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0) {
+                    out.append('_');
+                }
+                out.append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

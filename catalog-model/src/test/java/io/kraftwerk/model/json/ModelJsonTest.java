@@ -1,0 +1,160 @@
+package io.kraftwerk.model.json;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftwerk.model.Samples;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.catalog.CatalogResource;
+import io.kraftwerk.model.catalog.Provenance;
+import io.kraftwerk.model.resource.Resource;
+import io.kraftwerk.model.resource.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ModelJsonTest {
+
+    @ParameterizedTest
+    @EnumSource(ResourceType.class)
+    void everyResourceTypeSurvivesAJsonRoundTrip(ResourceType type) throws Exception {
+        Resource sample = Samples.everyType().get(type);
+        Catalog catalog = new Catalog(1, "n1.example.net", "production", "sha256:00",
+                List.of(CatalogResource.of(sample, false, List.of(), new Provenance("roles/x.yaml", 1, 1, "x", null))),
+                List.of());
+        byte[] json = ModelJson.writeBytes(catalog);
+        Catalog read = ModelJson.readCatalog(json, "catalog.json");
+        assertEquals(sample, read.resources().get(0).resource());
+        assertTrue(new String(json, StandardCharsets.UTF_8).contains("\"type\": \"" + type.wireName() + "\""));
+    }
+
+    @Test
+    void aWholeCatalogRoundTripsToIdenticalBytes() throws Exception {
+        byte[] first = ModelJson.writeBytes(Samples.catalog());
+        Catalog read = ModelJson.readCatalog(first, "catalog.json");
+        assertEquals(Samples.catalog(), read);
+        assertArrayEquals(first, ModelJson.writeBytes(read));
+    }
+
+    @Test
+    void writesSnakeCaseSortedKeysAndNullsExplicitly() {
+        String json = ModelJson.write(Samples.catalog());
+        assertTrue(json.startsWith("{\n  \"edges\": ["), json.substring(0, 40));
+        assertTrue(json.contains("\"format_version\": 1"));
+        assertTrue(json.contains("\"system_site_packages\": true"));
+        assertTrue(json.contains("\"composite\": null"));
+        assertTrue(json.endsWith("}\n"));
+        assertTrue(json.indexOf("\"edges\"") < json.indexOf("\"environment\"")
+                && json.indexOf("\"environment\"") < json.indexOf("\"format_version\""));
+    }
+
+    @Test
+    void rejectsAnUnknownFieldNamingItWithASuggestion() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"mode\": \"0640\"", "\"modee\": \"0640\", \"mode\": \"0640\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        String problem = e.problems().get(0);
+        assertTrue(problem.matches("catalog\\.json:\\d+:\\d+: resources\\[3]\\.resource\\.modee: unknown field 'modee' "
+                + "\\(did you mean 'mode'\\?\\); known fields: .*"), problem);
+    }
+
+    @Test
+    void rejectsAMissingFieldNamingIt() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst(",\\s*\"sensitive\": true", "");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).endsWith("resources[3].resource: missing field 'sensitive'"), e.getMessage());
+    }
+
+    @Test
+    void aMisspeltRequiredFieldIsReportedAsMissing() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"mode\": \"0640\"", "\"modee\": \"0640\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).endsWith("resources[3].resource: missing field 'mode'"), e.getMessage());
+    }
+
+    @Test
+    void rejectsAnUnknownResourceType() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"type\": \"directory\"", "\"type\": \"directroy\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).contains("resources[4].resource: unknown resource type 'directroy' (did you mean 'directory'?)"),
+                e.getMessage());
+    }
+
+    @Test
+    void rejectsAnEnumValueListingTheAllowedOnes() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"ensure\": \"stopped\"", "\"ensure\": \"stoped\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).endsWith("resources[7].resource.ensure: 'stoped' is not one of running, stopped, absent"
+                + " (did you mean 'stopped'?)"), e.getMessage());
+    }
+
+    @Test
+    void rejectsAWrongTypeNamingTheField() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"workers\": 4", "\"workers\": \"four\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).contains("resources[8].resource.workers: "), e.getMessage());
+    }
+
+    @Test
+    void reportsConstraintViolationsWithTheirJsonPath() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"mode\": \"0640\"", "\"mode\": \"0999\"")
+                .replaceFirst("\"www-data\"", "\"Www Data\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertEquals(List.of(
+                "catalog.json: resources[2].resource.groups[0]: must be a POSIX user or group name: lowercase letters, digits,"
+                        + " '_' or '-', starting with a letter or '_', at most 32 characters",
+                "catalog.json: resources[3].resource.mode: must be an octal mode such as 0644 or 2750"), e.problems());
+    }
+
+    @Test
+    void refusesANewerFormatVersionWithAdviceToUpgrade() {
+        String json = ModelJson.write(Samples.catalog()).replace("\"format_version\": 1", "\"format_version\": 2");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertEquals("catalog.json: catalog format_version 2 is not supported (this program reads version 1; "
+                + "it was written by a newer Kraftwerk; upgrade this program)", e.problems().get(0));
+    }
+
+    @Test
+    void reportsMalformedJsonWithLineAndColumn() {
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes("{\n  \"format_version\": 1,\n  \"node\": }"), "catalog.json"));
+        assertTrue(e.problems().get(0).startsWith("catalog.json:3:"), e.getMessage());
+        assertTrue(e.problems().get(0).contains("malformed JSON"), e.getMessage());
+    }
+
+    @Test
+    void rejectsDuplicateKeys() {
+        String json = ModelJson.write(Samples.catalog()).replaceFirst("\"node\": \"web1.example.net\"",
+                "\"node\": \"web1.example.net\", \"node\": \"web2.example.net\"");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(bytes(json), "catalog.json"));
+        assertTrue(e.problems().get(0).contains("Duplicate field 'node'"), e.getMessage());
+    }
+
+    @Test
+    void rejectsACatalogWhoseOrderBreaksAnEdge() {
+        Catalog good = Samples.catalog();
+        List<CatalogResource> reversed = new java.util.ArrayList<>(good.resources());
+        java.util.Collections.reverse(reversed);
+        Catalog bad = new Catalog(1, good.node(), good.environment(), good.version(), reversed, good.edges());
+        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+                () -> ModelJson.readCatalog(ModelJson.writeBytes(bad), "catalog.json"));
+        assertEquals(List.of("catalog.json: edges[0]: package[nginx] must come before nginx_vhost[app.example.net]"
+                + " in 'resources' (the order must respect every edge)"), e.problems());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

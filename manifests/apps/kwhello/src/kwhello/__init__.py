@@ -1,0 +1,3 @@
+"""Kraftwerk's sample WSGI application."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,37 @@
+package io.kraftwerk.master.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code kw-master}: the master's command line. Exit status: 0 success, 1 the manifests have
+ * errors, 2 wrong usage.
+ */
+@Command(name = "kw-master", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Kraftwerk master: compiles per-node catalogs from manifests.",
+        subcommands = {CompileCommand.class, LintCommand.class, CommandLine.HelpCommand.class})
+public final class KwMaster {
+    public static final int EXIT_MANIFEST_ERRORS = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for tests that capture its output. */
+    static CommandLine commandLine() {
+        return new CommandLine(new KwMaster())
+                .setExitCodeExceptionMapper(e -> EXIT_USAGE)
+                .setParameterExceptionHandler((e, a) -> {
+                    e.getCommandLine().getErr().println("kw-master: " + e.getMessage());
+                    e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                            + " --help' for usage.");
+                    return EXIT_USAGE;
+                });
+    }
+}

@@ -1,0 +1,81 @@
+package io.kraftwerk.master.cli;
+
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.Site;
+import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.manifest.Diagnostic;
+import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.model.catalog.Catalog;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kw-master lint}: compiles every node the manifests declare (named in a rule or given a
+ * facts fixture) and prints every error once, with the nodes it affects.
+ */
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = "Compile every node the manifests declare and report every error.")
+final class LintCommand implements Callable<Integer> {
+    @Mixin
+    ManifestSource source;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Site site;
+        try {
+            site = SiteParser.parse(source.load());
+        } catch (ManifestException e) {
+            Output.errors(err, e.diagnostics(), "no node compiled");
+            return KwMaster.EXIT_MANIFEST_ERRORS;
+        }
+        List<String> nodes = site.declaredNodes();
+        if (nodes.isEmpty() && !site.problems().isEmpty()) {
+            Output.errors(err, site.problems(), "no node compiled");
+            return KwMaster.EXIT_MANIFEST_ERRORS;
+        }
+        if (nodes.isEmpty()) {
+            err.println("kw-master: the manifests declare no node to lint (add a '- name: NODE' rule to site.yaml, "
+                    + "or a facts fixture facts/NODE.json)");
+            err.flush();
+            return KwMaster.EXIT_MANIFEST_ERRORS;
+        }
+        Map<Diagnostic, TreeSet<String>> errors = new TreeMap<>();
+        for (String node : nodes) {
+            try {
+                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+                out.println("ok " + node + ": " + catalog.resources().size() + " resources, "
+                        + catalog.edges().size() + " edges, environment " + catalog.environment());
+            } catch (ManifestException e) {
+                out.println("FAILED " + node + ": " + e.diagnostics().size()
+                        + (e.diagnostics().size() == 1 ? " error" : " errors"));
+                e.diagnostics().forEach(d -> errors.computeIfAbsent(d, k -> new TreeSet<>()).add(node));
+            }
+        }
+        out.flush();
+        if (errors.isEmpty()) {
+            return 0;
+        }
+        List<String> lines = new ArrayList<>();
+        errors.forEach((d, affected) -> lines.add(d + " [" + String.join(", ", affected) + "]"));
+        lines.forEach(err::println);
+        err.println("kw-master: " + errors.size() + (errors.size() == 1 ? " error" : " errors") + " in "
+                + errors.values().stream().flatMap(TreeSet::stream).distinct().count() + " of " + nodes.size() + " nodes");
+        err.flush();
+        return KwMaster.EXIT_MANIFEST_ERRORS;
+    }
+}

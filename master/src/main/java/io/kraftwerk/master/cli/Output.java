@@ -1,0 +1,17 @@
+package io.kraftwerk.master.cli;
+
+import io.kraftwerk.master.manifest.Diagnostic;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** How commands print manifest errors: one per line, then a count. */
+final class Output {
+    private Output() {
+    }
+
+    static void errors(PrintWriter err, List<Diagnostic> diagnostics, String consequence) {
+        diagnostics.forEach(d -> err.println(d));
+        err.println("kw-master: " + diagnostics.size() + (diagnostics.size() == 1 ? " error" : " errors") + "; " + consequence);
+        err.flush();
+    }
+}

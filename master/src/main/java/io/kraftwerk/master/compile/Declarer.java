@@ -1,0 +1,147 @@
+package io.kraftwerk.master.compile;
+
+import io.kraftwerk.master.compile.composite.WsgiApp;
+import io.kraftwerk.master.compile.composite.WsgiAppSpec;
+import io.kraftwerk.master.manifest.Diagnostics;
+import io.kraftwerk.master.manifest.Location;
+import io.kraftwerk.master.manifest.YMap;
+import io.kraftwerk.master.manifest.YNode;
+import io.kraftwerk.master.manifest.YScalar;
+import io.kraftwerk.model.Suggestions;
+import io.kraftwerk.model.catalog.Provenance;
+import io.kraftwerk.model.resource.Resource;
+import io.kraftwerk.model.resource.ResourceId;
+import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.validation.ModelValidator;
+import io.kraftwerk.model.validation.Violation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Walks the {@code resources:} of a node's roles (type → title → attributes), interpolates them,
+ * and turns each into validated declarations, expanding composites in place.
+ */
+final class Declarer {
+    static final List<String> COMPOSITES = List.of(WsgiApp.TYPE);
+
+    private final Interpolator interpolator;
+    private final Diagnostics diagnostics;
+    private final RecordBinder binder;
+    private final FileContent fileContent;
+    private final DeclarationSet declarations;
+
+    Declarer(Site site, Interpolator interpolator, Diagnostics diagnostics) {
+        this.interpolator = interpolator;
+        this.diagnostics = diagnostics;
+        this.binder = new RecordBinder(diagnostics);
+        this.fileContent = new FileContent(site, interpolator, diagnostics);
+        this.declarations = new DeclarationSet(diagnostics);
+    }
+
+    DeclarationSet declarations() {
+        return declarations;
+    }
+
+    void declareRole(RoleDef role) {
+        for (YMap.Entry typeEntry : role.resources().entries()) {
+            String type = typeEntry.name();
+            Optional<ResourceType> resourceType = ResourceType.fromWireName(type);
+            if (resourceType.isEmpty() && !COMPOSITES.contains(type)) {
+                List<String> known = new ArrayList<>(ResourceType.wireNames());
+                known.addAll(COMPOSITES);
+                diagnostics.error(typeEntry.key().location(), "unknown resource type '" + type + "'",
+                        Suggestions.closest(type, known).map(s -> "did you mean '" + s + "'?")
+                                .orElse("known types: " + String.join(", ", known)));
+                continue;
+            }
+            YNode titles = interpolator.resolve(typeEntry.value());
+            if (titles instanceof YScalar s && (s.isNull() || s.isFailed())) {
+                continue;
+            }
+            if (!(titles instanceof YMap titleMap)) {
+                diagnostics.error(titles.location(), "'" + type + "' must map titles to attributes, not " + titles.describe(),
+                        "write e.g. '" + type + ":' then '  TITLE: {}' on the next line");
+                continue;
+            }
+            for (YMap.Entry entry : titleMap.entries()) {
+                YScalar resolved = interpolator.resolveText(entry.key());
+                if (resolved.isFailed()) {
+                    continue;
+                }
+                // the declaration is where its key is written, even when a reference supplied the text
+                YScalar title = new YScalar(resolved.text(), resolved.kind(), entry.key().quoted(), entry.key().location());
+                attributes(type, title, entry.value()).ifPresent(attributes -> {
+                    if (resourceType.isPresent()) {
+                        declareResource(resourceType.get(), title, attributes, role);
+                    } else {
+                        declareWsgiApp(title, attributes, role);
+                    }
+                });
+            }
+        }
+    }
+
+    private Optional<YMap> attributes(String type, YScalar title, YNode value) {
+        if (value instanceof YMap map) {
+            return Optional.of(map);
+        }
+        if (value instanceof YScalar s && s.isNull()) {
+            return Optional.of(YMap.empty(title.location()));
+        }
+        if (!(value instanceof YScalar s && s.isFailed())) {
+            diagnostics.error(value.location(), type + "[" + title.text() + "]: attributes must be a map, not "
+                    + value.describe(), "write the attributes indented under the title, or '{}' for none");
+        }
+        return Optional.empty();
+    }
+
+    private void declareResource(ResourceType type, YScalar title, YMap attributes, RoleDef role) {
+        String owner = type.wireName() + "[" + title.text() + "]";
+        Meta meta = Meta.read(attributes, owner, diagnostics);
+        List<String> handled = new ArrayList<>(Meta.KEYS);
+        Map<String, Object> preset = new java.util.HashMap<>();
+        String titleKey = RecordBinder.attributeNames(type.recordClass()).get(0);
+        preset.put(titleKey, title.text());
+        if (type == ResourceType.FILE) {
+            handled.addAll(FileContent.KEYS);
+            FileContent.Content content = fileContent.content(owner, attributes);
+            if (content.failed()) {
+                return;
+            }
+            if (content.text() != null) {
+                preset.put("content", content.text());
+            }
+        }
+        binder.bind(type.recordClass(), owner, title.location(), attributes, preset, handled)
+                .ifPresent(resource -> declarations.add(new Declaration(resource, meta,
+                        provenance(title.location(), role, null), title.location())));
+    }
+
+    private void declareWsgiApp(YScalar title, YMap attributes, RoleDef role) {
+        String owner = WsgiApp.TYPE + "[" + title.text() + "]";
+        Meta meta = Meta.read(attributes, owner, diagnostics);
+        Optional<WsgiAppSpec> spec = binder.bind(WsgiAppSpec.class, owner, title.location(), attributes,
+                Map.of("name", title.text()), Meta.KEYS);
+        if (spec.isEmpty()) {
+            return;
+        }
+        java.util.Set<ResourceId> members = new java.util.LinkedHashSet<>();
+        for (Resource member : WsgiApp.expand(spec.get())) {
+            List<Violation> violations = ModelValidator.get().validate(member);
+            if (!violations.isEmpty()) {
+                violations.forEach(v -> diagnostics.error(title.location(), owner + " expands to " + member.id()
+                        + ", whose " + v, "adjust the attribute of " + owner + " it comes from"));
+                continue;
+            }
+            members.add(member.id());
+            declarations.add(new Declaration(member, meta, provenance(title.location(), role, owner), title.location()));
+        }
+        declarations.composite(owner, List.copyOf(members));
+    }
+
+    private static Provenance provenance(Location at, RoleDef role, String composite) {
+        return new Provenance(at.file(), at.line(), at.column(), role.name(), composite);
+    }
+}

@@ -1,0 +1,187 @@
+package io.kraftwerk.master.compile;
+
+import io.kraftwerk.model.catalog.EdgeKind;
+import io.kraftwerk.model.resource.DataDirResource;
+import io.kraftwerk.model.resource.DirectoryResource;
+import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.FileResource;
+import io.kraftwerk.model.resource.GunicornAppResource;
+import io.kraftwerk.model.resource.NginxVhostResource;
+import io.kraftwerk.model.resource.Resource;
+import io.kraftwerk.model.resource.ResourceId;
+import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.RunitServiceResource;
+import io.kraftwerk.model.resource.UserResource;
+import io.kraftwerk.model.resource.VirtualenvResource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Relationships the compiler infers so that manifests need not spell them out. Each applies only
+ * when the other resource is in the catalog:
+ * <ul>
+ *   <li>a file, directory, data dir or virtualenv comes after its nearest parent directory;</li>
+ *   <li>anything owned by, or running as, a user or group comes after that user or group; a user
+ *       after its groups;</li>
+ *   <li>runit services and gunicorn apps after {@code package[runit]}, their working directory and,
+ *       for gunicorn, their virtualenv, whose changes restart the app;</li>
+ *   <li>a file named in a service's command or environment notifies the service (a changed config
+ *       restarts what reads it);</li>
+ *   <li>a vhost after {@code package[nginx]}, its static directories and the gunicorn app it
+ *       proxies to; its TLS files notify it;</li>
+ *   <li>a virtualenv after {@code package[python3-venv]} and its local wheel directories.</li>
+ * </ul>
+ * Between two resources that are both being removed the order is reversed: a file goes before its
+ * directory, an app before the virtualenv it runs from.
+ */
+final class ImplicitEdges {
+    private final Map<String, ResourceId> directories = new HashMap<>();
+    private final Map<String, ResourceId> files = new HashMap<>();
+    private final Map<String, ResourceId> virtualenvs = new HashMap<>();
+    private final Map<String, ResourceId> binds = new HashMap<>();
+    private final Map<ResourceId, Resource> declared = new HashMap<>();
+    private final List<EdgeSpec> edges = new ArrayList<>();
+
+    private ImplicitEdges(Collection<Declaration> declarations) {
+        for (Declaration d : declarations) {
+            Resource r = d.resource();
+            declared.put(d.id(), r);
+            if (r instanceof DirectoryResource dir && dir.ensure() == Ensure.PRESENT) {
+                directories.put(dir.path(), d.id());
+            } else if (r instanceof DataDirResource dir && dir.ensure() == Ensure.PRESENT) {
+                directories.put(dir.path(), d.id());
+            } else if (r instanceof FileResource file) {
+                files.put(file.path(), d.id());
+            } else if (r instanceof VirtualenvResource venv) {
+                virtualenvs.put(venv.path(), d.id());
+            } else if (r instanceof GunicornAppResource app) {
+                binds.put(app.bind(), d.id());
+            }
+        }
+    }
+
+    static List<EdgeSpec> compute(Collection<Declaration> declarations) {
+        ImplicitEdges implicit = new ImplicitEdges(declarations);
+        declarations.forEach(d -> implicit.visit(d.resource()));
+        return implicit.edges;
+    }
+
+    private void visit(Resource r) {
+        ResourceId self = r.id();
+        if (r instanceof FileResource f) {
+            fsObject(self, f.path(), f.owner(), f.group());
+        } else if (r instanceof DirectoryResource d) {
+            fsObject(self, d.path(), d.owner(), d.group());
+        } else if (r instanceof DataDirResource d) {
+            fsObject(self, d.path(), d.owner(), d.group());
+        } else if (r instanceof VirtualenvResource v) {
+            fsObject(self, v.path(), v.owner(), v.group());
+            after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
+            v.findLinks().stream().filter(l -> l.startsWith("/"))
+                    .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
+        } else if (r instanceof UserResource u) {
+            if (u.group() != null) {
+                after(groupId(u.group()), self, EdgeKind.ORDER, "primary group of the user");
+            }
+            u.groups().forEach(g -> after(groupId(g), self, EdgeKind.ORDER, "supplementary group of the user"));
+        } else if (r instanceof RunitServiceResource s) {
+            service(self, s.user(), s.group(), s.workingDir());
+            s.command().forEach(arg -> usedFile(arg, self));
+            s.env().values().forEach(value -> usedFile(value, self));
+        } else if (r instanceof GunicornAppResource g) {
+            service(self, g.user(), g.group(), g.workingDir());
+            after(virtualenvs.get(g.virtualenv()), self, EdgeKind.NOTIFY, "the app runs from this virtualenv");
+            g.env().values().forEach(value -> usedFile(value, self));
+        } else if (r instanceof NginxVhostResource v) {
+            after(packageId("nginx"), self, EdgeKind.ORDER, "nginx serves the vhost");
+            v.staticLocations().values().forEach(dir -> after(nearestDirectory(dir, true), self, EdgeKind.ORDER,
+                    "nginx serves static files from here"));
+            v.upstream().forEach(address -> after(binds.get(address), self, EdgeKind.ORDER, "the vhost proxies to this app"));
+            if (v.tls() != null) {
+                after(files.get(v.tls().certificate()), self, EdgeKind.NOTIFY, "TLS certificate of the vhost");
+                after(files.get(v.tls().key()), self, EdgeKind.NOTIFY, "TLS key of the vhost");
+            }
+        }
+        // package and group resources depend on nothing implicitly
+    }
+
+    private void fsObject(ResourceId self, String path, String owner, String group) {
+        after(nearestDirectory(path, false), self, EdgeKind.ORDER, "parent directory");
+        if (owner != null) {
+            after(userId(owner), self, EdgeKind.ORDER, "owner");
+        }
+        if (group != null) {
+            after(groupId(group), self, EdgeKind.ORDER, "owning group");
+        }
+    }
+
+    private void service(ResourceId self, String user, String group, String workingDir) {
+        after(packageId("runit"), self, EdgeKind.ORDER, "runit supervises the service");
+        if (user != null) {
+            after(userId(user), self, EdgeKind.ORDER, "the service runs as this user");
+        }
+        if (group != null) {
+            after(groupId(group), self, EdgeKind.ORDER, "the service runs as this group");
+        }
+        if (workingDir != null) {
+            after(nearestDirectory(workingDir, true), self, EdgeKind.ORDER, "working directory of the service");
+        }
+    }
+
+    /** A managed file named by an argument ({@code /etc/x.conf} or {@code --config=/etc/x.conf}). */
+    private void usedFile(String value, ResourceId service) {
+        String path = value.contains("=") ? value.substring(value.indexOf('=') + 1) : value;
+        after(files.get(path), service, EdgeKind.NOTIFY, "the service reads this file (named in its command or env)");
+        if (!path.equals(value)) {
+            after(files.get(value), service, EdgeKind.NOTIFY, "the service reads this file (named in its command or env)");
+        }
+    }
+
+    /** The closest managed directory at or above {@code path}. */
+    private ResourceId nearestDirectory(String path, boolean inclusive) {
+        String current = inclusive ? path : parent(path);
+        while (current != null) {
+            ResourceId id = directories.get(current);
+            if (id != null) {
+                return id;
+            }
+            current = parent(current);
+        }
+        return null;
+    }
+
+    private static String parent(String path) {
+        if (path.equals("/")) {
+            return null;
+        }
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+
+    private void after(ResourceId first, ResourceId then, EdgeKind kind, String reason) {
+        if (first == null || first.equals(then) || !declared.containsKey(first)) {
+            return;
+        }
+        if (declared.get(first).absent() && declared.get(then).absent()) {
+            edges.add(new EdgeSpec(then, first, EdgeKind.ORDER, "implied (reversed for removal): " + reason));
+        } else {
+            edges.add(new EdgeSpec(first, then, kind, "implied: " + reason));
+        }
+    }
+
+    private static ResourceId packageId(String name) {
+        return new ResourceId(ResourceType.PACKAGE, name);
+    }
+
+    private static ResourceId userId(String name) {
+        return new ResourceId(ResourceType.USER, name);
+    }
+
+    private static ResourceId groupId(String name) {
+        return new ResourceId(ResourceType.GROUP, name);
+    }
+
+}

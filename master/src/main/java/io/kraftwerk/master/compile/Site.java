@@ -1,0 +1,43 @@
+package io.kraftwerk.master.compile;
+
+import io.kraftwerk.master.manifest.Diagnostic;
+import io.kraftwerk.master.manifest.ManifestFiles;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed manifests tree, independent of any node: parse once per version, compile many nodes.
+ * Parsing never stops at the first broken file: what could not be read is listed in
+ * {@code problems}, which every compile reports along with its own errors, and the broken roles
+ * and templates are skipped quietly so that one mistake is reported once.
+ *
+ * @param files              the snapshot it was parsed from (sources for {@code source:})
+ * @param defaultEnvironment the environment of nodes whose rules name none
+ * @param rules              classification rules in file order
+ * @param roles              role definitions by name
+ * @param data               data files by hierarchy level
+ * @param factFixtures       facts of declared nodes for lint and offline compiles, by node name
+ * @param templates          parsed templates
+ * @param brokenRoles        roles whose file exists but could not be read
+ * @param problems           errors found while parsing, sorted
+ */
+public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule> rules, Map<String, RoleDef> roles,
+                   DataLayers data, Map<String, Facts> factFixtures, TemplateSet templates, Set<String> brokenRoles,
+                   List<Diagnostic> problems) {
+
+    public String version() {
+        return files.version();
+    }
+
+    /** Nodes named exactly by a rule or by a facts fixture: the nodes {@code lint} compiles. */
+    public List<String> declaredNodes() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(factFixtures.keySet());
+        for (NodeRule rule : rules) {
+            if (rule.name() instanceof NodeRule.NameMatcher.Exact exact) {
+                names.add(exact.name());
+            }
+        }
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,125 @@
+package io.kraftwerk.master.compile.composite;
+
+import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.TlsSettings;
+import io.kraftwerk.model.resource.VirtualenvResource;
+import io.kraftwerk.model.validation.AbsolutePath;
+import io.kraftwerk.model.validation.EnvName;
+import io.kraftwerk.model.validation.Hostname;
+import io.kraftwerk.model.validation.HttpUrl;
+import io.kraftwerk.model.validation.LinkLocation;
+import io.kraftwerk.model.validation.PipRequirement;
+import io.kraftwerk.model.validation.PosixName;
+import io.kraftwerk.model.validation.SizeLiteral;
+import io.kraftwerk.model.validation.SocketAddress;
+import io.kraftwerk.model.validation.UrlPath;
+import io.kraftwerk.model.validation.WsgiCallable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The {@code wsgi_app} composite as written in a role: one Python web application with everything
+ * it needs. See {@link WsgiApp} for what it expands into.
+ *
+ * @param name               the app name (title): its user, service and directory name
+ * @param ensure             {@code present} (default) or {@code absent} (removes service, vhost and
+ *                           virtualenv; keeps data, user and root directory)
+ * @param domains            served domains; the first is the main domain and names the vhost
+ * @param redirectDomains    forward domains, redirected permanently to the main domain
+ * @param module             the WSGI callable, e.g. {@code blog.wsgi:application}
+ * @param requirements       pip requirements of the virtualenv (the app and gunicorn)
+ * @param indexUrl           package index for pip
+ * @param findLinks          wheel directories or URLs for pip
+ * @param python             interpreter for the virtualenv
+ * @param systemSitePackages let the virtualenv see Debian's python3-* packages
+ * @param workers            gunicorn workers
+ * @param timeout            gunicorn worker timeout in seconds
+ * @param env                environment of the app
+ * @param sensitiveEnv       names in {@code env} whose values are secret
+ * @param dataDirs           writable folders, created as ROOT/data/NAME and announced to the app as
+ *                           DATA_DIR_NAME
+ * @param staticLocations    URL prefix to directory served by nginx; relative directories are
+ *                           under the root
+ * @param root               the app's directory (default {@code /srv/NAME})
+ * @param user               the user the app runs as (default: NAME, created as a system user)
+ * @param group              the app's group (default: the user's name)
+ * @param bind               where gunicorn listens (default {@code unix:/run/NAME/gunicorn.sock})
+ * @param listen             nginx HTTP port
+ * @param clientMaxBodySize  largest accepted request body
+ * @param tls                certificate and key for HTTPS
+ * @param healthCheck        URL path checked after each (re)start
+ */
+public record WsgiAppSpec(
+        @NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}", message = "must be an app name: lowercase letters, digits, '_' or '-', starting with a letter, at most 32 characters") String name,
+        @NotNull Ensure ensure,
+        @NotEmpty List<@NotNull @Hostname String> domains,
+        @NotNull List<@NotNull @Hostname String> redirectDomains,
+        @NotNull @WsgiCallable String module,
+        @NotNull List<@NotNull @PipRequirement String> requirements,
+        @HttpUrl String indexUrl,
+        @NotNull List<@NotNull @LinkLocation String> findLinks,
+        @NotNull @AbsolutePath String python,
+        boolean systemSitePackages,
+        @NotNull @Min(1) @Max(256) Integer workers,
+        @NotNull @Min(1) @Max(3600) Integer timeout,
+        @NotNull SortedMap<@EnvName String, @NotNull String> env,
+        @NotNull List<@NotNull @EnvName String> sensitiveEnv,
+        @NotNull List<@NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be a folder name: lowercase letters, digits, '_' or '-'") String> dataDirs,
+        @NotNull SortedMap<@UrlPath String, @NotNull @Pattern(regexp = "(?!.*(^|/)\\.\\.?(/|$))[^\\x00-\\x1f\\x7f]+", message = "must be a directory, absolute or relative to the root, without '.' or '..' segments") String> staticLocations,
+        @NotNull @AbsolutePath String root,
+        @PosixName String user,
+        @PosixName String group,
+        @SocketAddress String bind,
+        @NotNull @Min(1) @Max(65535) Integer listen,
+        @NotNull @SizeLiteral String clientMaxBodySize,
+        @Valid TlsSettings tls,
+        @UrlPath String healthCheck) {
+
+    public WsgiAppSpec {
+        ensure = ensure == null ? Ensure.PRESENT : ensure;
+        domains = copy(domains);
+        redirectDomains = copy(redirectDomains);
+        requirements = copy(requirements);
+        findLinks = copy(findLinks);
+        python = python == null ? VirtualenvResource.DEFAULT_PYTHON : python;
+        workers = workers == null ? 2 : workers;
+        timeout = timeout == null ? 30 : timeout;
+        env = sorted(env);
+        sensitiveEnv = copy(sensitiveEnv);
+        dataDirs = copy(dataDirs);
+        staticLocations = sorted(staticLocations);
+        root = root == null && name != null ? "/srv/" + name : root;
+        listen = listen == null ? 80 : listen;
+        clientMaxBodySize = clientMaxBodySize == null ? "1m" : clientMaxBodySize;
+    }
+
+    /** The user the app runs as. */
+    public String effectiveUser() {
+        return user != null ? user : name;
+    }
+
+    public String effectiveGroup() {
+        return group != null ? group : effectiveUser();
+    }
+
+    public String effectiveBind() {
+        return bind != null ? bind : "unix:/run/" + name + "/gunicorn.sock";
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
+    }
+
+    private static SortedMap<String, String> sorted(SortedMap<String, String> map) {
+        return Collections.unmodifiableSortedMap(map == null ? new TreeMap<>() : new TreeMap<>(map));
+    }
+}

@@ -1,0 +1,46 @@
+package io.kraftwerk.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Compares output with a checked-in expected file. Run the tests with
+ * {@code -Dkraftwerk.golden.update=true} to rewrite the expected files on purpose (then review the
+ * diff before committing).
+ */
+public final class Golden {
+    public static final boolean UPDATE = Boolean.getBoolean("kraftwerk.golden.update");
+
+    private Golden() {
+    }
+
+    public static void assertMatches(Path expectedFile, String actual) {
+        try {
+            if (UPDATE) {
+                Files.createDirectories(expectedFile.getParent());
+                Files.writeString(expectedFile, actual, StandardCharsets.UTF_8);
+                return;
+            }
+            String expected = Files.exists(expectedFile) ? Files.readString(expectedFile, StandardCharsets.UTF_8)
+                    : "<missing " + expectedFile + ": run with -Dkraftwerk.golden.update=true to create it>";
+            assertEquals(expected, actual, "output differs from " + expectedFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The module's source tree (Maven runs tests with the module directory as working directory). */
+    public static Path testResources() {
+        return Path.of("src", "test", "resources");
+    }
+
+    /** The example site at the repository root. */
+    public static Path exampleSite() {
+        return Path.of("..", "manifests");
+    }
+}

@@ -1,0 +1,100 @@
+package io.kraftwerk.master.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftwerk.master.Golden;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.json.ModelJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class KwMasterCliTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = KwMaster.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void compilePrintsTheCatalogOnStandardOutput() throws Exception {
+        int status = run("compile", "--manifests", Golden.exampleSite().toString(), "--node", "db1.example.net");
+        assertEquals(0, status, err.toString());
+        Catalog catalog = ModelJson.readCatalog(out.toString().getBytes(StandardCharsets.UTF_8), "stdout");
+        assertEquals("db1.example.net", catalog.node());
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void compileTakesFactsFromAFile() throws Exception {
+        Path facts = tmp.resolve("facts.json");
+        Files.writeString(facts, "{\"os\": {\"id\": \"debian\", \"codename\": \"trixie\", \"pretty_name\": \"Debian 13\"},"
+                + " \"processors\": {\"count\": 8}}");
+        int status = run("compile", "--manifests", Golden.exampleSite().toString(), "--node", "db1.example.net",
+                "--facts", facts.toString());
+        assertEquals(0, status, err.toString());
+        assertTrue(out.toString().contains("Debian 13, 8 CPUs"), "motd is rendered from the given facts");
+        assertTrue(!out.toString().contains("unattended-upgrades"), "the bookworm role no longer matches");
+    }
+
+    @Test
+    void manifestErrorsGoToStandardErrorWithStatus1() throws Exception {
+        Path site = tmp.resolve("site");
+        Files.createDirectories(site.resolve("roles"));
+        Files.writeString(site.resolve("site.yaml"),
+                "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n  - name: n1.example.net\n    roles: [app]\n");
+        Files.writeString(site.resolve("roles/app.yaml"),
+                "apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  pakage:\n    nginx: {}\n  file:\n    /x:\n      mod: '0644'\n");
+        int status = run("compile", "--manifests", site.toString(), "--node", "n1.example.net");
+        assertEquals(1, status);
+        assertEquals("", out.toString());
+        assertEquals("roles/app.yaml:4:3: unknown resource type 'pakage' (did you mean 'package'?)\n"
+                + "roles/app.yaml:8:7: unknown attribute 'mod' for file[/x] (did you mean 'mode'?)\n"
+                + "kw-master: 2 errors; no catalog for n1.example.net\n", err.toString());
+    }
+
+    @Test
+    void lintCompilesEveryDeclaredNode() {
+        int status = run("lint", "--manifests", Golden.exampleSite().toString());
+        assertEquals(0, status, err.toString());
+        String[] lines = out.toString().split("\n");
+        assertEquals(3, lines.length, out.toString());
+        assertTrue(lines[0].matches("ok db1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
+    }
+
+    @Test
+    void lintReportsEachErrorOnceWithTheNodesItAffects() throws Exception {
+        Path site = tmp.resolve("site");
+        Files.createDirectories(site.resolve("roles"));
+        Files.writeString(site.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
+                + "  - glob: '*.example.net'\n    roles: [base]\n  - name: a.example.net\n  - name: b.example.net\n");
+        Files.writeString(site.resolve("roles/base.yaml"),
+                "apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  file:\n    /etc/motd:\n      content: ${data.motd}\n");
+        int status = run("lint", "--manifests", site.toString());
+        assertEquals(1, status);
+        assertEquals("FAILED a.example.net: 1 error\nFAILED b.example.net: 1 error\n", out.toString());
+        assertEquals("roles/base.yaml:6:16: undefined data key 'motd' (define it under 'data:' in data/common.yaml or a"
+                + " more specific data file) [a.example.net, b.example.net]\n"
+                + "kw-master: 1 error in 2 of 2 nodes\n", err.toString());
+    }
+
+    @Test
+    void wrongUsageExitsWith2AndSaysWhatIsMissing() {
+        int status = run("compile", "--manifests", "x");
+        assertEquals(2, status);
+        assertTrue(err.toString().startsWith("kw-master: Missing required option: '--node=NAME'"), err.toString());
+    }
+}

@@ -1,0 +1,65 @@
+package io.kraftwerk.master.compile;
+
+import io.kraftwerk.master.Golden;
+import io.kraftwerk.master.manifest.Diagnostic;
+import io.kraftwerk.master.manifest.DirectoryManifests;
+import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.model.json.ModelJson;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every folder under {@code compile-cases/} is one case: {@code manifests/} to compile, an optional
+ * {@code case.properties} ({@code node}, {@code environment}, {@code facts}), and the expected
+ * result, {@code expected-catalog.json} or {@code expected-errors.txt} (one diagnostic per line).
+ */
+class CompileCasesTest {
+    private static final Path CASES = Golden.testResources().resolve("compile-cases");
+
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(CASES)) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void compilesAsExpected(String name) throws Exception {
+        Path dir = CASES.resolve(name);
+        Properties props = new Properties();
+        if (Files.exists(dir.resolve("case.properties"))) {
+            try (Reader r = Files.newBufferedReader(dir.resolve("case.properties"))) {
+                props.load(r);
+            }
+        }
+        String node = props.getProperty("node", "node1.example.net");
+        Facts facts = props.containsKey("facts")
+                ? Facts.parse(props.getProperty("facts"), Files.readAllBytes(dir.resolve(props.getProperty("facts")))) : null;
+        String actual;
+        boolean failed;
+        try {
+            ManifestFiles files = DirectoryManifests.load(dir.resolve("manifests"));
+            // the version depends on every byte of the case; pin it so expected files stay readable
+            files = new ManifestFiles("sha256:case-" + name, files.files());
+            Site site = SiteParser.parse(files);
+            actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"))));
+            failed = false;
+        } catch (ManifestException e) {
+            actual = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
+            failed = true;
+        }
+        Path expectedErrors = dir.resolve("expected-errors.txt");
+        Path expectedCatalog = dir.resolve("expected-catalog.json");
+        boolean expectsErrors = Files.exists(expectedErrors) || (Golden.UPDATE && failed && !Files.exists(expectedCatalog));
+        Golden.assertMatches(expectsErrors ? expectedErrors : expectedCatalog, actual);
+    }
+
+}
