@@ -22,7 +22,7 @@ def _respond(start_response, status, body, content_type="text/plain; charset=utf
 def _index(environ, start_response):
     greeting = os.environ.get("HELLO_GREETING", "Hello")
     uploads = _uploads_dir()
-    count = len(os.listdir(uploads)) if os.path.isdir(uploads) else 0
+    count = len([n for n in os.listdir(uploads) if not n.startswith(".")]) if os.path.isdir(uploads) else 0
     page = (
         "<!doctype html><html><head><title>kwhello</title>"
         '<link rel="stylesheet" href="/static/style.css"></head><body>'

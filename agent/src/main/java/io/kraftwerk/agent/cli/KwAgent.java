@@ -38,6 +38,8 @@ public final class KwAgent {
                 out.print(ModelJson.write(new FactsCollector(Path.of("/"), new ProcessCommandRunner(Duration.ofSeconds(10)))
                         .collect()));
                 return 0;
+            case "apply":
+                return ApplyCommand.run(java.util.List.of(rest), out, err);
             default:
                 err.println("kw-agent: unknown command '" + command + "'");
                 err.print(usage());
@@ -50,6 +52,7 @@ public final class KwAgent {
                 Usage: kw-agent COMMAND [OPTIONS]
 
                 Commands:
+                  apply     converge this node to a catalog file (kw-agent apply --help)
                   facts     print this node's facts as JSON (the shape manifests read as ${facts.…})
 
                 """;

@@ -21,9 +21,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kraftwerk.model.Suggestions;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogCheck;
+import io.kraftwerk.model.report.Report;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.validation.ModelValidator;
 import java.io.IOException;
@@ -67,6 +69,8 @@ public final class ModelJson {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
         for (ResourceType type : ResourceType.values()) {
             mapper.registerSubtypes(new NamedType(type.recordClass(), type.wireName()));
@@ -116,6 +120,18 @@ public final class ModelJson {
             throw new DocumentFormatException(problems);
         }
         return catalog;
+    }
+
+    /** Reads and fully checks a report, as the master does before storing it. */
+    public static Report readReport(byte[] json, String source) throws DocumentFormatException {
+        checkFormatVersion(json, source, "report", Report.FORMAT_VERSION);
+        Report report = bind(json, Report.class, source);
+        List<String> problems = new ArrayList<>();
+        ModelValidator.get().validate(report).forEach(v -> problems.add(source + ": " + v));
+        if (!problems.isEmpty()) {
+            throw new DocumentFormatException(problems);
+        }
+        return report;
     }
 
     /**

@@ -1,0 +1,29 @@
+package io.kraftwerk.agent.cli;
+
+import java.nio.file.Path;
+
+/**
+ * Where the agent keeps its things, under one state directory (default {@code /var/lib/kraftwerk}).
+ *
+ * @param stateDir the state directory
+ */
+record AgentPaths(Path stateDir) {
+    static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/kraftwerk");
+
+    Path state() {
+        return stateDir.resolve("state.json");
+    }
+
+    Path lock() {
+        return stateDir.resolve("agent.lock");
+    }
+
+    Path backups() {
+        return stateDir.resolve("backup");
+    }
+
+    /** The report of the latest run, noop included. */
+    Path lastReport() {
+        return stateDir.resolve("reports").resolve("last_run.json");
+    }
+}

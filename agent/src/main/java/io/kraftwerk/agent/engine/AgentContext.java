@@ -1,0 +1,89 @@
+package io.kraftwerk.agent.engine;
+
+import io.kraftwerk.agent.exec.CommandRunner;
+import io.kraftwerk.agent.fs.BackupStore;
+import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.agent.provider.ProviderContext;
+import io.kraftwerk.model.report.LogLine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The context of one run: what providers may use, and the log lines they leave for the report. */
+public final class AgentContext implements ProviderContext {
+    private final CommandRunner runner;
+    private final Path root;
+    private final FsOps fs;
+    private final BackupStore backups;
+    private final Clock clock;
+    private final Duration serviceTimeout;
+    private final List<LogLine> log = new ArrayList<>();
+    private final List<java.util.function.Consumer<LogLine>> listeners = new ArrayList<>();
+    private long generation;
+
+    public AgentContext(CommandRunner runner, Path root, Path backupDir, Clock clock, Duration serviceTimeout) {
+        this.runner = runner;
+        this.root = root;
+        this.fs = new FsOps(runner);
+        this.backups = new BackupStore(backupDir, clock, fs);
+        this.clock = clock;
+        this.serviceTimeout = serviceTimeout;
+    }
+
+    @Override
+    public CommandRunner runner() {
+        return runner;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public BackupStore backups() {
+        return backups;
+    }
+
+    @Override
+    public FsOps fs() {
+        return fs;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Duration serviceTimeout() {
+        return serviceTimeout;
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    /** After anything changed the node: cached reads are stale. */
+    void nextGeneration() {
+        generation++;
+    }
+
+    @Override
+    public void log(LogLine.Level level, String source, String message) {
+        LogLine line = new LogLine(clock.instant(), level, source, message);
+        log.add(line);
+        listeners.forEach(l -> l.accept(line));
+    }
+
+    public void onLog(java.util.function.Consumer<LogLine> listener) {
+        listeners.add(listener);
+    }
+
+    List<LogLine> logLines() {
+        return List.copyOf(log);
+    }
+}

@@ -1,0 +1,65 @@
+package io.kraftwerk.agent.engine;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import io.kraftwerk.agent.provider.Change;
+import io.kraftwerk.agent.provider.Property;
+import io.kraftwerk.agent.state.ResourceState;
+import io.kraftwerk.model.report.Event;
+import io.kraftwerk.model.report.EventStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns changes into report events: values shown as their kind allows, a unified diff for
+ * content, and the corrective flag from the last known state.
+ */
+final class Events {
+    /** Diffs longer than this are cut, so one rewritten file cannot bloat a report. */
+    static final int MAX_DIFF_LINES = 400;
+
+    private Events() {
+    }
+
+    /**
+     * A change is corrective when the agent knew another value for the property: the system held
+     * it after the last run and no longer does. Without a known value the change is the catalog's.
+     */
+    static boolean corrective(Change c, ResourceState known) {
+        if (known == null) {
+            return false;
+        }
+        String last = known.properties().get(c.property());
+        return last != null && !last.equals(Property.fingerprint(c.previous(), c.kind()));
+    }
+
+    static Event event(String id, Change c, EventStatus status, String message, boolean corrective) {
+        return new Event(c.property(), Property.display(c.previous(), c.kind()), Property.display(c.desired(), c.kind()),
+                status, message, corrective, c.kind() == Property.Kind.CONTENT ? diff(id, c.previous(), c.desired()) : null);
+    }
+
+    static String describe(Change c) {
+        String from = Property.display(c.previous(), c.kind());
+        return c.property() + " " + (from == null ? "absent" : "'" + from + "'") + " -> '"
+                + Property.display(c.desired(), c.kind()) + "'";
+    }
+
+    static String diff(String id, String previous, String desired) {
+        List<String> before = previous == null ? List.of() : lines(previous);
+        List<String> after = desired == null ? List.of() : lines(desired);
+        Patch<String> patch = DiffUtils.diff(before, after);
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(id + " (current)", id + " (desired)", before, patch, 3);
+        if (unified.size() > MAX_DIFF_LINES) {
+            List<String> cut = new ArrayList<>(unified.subList(0, MAX_DIFF_LINES));
+            cut.add("... (" + (unified.size() - MAX_DIFF_LINES) + " more lines)");
+            unified = cut;
+        }
+        return String.join("\n", unified) + "\n";
+    }
+
+    private static List<String> lines(String text) {
+        return Arrays.asList(text.split("\n", -1));
+    }
+}

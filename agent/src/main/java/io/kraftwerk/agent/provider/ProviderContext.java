@@ -1,0 +1,62 @@
+package io.kraftwerk.agent.provider;
+
+import io.kraftwerk.agent.exec.CommandResult;
+import io.kraftwerk.agent.exec.CommandRunner;
+import io.kraftwerk.agent.fs.BackupStore;
+import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.model.report.LogLine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a provider may use: the command runner, the file system root, the backup store, a
+ * log for the report, and the generation counter. Providers reach for nothing global.
+ */
+public interface ProviderContext {
+    CommandRunner runner();
+
+    /** The file system root providers work under: {@code /} on a node. */
+    Path root();
+
+    BackupStore backups();
+
+    /** Atomic writes, ownership and modes, through the command runner where Java cannot do it. */
+    FsOps fs();
+
+    Clock clock();
+
+    /** How long to wait for a service to come up or answer its health check. */
+    Duration serviceTimeout();
+
+    /**
+     * Bumped by the engine after every apply. Providers that cache what they read (getent,
+     * dpkg-query) key the cache by it: any change may have touched what they cached (a package
+     * creates users).
+     */
+    long generation();
+
+    void log(LogLine.Level level, String source, String message);
+
+    /** The path of an absolute node path under {@link #root()}. */
+    default Path path(String absolute) {
+        return root().resolve(absolute.substring(1));
+    }
+
+    /** Runs a command and fails with its output when it exits non-zero. */
+    default CommandResult check(List<String> argv) throws IOException, ProviderException {
+        return check(argv, Map.of(), null);
+    }
+
+    default CommandResult check(List<String> argv, Map<String, String> env, byte[] stdin)
+            throws IOException, ProviderException {
+        CommandResult result = runner().run(argv, env, stdin);
+        if (!result.succeeded()) {
+            throw new ProviderException(result.describeFailure());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,11 @@
+package io.kraftwerk.agent.provider;
+
+import io.kraftwerk.model.resource.Resource;
+
+/**
+ * Providers that clear what an interrupted run left behind (temp files beside managed files).
+ * Called before the walk of every enforcing run, never in noop.
+ */
+public interface Tidying<R extends Resource> {
+    void tidy(R resource, ProviderContext context) throws Exception;
+}

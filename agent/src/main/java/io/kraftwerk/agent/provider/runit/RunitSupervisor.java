@@ -1,0 +1,229 @@
+package io.kraftwerk.agent.provider.runit;
+
+import io.kraftwerk.agent.fs.FsEntry;
+import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.agent.provider.Change;
+import io.kraftwerk.agent.provider.Desired;
+import io.kraftwerk.agent.provider.Observed;
+import io.kraftwerk.agent.provider.ProviderContext;
+import io.kraftwerk.agent.provider.ProviderException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Service directories under runit: {@code /etc/sv/NAME} with {@code run}, {@code log/run}, an
+ * {@code env/} directory and a {@code down} file for services held down, linked from
+ * {@code /etc/service/NAME} where runsvdir picks them up. State is read from runsv's
+ * {@code supervise/stat}; changes go through sv(8).
+ */
+public final class RunitSupervisor {
+    public static final String SV = "/etc/sv/";
+    public static final String SERVICE = "/etc/service/";
+
+    public Desired desired(ServiceSpec spec) {
+        Desired d = new Desired().ensure(spec.present() ? "present" : "absent");
+        if (!spec.present()) {
+            return d;
+        }
+        d.plain("state", spec.running() ? "running" : "stopped").plain("enabled", "true")
+                .content("run", spec.run(), false).content("log_run", spec.logRun(), false)
+                .plain("env_names", String.join(",", spec.env().keySet()));
+        spec.env().forEach((k, v) -> d.put(new io.kraftwerk.agent.provider.Property("env." + k, v,
+                spec.sensitiveEnv().contains(k) ? io.kraftwerk.agent.provider.Property.Kind.SECRET
+                        : io.kraftwerk.agent.provider.Property.Kind.PLAIN)));
+        spec.configFiles().forEach((name, content) -> d.content("file." + name, content, false));
+        return d;
+    }
+
+    public Observed observe(ServiceSpec spec, ProviderContext context) throws IOException {
+        Path dir = context.path(SV + spec.name());
+        if (!Files.isRegularFile(dir.resolve("run"))) {
+            return Files.exists(dir) ? new Observed().put(Desired.ENSURE, "incomplete (no run script)") : Observed.absent();
+        }
+        Observed o = new Observed().put(Desired.ENSURE, "present")
+                .put("run", read(dir.resolve("run")))
+                .put("log_run", read(dir.resolve("log/run")))
+                .put("enabled", String.valueOf(linked(spec, context)))
+                .put("state", state(dir));
+        TreeSet<String> names = new TreeSet<>();
+        if (Files.isDirectory(dir.resolve("env"))) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("env"))) {
+                for (Path f : files) {
+                    names.add(f.getFileName().toString());
+                    o.put("env." + f.getFileName(), read(f));
+                }
+            }
+        }
+        o.put("env_names", String.join(",", names));
+        for (String name : spec.configFiles().keySet()) {
+            o.put("file." + name, read(dir.resolve(name)));
+        }
+        return o;
+    }
+
+    /**
+     * @return true when the service was (re)started as part of applying (a refresh is then moot)
+     */
+    public boolean apply(ServiceSpec spec, List<Change> changes, ProviderContext context)
+            throws IOException, ProviderException, InterruptedException {
+        Path dir = context.path(SV + spec.name());
+        if (!spec.present()) {
+            remove(spec, dir, context);
+            return false;
+        }
+        boolean created = !Files.isDirectory(dir.resolve("supervise"));
+        boolean filesChanged = changes.stream().anyMatch(c -> !c.property().equals("state") && !c.property().equals("enabled"));
+        if (filesChanged) {
+            writeFiles(spec, dir, context);
+        }
+        link(spec, context);
+        waitForRunsv(spec, dir, context);
+        boolean started = false;
+        if (spec.running()) {
+            if (filesChanged && !created) {
+                sv(context, "restart", dir);
+                started = true;
+            } else {
+                started = created || changes.stream().anyMatch(c -> c.property().equals("state"));
+                sv(context, "up", dir);
+            }
+        } else {
+            sv(context, "down", dir);
+        }
+        if (started) {
+            healthCheck(spec);
+        }
+        return started;
+    }
+
+    /** Restarts a running service (a notification from a changed config or virtualenv). */
+    public String restart(ServiceSpec spec, ProviderContext context)
+            throws IOException, ProviderException, InterruptedException {
+        if (!spec.present() || !spec.running()) {
+            return "not restarted: the service is meant to be " + (spec.present() ? "stopped" : "absent");
+        }
+        sv(context, "restart", context.path(SV + spec.name()));
+        healthCheck(spec);
+        return "restarted";
+    }
+
+    private void writeFiles(ServiceSpec spec, Path dir, ProviderContext context) throws IOException, ProviderException {
+        Files.createDirectories(dir.resolve("log"));
+        Files.createDirectories(dir.resolve("env"));
+        context.fs().setMode(dir.resolve("env"), "0700");
+        Files.createDirectories(context.path(spec.logDir()));
+        if (spec.running()) {
+            Files.deleteIfExists(dir.resolve("down"));
+        } else {
+            // runsv leaves a service with a 'down' file down when it picks it up, and after reboots
+            context.fs().writeAtomically(dir.resolve("down"), new byte[0], "root", "root", "0644");
+        }
+        for (Map.Entry<String, String> e : spec.env().entrySet()) {
+            context.fs().writeAtomically(dir.resolve("env").resolve(e.getKey()), bytes(e.getValue()), "root", "root", "0600");
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("env"))) {
+            for (Path f : files) {
+                if (!spec.env().containsKey(f.getFileName().toString())) {
+                    Files.delete(f);
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : spec.configFiles().entrySet()) {
+            context.fs().writeAtomically(dir.resolve(e.getKey()), bytes(e.getValue()), "root", "root", "0644");
+        }
+        context.fs().writeAtomically(dir.resolve("log/run"), bytes(spec.logRun()), "root", "root", "0755");
+        // the run script last: runsv starts the service as soon as it sees it
+        context.fs().writeAtomically(dir.resolve("run"), bytes(spec.run()), "root", "root", "0755");
+    }
+
+    private static void link(ServiceSpec spec, ProviderContext context) throws IOException, ProviderException {
+        Path link = context.path(SERVICE + spec.name());
+        if (linked(spec, context)) {
+            return;
+        }
+        FsEntry existing = FsOps.stat(link);
+        if (existing.type() == FsEntry.Type.SYMLINK) {
+            Files.delete(link);
+        } else if (existing.exists()) {
+            throw new ProviderException(SERVICE + spec.name() + " is " + existing.describe()
+                    + ", not a link to " + SV + spec.name() + "; Kraftwerk leaves it alone");
+        }
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of(SV + spec.name()));
+    }
+
+    private static boolean linked(ServiceSpec spec, ProviderContext context) throws IOException {
+        Path link = context.path(SERVICE + spec.name());
+        return Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(SV + spec.name());
+    }
+
+    /** runsvdir notices new links within seconds; sv needs runsv's supervise/ok before it can act. */
+    private static void waitForRunsv(ServiceSpec spec, Path dir, ProviderContext context)
+            throws ProviderException, InterruptedException {
+        long deadline = System.nanoTime() + context.serviceTimeout().toNanos();
+        while (!Files.exists(dir.resolve("supervise/ok"))) {
+            if (System.nanoTime() > deadline) {
+                throw new ProviderException("runsv did not pick up " + SERVICE + spec.name() + " within "
+                        + context.serviceTimeout().toSeconds() + " s: is runsvdir running? (start it with"
+                        + " 'runsvdir -P /etc/service', or enable the runit service of your init)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void remove(ServiceSpec spec, Path dir, ProviderContext context)
+            throws IOException, ProviderException {
+        Path link = context.path(SERVICE + spec.name());
+        if (Files.isSymbolicLink(link)) {
+            Files.delete(link);
+        }
+        if (Files.exists(dir.resolve("supervise/ok"))) {
+            sv(context, "force-stop", dir);
+            context.runner().run(List.of("sv", "exit", dir.toString()));
+            if (Files.exists(dir.resolve("log/supervise/ok"))) {
+                context.runner().run(List.of("sv", "exit", dir.resolve("log").toString()));
+            }
+        }
+        if (Files.exists(dir)) {
+            context.check(List.of("rm", "-rf", "--one-file-system", "--", dir.toString()));
+        }
+    }
+
+    private static void sv(ProviderContext context, String command, Path dir) throws IOException, ProviderException {
+        List<String> argv = new ArrayList<>(List.of("sv", "-w", String.valueOf(context.serviceTimeout().toSeconds()),
+                command, dir.toString()));
+        context.check(argv);
+    }
+
+    private static void healthCheck(ServiceSpec spec) throws ProviderException, InterruptedException {
+        if (spec.healthCheck() != null) {
+            String problem = spec.healthCheck().check();
+            if (problem != null) {
+                throw new ProviderException(spec.id() + " started, but its health check failed: " + problem);
+            }
+        }
+    }
+
+    private static String state(Path dir) throws IOException {
+        Path stat = dir.resolve("supervise/stat");
+        if (!Files.exists(stat)) {
+            return "stopped"; // not supervised: runsvdir has not picked it up, or is not running
+        }
+        return read(stat).strip().startsWith("run") ? "running" : "stopped";
+    }
+
+    private static String read(Path path) throws IOException {
+        return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : null;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,76 @@
+package io.kraftwerk.systemtests;
+
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.manifest.DirectoryManifests;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.testkit.DisposableNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The repository the tests run in: the example site, the built agent, the sample apps. */
+final class Repo {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path SCRATCH = Path.of("target", "nodes").toAbsolutePath();
+
+    private Repo() {
+    }
+
+    static Catalog compile(String node) throws Exception {
+        return CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(ROOT.resolve("manifests"))),
+                new CompileRequest(node, null, null));
+    }
+
+    /** The launcher as an operator runs it; it finds the built jar beside it. */
+    static String agent() {
+        return ROOT.resolve("bin/kw-agent").toString();
+    }
+
+    /**
+     * Builds wheels of Python projects with the node's pip (python3-pip, setuptools and wheel from
+     * Debian, offline) and puts them into the node's wheelhouse.
+     */
+    static void buildWheelhouse(DisposableNode node, String wheelhouse, Path... projects) throws Exception {
+        Path out = Files.createTempDirectory(SCRATCH, "wheels-");
+        for (Path project : projects) {
+            Path copy = Files.createTempDirectory(SCRATCH, "src-");
+            copyTree(project, copy);
+            Process pip = new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--no-index", "--wheel-dir", out.toString(), ".")
+                    .directory(copy.toFile()).redirectErrorStream(true).start();
+            String output = new String(pip.getInputStream().readAllBytes());
+            if (!pip.waitFor(120, TimeUnit.SECONDS) || pip.exitValue() != 0) {
+                throw new IllegalStateException("pip wheel failed for " + project + ":\n" + output);
+            }
+        }
+        Path target = node.path(wheelhouse);
+        Files.createDirectories(target);
+        try (Stream<Path> wheels = Files.list(out)) {
+            for (Path wheel : wheels.toList()) {
+                Files.copy(wheel, target.resolve(wheel.getFileName()));
+            }
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    static List<String> argv(String... parts) {
+        return List.of(parts);
+    }
+}
