@@ -21,6 +21,28 @@ final class Repo {
     private Repo() {
     }
 
+    /** What the web1 catalog installs or reinstalls in a node, which has no network. */
+    static final List<String> NODE_PACKAGES = List.of("nginx", "runit", "python3-gunicorn", "unattended-upgrades", "less");
+
+    /**
+     * Nodes install from the host's apt cache. Without it apt-get inside would fail on the network
+     * with a confusing message; say what to do instead.
+     */
+    static void requireCachedPackages() throws IOException {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String pkg : NODE_PACKAGES) {
+            try (Stream<Path> debs = Files.list(Path.of("/var/cache/apt/archives"))) {
+                if (debs.noneMatch(p -> p.getFileName().toString().startsWith(pkg + "_"))) {
+                    missing.add(pkg);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the apt cache lacks " + missing + ": run .ci/prepare-host (as root) once on"
+                    + " this machine; disposable nodes install packages offline from it");
+        }
+    }
+
     static Catalog compile(String node) throws Exception {
         return CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(ROOT.resolve("manifests"))),
                 new CompileRequest(node, null, null));

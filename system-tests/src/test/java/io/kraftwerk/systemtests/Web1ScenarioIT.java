@@ -42,6 +42,7 @@ class Web1ScenarioIT {
 
     @BeforeAll
     void startNode() throws Exception {
+        Repo.requireCachedPackages();
         node = DisposableNode.start(Repo.SCRATCH, "web1.example.net");
         catalog = Repo.compile("web1.example.net");
         Repo.buildWheelhouse(node, "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),

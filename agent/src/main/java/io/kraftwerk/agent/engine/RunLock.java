@@ -46,11 +46,15 @@ public final class RunLock implements AutoCloseable {
                 String holder = Files.readString(file).strip();
                 channel.close();
                 throw new BusyException("another kw-agent run (pid " + (holder.isEmpty() ? "unknown" : holder)
-                        + ") holds " + file + "; gave up after " + wait.toSeconds() + " s (wait for it to finish,"
+                        + ") holds " + file + "; gave up after " + seconds(wait) + " s (wait for it to finish,"
                         + " or raise --lock-timeout)");
             }
             Thread.sleep(100);
         }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.format("%.1f", d.toMillis() / 1000.0);
     }
 
     @Override

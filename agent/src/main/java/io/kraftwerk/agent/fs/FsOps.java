@@ -89,16 +89,19 @@ public final class FsOps {
         }
     }
 
-    /** Deletes temp files a killed run left beside {@code target}. */
+    /** Deletes temp files a killed run left beside {@code target} (and only its own: the exact random suffix). */
     public static void removeStaleTemps(Path target) throws IOException {
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        String glob = TEMP_PREFIX + target.getFileName().toString().replaceAll("[*?\\[\\]{}\\\\]", "\\\\$0") + ".*";
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, glob)) {
-            for (Path p : stale) {
-                Files.deleteIfExists(p);
+        java.util.regex.Pattern own = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(TEMP_PREFIX + target.getFileName()) + "\\.[0-9a-f]{12}");
+        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+            for (Path p : candidates) {
+                if (own.matcher(p.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

@@ -1,0 +1,94 @@
+package io.kraftwerk.agent.provider;
+
+import io.kraftwerk.agent.exec.CommandResult;
+import io.kraftwerk.agent.exec.CommandRunner;
+import io.kraftwerk.agent.fs.BackupStore;
+import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.model.report.LogLine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A provider context whose runner records every argv and answers from a script: the first
+ * scripted prefix that the argv starts with gives the result; anything else succeeds silently.
+ */
+public final class RecordingContext implements ProviderContext, CommandRunner {
+    public final List<List<String>> commands = new ArrayList<>();
+    public final List<Map<String, String>> environments = new ArrayList<>();
+    public final List<String> log = new ArrayList<>();
+    private final Map<List<String>, CommandResult> script = new LinkedHashMap<>();
+    private final Path root;
+    private final FsOps fs = new FsOps(this);
+    private long generation;
+
+    public RecordingContext(Path root) {
+        this.root = root;
+    }
+
+    public RecordingContext answer(List<String> prefix, int exit, String stdout, String stderr) {
+        script.put(prefix, new CommandResult(prefix, exit, stdout, stderr));
+        return this;
+    }
+
+    public void bump() {
+        generation++;
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, Map<String, String> env, byte[] stdin) {
+        commands.add(List.copyOf(argv));
+        environments.add(Map.copyOf(env));
+        for (Map.Entry<List<String>, CommandResult> e : script.entrySet()) {
+            if (argv.size() >= e.getKey().size() && argv.subList(0, e.getKey().size()).equals(e.getKey())) {
+                CommandResult r = e.getValue();
+                return new CommandResult(argv, r.exitCode(), r.stdout(), r.stderr());
+            }
+        }
+        return new CommandResult(argv, 0, "", "");
+    }
+
+    @Override
+    public CommandRunner runner() {
+        return this;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public BackupStore backups() {
+        return new BackupStore(root.resolve("var/lib/kraftwerk/backup"), Clock.systemUTC(), fs);
+    }
+
+    @Override
+    public FsOps fs() {
+        return fs;
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public Duration serviceTimeout() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public void log(LogLine.Level level, String source, String message) {
+        log.add(level + " " + source + ": " + message);
+    }
+}
