@@ -15,6 +15,8 @@ import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.validation.ModelValidator;
+import io.kraftwerk.model.ModelTypes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -64,6 +66,10 @@ final class ApplyCommand {
             out.print(usage());
             return 0;
         }
+        // Validation metadata takes as long to build as the catalog takes to parse: do both at once.
+        Thread warmUp = new Thread(() -> ModelValidator.get().warmUp(ModelTypes.CATALOG_RECORDS), "validator-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         Catalog catalog;
         try {
             catalog = ModelJson.readCatalog(Files.readAllBytes(o.catalog), o.catalog.toString());

@@ -23,6 +23,11 @@ public final class KwAgent {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            String version = KwAgent.class.getPackage().getImplementationVersion();
+            out.println("kw-agent " + (version == null ? "development" : version));
+            return 0;
+        }
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(usage());
             return 0;

@@ -93,9 +93,7 @@ public final class Engine {
                     prefetch(b, ofType);
                 }
                 if (!options.noop() && provider instanceof Tidying<?> t) {
-                    for (Resource r : ofType) {
-                        tidy(t, r);
-                    }
+                    tidy(t, ofType);
                 }
             } catch (Exception e) {
                 context.log(LogLine.Level.WARNING, "agent", "preparing " + provider.resourceClass().getSimpleName()
@@ -110,8 +108,8 @@ public final class Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private <R extends Resource> void tidy(Tidying<R> tidying, Resource r) throws Exception {
-        tidying.tidy((R) r, context);
+    private <R extends Resource> void tidy(Tidying<R> tidying, List<Resource> resources) throws Exception {
+        tidying.tidy((List<R>) resources, context);
     }
 
     private Outcome process(CatalogResource cr, int index, Catalog catalog, Map<String, List<Edge>> incoming,

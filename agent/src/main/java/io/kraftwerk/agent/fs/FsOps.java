@@ -89,17 +89,20 @@ public final class FsOps {
         }
     }
 
-    /** Deletes temp files a killed run left beside {@code target} (and only its own: the exact random suffix). */
-    public static void removeStaleTemps(Path target) throws IOException {
-        Path dir = target.getParent();
+    /**
+     * Deletes temp files a killed run left in {@code dir} beside the named files, and only theirs:
+     * {@value #TEMP_PREFIX}NAME followed by the exact random suffix. One listing per directory.
+     */
+    public static void removeStaleTemps(Path dir, java.util.Set<String> names) throws IOException {
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        java.util.regex.Pattern own = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(TEMP_PREFIX + target.getFileName()) + "\\.[0-9a-f]{12}");
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{12}");
         try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
             for (Path p : candidates) {
-                if (own.matcher(p.getFileName().toString()).matches()) {
+                java.util.regex.Matcher m = temp.matcher(p.getFileName().toString());
+                if (m.matches() && names.contains(m.group(1))) {
                     Files.deleteIfExists(p);
                 }
             }

@@ -7,5 +7,6 @@ import io.kraftwerk.model.resource.Resource;
  * Called before the walk of every enforcing run, never in noop.
  */
 public interface Tidying<R extends Resource> {
-    void tidy(R resource, ProviderContext context) throws Exception;
+    /** All resources of the type at once, so a directory with many managed files is listed once. */
+    void tidy(java.util.List<R> resources, ProviderContext context) throws Exception;
 }

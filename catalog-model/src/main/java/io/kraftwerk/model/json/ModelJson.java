@@ -140,16 +140,15 @@ public final class ModelJson {
      */
     public static void checkFormatVersion(byte[] json, String source, String what, int supported)
             throws DocumentFormatException {
-        JsonNode tree;
+        JsonNode version;
         try {
-            tree = MAPPER.readTree(json);
+            version = topLevelField(json, "format_version");
         } catch (IOException e) {
             throw new DocumentFormatException(List.of(describe(e, source)));
         }
-        if (tree == null || !tree.isObject()) {
+        if (version == NOT_AN_OBJECT) {
             throw new DocumentFormatException(List.of(source + ": a " + what + " must be a JSON object"));
         }
-        JsonNode version = tree.get("format_version");
         if (version == null || !version.isInt()) {
             throw new DocumentFormatException(List.of(source + ": missing or non-integer field 'format_version' (a "
                     + what + " of format " + supported + " starts with \"format_version\": " + supported + ")"));
@@ -160,6 +159,32 @@ public final class ModelJson {
                     : "it was written by an older Kraftwerk; recompile or resend it";
             throw new DocumentFormatException(List.of(source + ": " + what + " format_version " + version.intValue()
                     + " is not supported (this program reads version " + supported + "; " + advice + ")"));
+        }
+    }
+
+    /** A marker compared by identity: no document can produce this very instance. */
+    private static final JsonNode NOT_AN_OBJECT = new com.fasterxml.jackson.databind.node.TextNode("not an object");
+
+    /**
+     * One top-level field, found by streaming past everything else: checking the version of a
+     * large catalog costs a scan, not a second full parse.
+     */
+    private static JsonNode topLevelField(byte[] json, String name) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return NOT_AN_OBJECT;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals(name)) {
+                    return parser.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                            ? com.fasterxml.jackson.databind.node.IntNode.valueOf(parser.getIntValue())
+                            : com.fasterxml.jackson.databind.node.TextNode.valueOf(parser.getText());
+                }
+                parser.skipChildren();
+            }
+            return null;
         }
     }
 

@@ -37,6 +37,29 @@ public final class ModelValidator {
         return INSTANCE;
     }
 
+    /**
+     * Builds the validation metadata of the given record types now, by validating a blank instance
+     * of each (its violations are thrown away). Programs that start, validate once and exit (the
+     * agent) call this on a spare thread while they parse, so validation itself is cheap.
+     */
+    public void warmUp(List<Class<? extends Record>> types) {
+        for (Class<? extends Record> type : types) {
+            try {
+                var components = type.getRecordComponents();
+                Class<?>[] parameters = new Class<?>[components.length];
+                Object[] arguments = new Object[components.length];
+                for (int i = 0; i < components.length; i++) {
+                    parameters[i] = components[i].getType();
+                    arguments[i] = parameters[i] == boolean.class ? Boolean.FALSE
+                            : parameters[i] == int.class ? Integer.valueOf(0) : parameters[i] == long.class ? Long.valueOf(0) : null;
+                }
+                validator.validate(type.getDeclaredConstructor(parameters).newInstance(arguments));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // warming is an optimization: a type that cannot be built blank is simply validated later
+            }
+        }
+    }
+
     /** All violations, sorted by path then message so output is stable. */
     public List<Violation> validate(Object value) {
         return validator.validate(value).stream()

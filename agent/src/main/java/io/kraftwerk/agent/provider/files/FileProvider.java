@@ -84,8 +84,15 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
     }
 
     @Override
-    public void tidy(FileResource file, ProviderContext context) throws IOException {
-        FsOps.removeStaleTemps(context.path(file.path()));
+    public void tidy(List<FileResource> files, ProviderContext context) throws IOException {
+        java.util.Map<Path, java.util.Set<String>> byDirectory = new java.util.HashMap<>();
+        for (FileResource f : files) {
+            Path path = context.path(f.path());
+            byDirectory.computeIfAbsent(path.getParent(), d -> new java.util.HashSet<>()).add(path.getFileName().toString());
+        }
+        for (var e : byDirectory.entrySet()) {
+            FsOps.removeStaleTemps(e.getKey(), e.getValue());
+        }
     }
 
     private static void backUp(String name, Path path, FsEntry entry, ProviderContext context)

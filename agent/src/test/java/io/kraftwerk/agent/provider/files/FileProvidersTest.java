@@ -78,7 +78,7 @@ class FileProvidersTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/.kw-tmp.motd.0123456789ab"), "half");
         Files.writeString(root.resolve("etc/.kw-tmp.motd.d.0123456789ab"), "another file's");
-        new FileProvider().tidy(new FileResource("/etc/motd", null, "x", null, null, null, false), context());
+        new FileProvider().tidy(List.of(new FileResource("/etc/motd", null, "x", null, null, null, false)), context());
         assertFalse(Files.exists(root.resolve("etc/.kw-tmp.motd.0123456789ab")));
         assertTrue(Files.exists(root.resolve("etc/.kw-tmp.motd.d.0123456789ab")));
     }
