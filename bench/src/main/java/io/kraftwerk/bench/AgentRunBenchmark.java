@@ -54,7 +54,7 @@ public final class AgentRunBenchmark {
         System.out.println("| tool | version | median wall | min | max | median peak RSS | max peak RSS |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
         for (String tool : tools) {
-            try (DisposableNode node = DisposableNode.start(SCRATCH, "bench-" + tool + ".example.net")) {
+            try (DisposableNode node = DisposableNode.start(SCRATCH, "bench-" + tool + ".example.net", ROOT)) {
                 List<String> command = prepare(tool, node);
                 String version = version(tool, node);
                 node.exec(command, Duration.ofMinutes(10)); // converge
@@ -156,7 +156,7 @@ public final class AgentRunBenchmark {
 
     /** web1 of the example site, from a bare node to the app answering through nginx (packages cached). */
     private static void firstRunToServingApp() throws Exception {
-        try (DisposableNode node = DisposableNode.start(SCRATCH, "web1.example.net")) {
+        try (DisposableNode node = DisposableNode.start(SCRATCH, "web1.example.net", ROOT)) {
             Path wheels = Files.createTempDirectory(SCRATCH, "wheels-");
             for (Path project : List.of(ROOT.resolve("manifests/apps/kwhello"), ROOT.resolve("system-tests/src/test/resources/apps/kwblog"))) {
                 Path copy = Files.createTempDirectory(SCRATCH, "src-");

@@ -27,7 +27,7 @@ class KilledRunIT {
 
     @Test
     void aKilledRunLeavesOnlyWholeFilesAndTheNextRunConverges() throws Exception {
-        try (DisposableNode node = DisposableNode.start(Repo.SCRATCH, "bulk1.example.net")) {
+        try (DisposableNode node = DisposableNode.start(Repo.SCRATCH, "bulk1.example.net", Repo.ROOT)) {
             Catalog catalog = bulkCatalog();
             Files.write(node.path("/root/bulk.json"), ModelJson.writeBytes(catalog));
             Process run = node.spawn(List.of(Repo.agent(), "apply", "/root/bulk.json"));

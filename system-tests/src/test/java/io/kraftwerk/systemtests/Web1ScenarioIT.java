@@ -43,7 +43,7 @@ class Web1ScenarioIT {
     @BeforeAll
     void startNode() throws Exception {
         Repo.requireCachedPackages();
-        node = DisposableNode.start(Repo.SCRATCH, "web1.example.net");
+        node = DisposableNode.start(Repo.SCRATCH, "web1.example.net", Repo.ROOT);
         catalog = Repo.compile("web1.example.net");
         Repo.buildWheelhouse(node, "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),
                 Repo.ROOT.resolve("system-tests/src/test/resources/apps/kwblog"));

@@ -43,8 +43,11 @@ public final class DisposableNode implements AutoCloseable {
      *
      * @param scratch  a directory for the node's layers (removed on close)
      * @param hostname the node's host name, e.g. web1.example.net
+     * @param shared   host directories the node sees as they are, read-only, at the same path
+     *                 (the repository with the built agent); they stay visible even under the
+     *                 node's own /tmp and /run
      */
-    public static DisposableNode start(Path scratch, String hostname) throws IOException, InterruptedException {
+    public static DisposableNode start(Path scratch, String hostname, Path... shared) throws IOException, InterruptedException {
         Path base = Files.createTempDirectory(Files.createDirectories(scratch), "node-");
         for (String d : List.of("upper", "work", "merged")) {
             Files.createDirectories(base.resolve(d));
@@ -54,7 +57,7 @@ public final class DisposableNode implements AutoCloseable {
             Files.write(init, in.readAllBytes());
         }
         Path setup = base.resolve("setup.sh");
-        Files.writeString(setup, setupScript(base, hostname, init));
+        Files.writeString(setup, setupScript(base, hostname, init, List.of(shared)));
         Process unshare = new ProcessBuilder("unshare", "--mount", "--uts", "--pid", "--net", "--fork", "--kill-child",
                 "/bin/sh", setup.toString()).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(unshare.getInputStream(), StandardCharsets.UTF_8));
@@ -73,8 +76,15 @@ public final class DisposableNode implements AutoCloseable {
         return node;
     }
 
-    private static String setupScript(Path base, String hostname, Path init) {
+    private static String setupScript(Path base, String hostname, Path init, List<Path> shared) {
         String merged = base.resolve("merged").toString();
+        StringBuilder binds = new StringBuilder();
+        for (Path p : shared) {
+            String target = merged + p.toAbsolutePath().normalize();
+            binds.append("mkdir -p '").append(target).append("'\n")
+                    .append("mount --bind '").append(p.toAbsolutePath().normalize()).append("' '").append(target).append("'\n")
+                    .append("mount -o remount,bind,ro '").append(target).append("'\n");
+        }
         return String.join("\n",
                 "set -e",
                 "mount --make-rprivate /",
@@ -85,6 +95,7 @@ public final class DisposableNode implements AutoCloseable {
                 "mount --rbind /sys " + merged + "/sys",
                 "mount -t tmpfs -o mode=0755 tmpfs " + merged + "/run",
                 "mount -t tmpfs -o mode=1777 tmpfs " + merged + "/tmp",
+                binds.toString(),
                 "hostname " + hostname,
                 // a node is a fresh host: services may start on install, and apt keeps what it downloads
                 "rm -f " + merged + "/usr/sbin/policy-rc.d " + merged + "/etc/apt/apt.conf.d/docker-clean",

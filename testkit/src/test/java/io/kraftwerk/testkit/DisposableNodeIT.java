@@ -2,6 +2,7 @@ package io.kraftwerk.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,6 +13,22 @@ import org.junit.jupiter.api.Test;
 /** The harness itself: a node is isolated from the host and leaves nothing behind. */
 class DisposableNodeIT {
     private static final Path SCRATCH = Path.of("target", "nodes");
+
+    @Test
+    void sharedHostDirectoriesAreVisibleReadOnlyEvenUnderTmp() throws Exception {
+        Path shared = Files.createTempDirectory("kw-shared-");
+        try {
+            Files.writeString(shared.resolve("jar"), "built");
+            try (DisposableNode node = DisposableNode.start(SCRATCH, "probe.example.net", shared)) {
+                assertEquals("built", node.exec(List.of("cat", shared + "/jar")).orThrow().stdout());
+                assertNotEquals(0, node.exec(List.of("sh", "-c", "echo x > " + shared + "/other")).exitCode(),
+                        "a shared directory is read-only in the node");
+                assertFalse(Files.exists(shared.resolve("other")));
+            }
+        } finally {
+            DisposableNode.deleteTree(shared);
+        }
+    }
 
     @Test
     void changesInANodeStayInItsLayer() throws Exception {

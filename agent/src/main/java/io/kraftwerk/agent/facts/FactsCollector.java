@@ -130,7 +130,7 @@ public final class FactsCollector {
                     if (address.isLinkLocalAddress()) {
                         continue;
                     }
-                    String text = address.getHostAddress().replaceAll("%.*", "");
+                    String text = canonical(address.getHostAddress().replaceAll("%.*", ""));
                     addresses.add(text);
                     if (primary == null && address instanceof Inet4Address && !address.isLoopbackAddress()) {
                         primary = text;
@@ -145,6 +145,33 @@ public final class FactsCollector {
         networking.put("addresses", addresses);
         networking.put("ip", primary == null ? "127.0.0.1" : primary);
         return networking;
+    }
+
+    /** IPv6 as people write it (RFC 5952): the longest run of zero groups becomes "::". */
+    static String canonical(String address) {
+        if (!address.contains(":")) {
+            return address;
+        }
+        String[] groups = address.split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        if (bestStart < 0) {
+            return address;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     private Map<String, Object> tool(String relative, List<String> args, Pattern versionPattern) {

@@ -66,6 +66,15 @@ class FactsCollectorTest {
         assertEquals("arm64", FactsCollector.debianArchitecture("aarch64"));
     }
 
+    @Test
+    void writesIpv6AddressesTheShortWay() {
+        assertEquals("::1", FactsCollector.canonical("0:0:0:0:0:0:0:1"));
+        assertEquals("fd00::2", FactsCollector.canonical("fd00:0:0:0:0:0:0:2"));
+        assertEquals("fe80::1:0:0:2", FactsCollector.canonical("fe80:0:0:0:1:0:0:2"));
+        assertEquals("2001:db8:0:1:1:1:1:1", FactsCollector.canonical("2001:db8:0:1:1:1:1:1"));
+        assertEquals("10.0.0.11", FactsCollector.canonical("10.0.0.11"));
+    }
+
     private void write(String relative, String content) throws Exception {
         Files.createDirectories(root.resolve(relative).getParent());
         Files.writeString(root.resolve(relative), content);
