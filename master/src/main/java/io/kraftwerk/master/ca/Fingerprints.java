@@ -1,0 +1,30 @@
+package io.kraftwerk.master.ca;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+
+/** {@code SHA256:AB:CD:…}, as openssl prints it: how operators compare certificates and requests. */
+public final class Fingerprints {
+    private Fingerprints() {
+    }
+
+    public static String of(byte[] der) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(der);
+            return "SHA256:" + HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String of(X509Certificate certificate) {
+        try {
+            return of(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.kraftwerk.master.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertificateAuthorityTest {
+    @TempDir
+    Path dir;
+
+    private CertificateAuthority ca(Clock clock) throws Exception {
+        return CertificateAuthority.openOrCreate(dir.resolve("ca"), "Kraftwerk CA test", clock, CertificateAuthority.Profile.standard());
+    }
+
+    private CertificateAuthority ca() throws Exception {
+        return ca(Clock.systemUTC());
+    }
+
+    @Test
+    void isCreatedOnceWithAPrivateKeyOnlyRootCanRead() throws Exception {
+        CertificateAuthority first = ca();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca/ca_key.pem"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca"))));
+        X509Certificate cert = first.certificate();
+        assertEquals(Integer.MAX_VALUE, cert.getBasicConstraints());
+        assertEquals(cert, ca().certificate(), "opening again reuses the same CA");
+        assertTrue(first.crl().getRevokedCertificates() == null);
+        assertTrue(first.attentionDate().isBefore(cert.getNotAfter().toInstant()));
+    }
+
+    @Test
+    void aRequestWaitsForAnOperatorUntilSigned() throws Exception {
+        CertificateAuthority ca = ca();
+        Csrs.Request req = Csrs.create("web1.example.net", null);
+        CertificateAuthority.Submission s = ca.submit("web1.example.net", req.pem(), AutosignPolicy.off());
+        assertEquals(CertificateAuthority.Status.PENDING, s.status());
+        assertEquals("waiting for an operator: kw-master ca sign web1.example.net", s.message());
+        assertTrue(ca.pending("web1.example.net"));
+        assertTrue(ca.currentCertificate("web1.example.net").isEmpty());
+
+        X509Certificate cert = ca.sign("web1.example.net");
+        cert.verify(ca.certificate().getPublicKey());
+        assertEquals("CN=web1.example.net", cert.getSubjectX500Principal().getName());
+        assertEquals(req.keys().getPublic(), cert.getPublicKey());
+        assertTrue(cert.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"), "client authentication");
+        assertEquals(cert, ca.currentCertificate("web1.example.net").orElseThrow());
+        assertFalse(ca.pending("web1.example.net"));
+        assertEquals(List.of(new CertificateAuthority.Entry("web1.example.net", CertificateAuthority.Status.SIGNED,
+                Fingerprints.of(cert), cert.getNotAfter().toInstant())), ca.list());
+
+        CaException again = assertThrows(CaException.class,
+                () -> ca.submit("web1.example.net", Csrs.create("web1.example.net", null).pem(), AutosignPolicy.off()));
+        assertEquals("a valid certificate for web1.example.net already exists; if the node lost its key, run"
+                + " 'kw-master ca clean web1.example.net' and bootstrap it again", again.getMessage());
+    }
+
+    @Test
+    void autosignsWithTheRightTokenOrAMatchingGlobOnly() throws Exception {
+        CertificateAuthority ca = ca();
+        AutosignPolicy policy = new AutosignPolicy("s3cret-token", List.of("*.lab.example.net"));
+        assertEquals(CertificateAuthority.Status.SIGNED,
+                ca.submit("web1.example.net", Csrs.create("web1.example.net", "s3cret-token").pem(), policy).status());
+        assertEquals(CertificateAuthority.Status.PENDING,
+                ca.submit("web2.example.net", Csrs.create("web2.example.net", "wrong-token").pem(), policy).status());
+        assertEquals("autosigned: the certname matches '*.lab.example.net'",
+                ca.submit("t1.lab.example.net", Csrs.create("t1.lab.example.net", null).pem(), policy).message());
+        assertEquals(CertificateAuthority.Status.PENDING,
+                ca.submit("a.t1.lab.example.net", Csrs.create("a.t1.lab.example.net", null).pem(), policy).status(),
+                "'*' stays within one DNS label");
+    }
+
+    @Test
+    void revocationReachesTheCrlAndCleaningAllowsANewBootstrap() throws Exception {
+        CertificateAuthority ca = ca();
+        ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off());
+        X509Certificate cert = ca.sign("db1.example.net");
+        ca.revoke("db1.example.net");
+        assertEquals(CertificateAuthority.Status.REVOKED, ca.status(cert));
+        assertTrue(ca.revokedSerials().contains(cert.getSerialNumber()));
+        assertTrue(ca.crl().isRevoked(cert));
+        ca.crl().verify(ca.certificate().getPublicKey());
+
+        ca.clean("db1.example.net");
+        assertTrue(ca.currentCertificate("db1.example.net").isEmpty());
+        assertEquals(CertificateAuthority.Status.PENDING,
+                ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off()).status());
+        assertThrows(CaException.class, () -> ca.revoke("nobody.example.net"));
+    }
+
+    @Test
+    void refusesRequestsThatAreNotWhatTheyClaim() throws Exception {
+        CertificateAuthority ca = ca();
+        assertEquals("the request is for CN=evil.example.net, not web1.example.net", assertThrows(CaException.class,
+                () -> ca.submit("web1.example.net", Csrs.create("evil.example.net", null).pem(), AutosignPolicy.off())).getMessage());
+        assertEquals("the request's key is too weak: use ECDSA P-256 or better, or RSA of 2048 bits or more",
+                assertThrows(CaException.class, () -> ca.submit("web1.example.net",
+                        Csrs.create("web1.example.net", null, Csrs.rsa(1024), "SHA256withRSA").pem(), AutosignPolicy.off())).getMessage());
+        String tampered = Csrs.create("web1.example.net", null).pem().replace("MIH", "MIG");
+        assertThrows(CaException.class, () -> ca.submit("web1.example.net", tampered, AutosignPolicy.off()));
+        assertEquals("'../../etc/passwd' is not a valid certname: use a lowercase DNS name such as web1.example.net",
+                assertThrows(CaException.class, () -> ca.submit("../../etc/passwd",
+                        Csrs.create("x", null).pem(), AutosignPolicy.off())).getMessage());
+        assertEquals("not a PEM certificate signing request (expected -----BEGIN ...----- armour)",
+                assertThrows(CaException.class, () -> ca.submit("web1.example.net", "hello", AutosignPolicy.off())).getMessage());
+    }
+
+    @Test
+    void theServerCertificateIsRenewedWhenNamesChangeOrExpiryNears() throws Exception {
+        Path key = dir.resolve("tls/server.key");
+        Path cert = dir.resolve("tls/server.crt");
+        CertificateAuthority ca = ca();
+        assertTrue(ca.ensureServerCertificate(key, cert, List.of("master.example.net", "kraftwerk"), List.of("127.0.0.1")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertFalse(ca.ensureServerCertificate(key, cert, List.of("master.example.net", "kraftwerk"), List.of("127.0.0.1")));
+        assertTrue(ca.ensureServerCertificate(key, cert, List.of("master.example.net"), List.of("127.0.0.1")));
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(2 * 365 - 20)), ZoneOffset.UTC);
+        assertTrue(ca(later).ensureServerCertificate(key, cert, List.of("master.example.net"), List.of("127.0.0.1")),
+                "renewed within 30 days of expiry");
+    }
+
+    @Test
+    void theCrlIsResignedWhenItsNextUpdateNears() throws Exception {
+        CertificateAuthority ca = ca();
+        assertFalse(ca.refreshCrlIfDue());
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(25)), ZoneOffset.UTC);
+        assertTrue(ca(later).refreshCrlIfDue());
+        assertTrue(ca(later).crl().getNextUpdate().toInstant().isAfter(Instant.now().plus(Duration.ofDays(50))));
+    }
+}
