@@ -1,20 +1,24 @@
 package io.kraftwerk.master.cli;
 
+import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code kw-master}: the master's command line. Exit status: 0 success, 1 the manifests have
- * errors, 2 wrong usage.
+ * errors (or a CA operation failed), 2 wrong usage. Only {@code serve} starts Quarkus; the other
+ * commands run without it, fast.
  */
+@QuarkusMain
 @Command(name = "kw-master", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kraftwerk master: compiles per-node catalogs from manifests.",
-        subcommands = {CompileCommand.class, LintCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CompileCommand.class, LintCommand.class, ServeCommand.class, CaCommand.class,
+                CommandLine.HelpCommand.class})
 public final class KwMaster {
     public static final int EXIT_MANIFEST_ERRORS = 1;
     public static final int EXIT_USAGE = 2;
 
-    public static void main(String[] args) {
+    public static void main(String... args) {
         System.exit(run(args));
     }
 

@@ -69,6 +69,31 @@ public final class CatalogCompiler {
         return catalog;
     }
 
+    /**
+     * The environment a node belongs to and the others its agent may ask for, as the site
+     * classifies it (for a master choosing which branch to compile from).
+     */
+    public record NodeEnvironment(String environment, java.util.Set<String> allowed) {
+        public boolean permits(String requested) {
+            return requested == null || requested.equals(environment) || allowed.contains(requested);
+        }
+    }
+
+    public static NodeEnvironment environment(Site site, String node, Facts facts) throws ManifestException {
+        Diagnostics diagnostics = new Diagnostics();
+        Classifier.Classification c = Classifier.classify(site, node, facts == null ? Facts.empty() : facts, null, diagnostics);
+        if (diagnostics.hasErrors()) {
+            throw new ManifestException(diagnostics.sorted());
+        }
+        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        for (NodeRule rule : site.rules()) {
+            if (rule.matches(node, facts == null ? Facts.empty() : facts)) {
+                allowed.addAll(rule.allowEnvironments());
+            }
+        }
+        return new NodeEnvironment(c.environment(), allowed);
+    }
+
     private static List<YMap> dataLayers(Site site, String node, Classifier.Classification c, List<RoleDef> roles) {
         List<YMap> layers = new ArrayList<>();
         layers.add(site.data().common());

@@ -1,0 +1,44 @@
+package io.kraftwerk.master.api;
+
+import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.store.ReportInbox;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.Map;
+
+/** {@code POST /v1/reports/CERTNAME}: a run's report, stored whole or refused whole with the reason. */
+@Path("/v1/reports")
+public class ReportResource {
+    @Inject
+    ReportInbox inbox;
+
+    @Inject
+    MasterConfig config;
+
+    @POST
+    @Path("{certname}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) throws IOException {
+        String caller = rc.get(AccessControl.CERTNAME);
+        if (!certname.equals(caller)) {
+            return Json.error(403, "a node may send only its own reports: this certificate is " + caller);
+        }
+        if (json == null || json.length == 0) {
+            return Json.error(400, "the request needs a report (kw-agent's JSON report)");
+        }
+        if (json.length > config.maxReportBytes()) {
+            return Json.error(413, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
+        }
+        ReportInbox.Receipt receipt = inbox.accept(certname, json);
+        return receipt.status() >= 400 ? Json.error(receipt.status(), receipt.message())
+                : Json.ok(receipt.status(), Map.of("status", receipt.message()));
+    }
+}

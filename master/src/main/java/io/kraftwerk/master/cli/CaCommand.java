@@ -1,0 +1,123 @@
+package io.kraftwerk.master.cli;
+
+import io.kraftwerk.master.ca.CaException;
+import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.ca.Fingerprints;
+import io.kraftwerk.master.serve.MasterPaths;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kw-master ca list | sign NAME | revoke NAME | clean NAME}: the CA on this host's files. A
+ * running master sees revocations on its next request.
+ */
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "Manage the certificate authority.",
+        subcommands = {CaCommand.ListCommand.class, CaCommand.SignCommand.class, CaCommand.RevokeCommand.class,
+                CaCommand.CleanCommand.class})
+final class CaCommand {
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master", scope = ScopeType.INHERIT,
+            description = "The master's data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    CertificateAuthority open(PrintWriter err) throws IOException, CaException {
+        Path dir = new MasterPaths(dataDir).ca();
+        if (!Files.exists(dir.resolve("ca_crt.pem"))) {
+            throw new CaException("there is no CA in " + dir + " (kw-master serve creates it on first start; use --data-dir"
+                    + " to point at the master's data directory)");
+        }
+        return CertificateAuthority.openOrCreate(dir, "unused", Clock.systemUTC(), CertificateAuthority.Profile.standard());
+    }
+
+    /** Runs a CA action with uniform error output and exit status. */
+    abstract static class Action implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        CaCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                run(parent.open(err), out);
+                out.flush();
+                return 0;
+            } catch (CaException | IOException e) {
+                err.println("kw-master ca: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Show the CA, pending requests and certificates.")
+    static final class ListCommand extends Action {
+        @Override
+        void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
+            X509Certificate cert = ca.certificate();
+            out.printf("CA %s, %s%n   valid until %s; plan its replacement before %s%n",
+                    cert.getSubjectX500Principal().getName(), Fingerprints.of(cert),
+                    LocalDate.ofInstant(cert.getNotAfter().toInstant(), ZoneOffset.UTC),
+                    LocalDate.ofInstant(ca.attentionDate(), ZoneOffset.UTC));
+            for (CertificateAuthority.Entry e : ca.list()) {
+                String tail = e.status() == CertificateAuthority.Status.PENDING
+                        ? "(sign with: kw-master ca sign " + e.certname() + ")"
+                        : "expires " + LocalDate.ofInstant(e.notAfter(), ZoneOffset.UTC);
+                out.printf("%-8s %-40s %s %s%n", e.status().name().toLowerCase(), e.certname(), e.fingerprint(), tail);
+            }
+        }
+    }
+
+    @Command(name = "sign", description = "Sign a pending request.")
+    static final class SignCommand extends Action {
+        @Parameters(paramLabel = "CERTNAME")
+        String certname;
+
+        @Override
+        void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
+            X509Certificate cert = ca.sign(certname);
+            out.println("signed " + certname + " (" + Fingerprints.of(cert) + ")");
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a node's certificates; the master refuses them from its next request.")
+    static final class RevokeCommand extends Action {
+        @Parameters(paramLabel = "CERTNAME")
+        String certname;
+
+        @Override
+        void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
+            ca.revoke(certname);
+            out.println("revoked " + certname);
+        }
+    }
+
+    @Command(name = "clean", description = "Revoke and forget a node's certificate and request, so it can bootstrap again.")
+    static final class CleanCommand extends Action {
+        @Parameters(paramLabel = "CERTNAME")
+        String certname;
+
+        @Override
+        void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
+            ca.clean(certname);
+            out.println("cleaned " + certname);
+        }
+    }
+}

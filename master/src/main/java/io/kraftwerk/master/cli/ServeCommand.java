@@ -1,0 +1,82 @@
+package io.kraftwerk.master.cli;
+
+import io.kraftwerk.master.ca.CaException;
+import io.kraftwerk.master.serve.MasterSetup;
+import io.quarkus.runtime.Quarkus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kw-master serve}: the master over HTTPS with mutual TLS (Quarkus starts only here). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve catalogs to agents over mutual TLS, with the CA, from a git repository of manifests.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--manifests", required = true, paramLabel = "REPO",
+            description = "The manifests git repository: a path (bare or work tree) or a URL to mirror. Branches are environments.")
+    String manifests;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
+            description = "CA, TLS files, admin token, reports (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "8140", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--name", paramLabel = "DNS",
+            description = "A DNS name agents use to reach the master; repeat for several (default: this host's name).")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--ip", paramLabel = "ADDRESS", description = "An IP address agents may use; repeat for several.")
+    List<String> ips = new ArrayList<>();
+
+    @Option(names = "--default-environment", defaultValue = "production", paramLabel = "BRANCH",
+            description = "The branch whose site.yaml classifies nodes (default: ${DEFAULT-VALUE}).")
+    String defaultEnvironment;
+
+    @Option(names = "--poll-interval", defaultValue = "15s", paramLabel = "DURATION",
+            description = "How often to look for new commits (default: ${DEFAULT-VALUE}).")
+    String pollInterval;
+
+    @Option(names = "--autosign-token-file", paramLabel = "FILE",
+            description = "Sign requests that carry the token in this file without an operator.")
+    Path autosignTokenFile;
+
+    @Option(names = "--autosign-glob", paramLabel = "GLOB",
+            description = "Sign requests from certnames matching this glob without an operator; repeat for several.")
+    List<String> autosignGlobs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, CaException {
+        List<String> dns = names.isEmpty() ? List.of(InetAddress.getLocalHost().getCanonicalHostName(), "localhost") : names;
+        List<String> addresses = ips.isEmpty() ? List.of("127.0.0.1") : ips;
+        Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
+        tls.forEach(System::setProperty);
+        System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
+        System.setProperty("quarkus.http.host", host);
+        System.setProperty("kraftwerk.master.data-dir", dataDir.toAbsolutePath().toString());
+        System.setProperty("kraftwerk.master.manifests", manifests);
+        System.setProperty("kraftwerk.master.default-environment", defaultEnvironment);
+        System.setProperty("kraftwerk.master.poll-interval", pollInterval);
+        System.setProperty("kraftwerk.master.server-names", String.join(",", dns));
+        System.setProperty("kraftwerk.master.server-ips", String.join(",", addresses));
+        if (autosignTokenFile != null) {
+            System.setProperty("kraftwerk.master.autosign-token", Files.readString(autosignTokenFile, StandardCharsets.UTF_8).strip());
+        }
+        if (!autosignGlobs.isEmpty()) {
+            System.setProperty("kraftwerk.master.autosign-globs", String.join(",", autosignGlobs));
+        }
+        Quarkus.run();
+        return 0;
+    }
+}

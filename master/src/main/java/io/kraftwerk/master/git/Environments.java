@@ -1,0 +1,88 @@
+package io.kraftwerk.master.git;
+
+import io.kraftwerk.master.compile.Site;
+import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.serve.CompileErrors;
+import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.serve.MasterPaths;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jgit.lib.ObjectId;
+import org.jboss.logging.Logger;
+
+/**
+ * The environments the master serves: every branch of the manifests repository, re-read when its
+ * commit changes (polled, or on {@code POST /v1/environments/refresh}). Each commit is parsed once;
+ * nodes are compiled from the parsed site.
+ */
+@ApplicationScoped
+public class Environments {
+    private static final Logger LOG = Logger.getLogger(Environments.class);
+
+    @Inject
+    MasterConfig config;
+
+    @Inject
+    CompileErrors errors;
+
+    private final Map<String, EnvironmentState> states = new ConcurrentHashMap<>();
+    private ManifestRepository repository;
+
+    void start(@Observes StartupEvent event) throws Exception {
+        repository = ManifestRepository.open(config.manifests(), new MasterPaths(config.dataDir()).manifestsMirror());
+        refresh();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (repository != null) {
+            repository.close();
+        }
+    }
+
+    @Scheduled(every = "${kraftwerk.master.poll-interval}", delayed = "${kraftwerk.master.poll-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        try {
+            refresh();
+        } catch (Exception e) {
+            LOG.warnf("polling the manifests repository failed; serving what was loaded before: %s", e.getMessage());
+        }
+    }
+
+    /** Reads new commits; returns the environments after the refresh. */
+    public synchronized Map<String, EnvironmentState> refresh() throws Exception {
+        Map<String, ObjectId> branches = repository.branches();
+        states.keySet().retainAll(branches.keySet());
+        for (Map.Entry<String, ObjectId> branch : branches.entrySet()) {
+            String commit = branch.getValue().getName();
+            EnvironmentState current = states.get(branch.getKey());
+            if (current != null && current.commit().equals(commit)) {
+                continue;
+            }
+            Site site = SiteParser.parse(repository.files(branch.getValue()));
+            states.put(branch.getKey(), new EnvironmentState(branch.getKey(), commit, site, Instant.now()));
+            LOG.infof("environment %s is now at %s%s", branch.getKey(), commit,
+                    site.problems().isEmpty() ? "" : " (" + site.problems().size() + " errors in the manifests)");
+            if (!site.problems().isEmpty()) {
+                errors.record(branch.getKey(), commit, null, site.problems());
+            }
+        }
+        return Map.copyOf(states);
+    }
+
+    public Optional<EnvironmentState> get(String name) {
+        return Optional.ofNullable(states.get(name));
+    }
+
+    public Map<String, EnvironmentState> all() {
+        return Map.copyOf(states);
+    }
+}

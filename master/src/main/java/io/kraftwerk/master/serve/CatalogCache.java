@@ -1,0 +1,41 @@
+package io.kraftwerk.master.serve;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Compiled catalogs by (environment commit, node, facts digest), least recently used evicted
+ * first, bounded by the bytes it holds rather than by count: catalogs vary from 5 to 500 KiB.
+ */
+final class CatalogCache {
+    /** A compiled catalog as served: the exact bytes and their ETag. */
+    record Compiled(byte[] json, String etag, String version) {
+    }
+
+    private final long capacity;
+    private long size;
+    private final LinkedHashMap<String, Compiled> entries = new LinkedHashMap<>(256, 0.75f, true);
+
+    CatalogCache(long capacityBytes) {
+        this.capacity = capacityBytes;
+    }
+
+    synchronized Compiled get(String key) {
+        return entries.get(key);
+    }
+
+    synchronized void put(String key, Compiled value) {
+        Compiled old = entries.put(key, value);
+        size += value.json().length - (old == null ? 0 : old.json().length);
+        var it = entries.entrySet().iterator();
+        while (size > capacity && it.hasNext()) {
+            Map.Entry<String, Compiled> eldest = it.next();
+            size -= eldest.getValue().json().length;
+            it.remove();
+        }
+    }
+
+    synchronized int count() {
+        return entries.size();
+    }
+}

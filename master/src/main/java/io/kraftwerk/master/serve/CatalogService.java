@@ -1,0 +1,126 @@
+package io.kraftwerk.master.serve;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.Facts;
+import io.kraftwerk.master.git.EnvironmentState;
+import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.manifest.Diagnostic;
+import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.json.ModelJson;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Serves a node its catalog: classify it with the default environment's site, pick the branch of
+ * its environment (or the one its agent asks for, where the manifests allow it), compile — or take
+ * the compiled bytes from the cache keyed by (commit, node, facts digest).
+ */
+@ApplicationScoped
+public class CatalogService {
+    @Inject
+    Environments environments;
+
+    @Inject
+    MasterConfig config;
+
+    @Inject
+    CompileErrors errors;
+
+    private CatalogCache cache;
+
+    /** What a catalog request comes to. */
+    public sealed interface Outcome {
+        /** The catalog, as bytes with their ETag. */
+        record Served(byte[] json, String etag, String version, boolean cached) implements Outcome {
+        }
+
+        /** No catalog: the HTTP status, why, and the compile errors (file:line:column) if any. */
+        record Refused(int status, String reason, List<String> errors) implements Outcome {
+        }
+    }
+
+    @PostConstruct
+    void init() {
+        cache = new CatalogCache(config.catalogCacheBytes());
+    }
+
+    public Outcome catalog(String certname, byte[] factsJson, String requested) {
+        Map<String, Object> factValues;
+        try {
+            factValues = ModelJson.mapper().readValue(factsJson, new TypeReference<Map<String, Object>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Outcome.Refused(400, "the facts are not a JSON object: " + e.getOriginalMessage(), List.of());
+        } catch (IOException e) {
+            return new Outcome.Refused(400, "the facts cannot be read: " + e.getMessage(), List.of());
+        }
+        if (factValues == null) {
+            return new Outcome.Refused(400, "the facts are not a JSON object", List.of());
+        }
+        Facts facts = Facts.of(factValues, "facts of " + certname);
+        Optional<EnvironmentState> main = environments.get(config.defaultEnvironment());
+        if (main.isEmpty()) {
+            return new Outcome.Refused(503, "the manifests repository has no branch '" + config.defaultEnvironment()
+                    + "', which classifies nodes", List.of());
+        }
+        CatalogCompiler.NodeEnvironment node;
+        try {
+            node = CatalogCompiler.environment(main.get().site(), certname, facts);
+        } catch (ManifestException e) {
+            return failed(main.get(), certname, e.diagnostics());
+        }
+        if (!node.permits(requested)) {
+            return new Outcome.Refused(403, "node " + certname + " may not use environment '" + requested + "'; the manifests put it in '"
+                    + node.environment() + "' (allow it with allow_environments in site.yaml)", List.of());
+        }
+        String environment = requested != null ? requested : node.environment();
+        Optional<EnvironmentState> state = environments.get(environment);
+        if (state.isEmpty()) {
+            return new Outcome.Refused(400, "unknown environment '" + environment + "': the manifests repository has no"
+                    + " such branch", List.of());
+        }
+        String key = state.get().commit() + "\n" + certname + "\n" + digest(ModelJson.writeBytes(factValues));
+        CatalogCache.Compiled hit = cache.get(key);
+        if (hit != null) {
+            return new Outcome.Served(hit.json(), hit.etag(), hit.version(), true);
+        }
+        try {
+            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment));
+            byte[] json = ModelJson.writeBytes(catalog);
+            CatalogCache.Compiled compiled = new CatalogCache.Compiled(json, "\"" + digest(json).substring(0, 40) + "\"",
+                    catalog.version());
+            cache.put(key, compiled);
+            return new Outcome.Served(json, compiled.etag(), compiled.version(), false);
+        } catch (ManifestException e) {
+            return failed(state.get(), certname, e.diagnostics());
+        }
+    }
+
+    private Outcome failed(EnvironmentState state, String certname, List<Diagnostic> diagnostics) {
+        errors.record(state.name(), state.commit(), certname, diagnostics);
+        return new Outcome.Refused(422, "the manifests at " + state.commit() + " (" + state.name() + ") do not compile for "
+                + certname, diagnostics.stream().map(Diagnostic::toString).toList());
+    }
+
+    public int cachedCatalogs() {
+        return cache.count();
+    }
+
+    static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

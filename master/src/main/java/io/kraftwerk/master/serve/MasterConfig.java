@@ -1,0 +1,51 @@
+package io.kraftwerk.master.serve;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code kraftwerk.master.*}: set by {@code kw-master serve} from its options, or in application.properties. */
+@ConfigMapping(prefix = "kraftwerk.master")
+public interface MasterConfig {
+    /** CA, TLS files, admin token, reports, the manifests mirror. */
+    Path dataDir();
+
+    /** The manifests: a git repository path (bare or work tree) or a URL to mirror. */
+    String manifests();
+
+    /** The branch whose site.yaml classifies nodes (and their default environment). */
+    @WithDefault("production")
+    String defaultEnvironment();
+
+    /** How often the manifests repository is checked for new commits. */
+    @WithDefault("15s")
+    Duration pollInterval();
+
+    /** Autosign requests carrying this token (off when absent). */
+    Optional<String> autosignToken();
+
+    /** Autosign certnames matching these globs (off when absent). */
+    Optional<List<String>> autosignGlobs();
+
+    /** Catalog and report requests in progress beyond which new ones get 429. */
+    @WithDefault("512")
+    int maxInflight();
+
+    @WithDefault("1048576")
+    int maxFactsBytes();
+
+    @WithDefault("16777216")
+    int maxReportBytes();
+
+    /** Memory the compiled-catalog cache may use. */
+    @WithDefault("67108864")
+    long catalogCacheBytes();
+
+    /** DNS names the master's certificate carries (renewed to match). */
+    List<String> serverNames();
+
+    Optional<List<String>> serverIps();
+}

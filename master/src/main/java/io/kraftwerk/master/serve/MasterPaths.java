@@ -1,0 +1,30 @@
+package io.kraftwerk.master.serve;
+
+import java.nio.file.Path;
+
+/** Where the master keeps things under its data directory. */
+public record MasterPaths(Path dataDir) {
+    public Path ca() {
+        return dataDir.resolve("ca");
+    }
+
+    public Path serverKey() {
+        return dataDir.resolve("tls/server_key.pem");
+    }
+
+    public Path serverCertificate() {
+        return dataDir.resolve("tls/server_crt.pem");
+    }
+
+    public Path adminToken() {
+        return dataDir.resolve("admin.token");
+    }
+
+    public Path reports() {
+        return dataDir.resolve("reports");
+    }
+
+    public Path manifestsMirror() {
+        return dataDir.resolve("manifests.git");
+    }
+}
