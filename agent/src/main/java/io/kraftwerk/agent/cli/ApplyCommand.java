@@ -1,19 +1,12 @@
 package io.kraftwerk.agent.cli;
 
-import io.kraftwerk.agent.engine.AgentContext;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunLock;
 import io.kraftwerk.agent.engine.RunOptions;
-import io.kraftwerk.agent.exec.ProcessCommandRunner;
-import io.kraftwerk.agent.fs.FsOps;
-import io.kraftwerk.agent.provider.ProviderRegistry;
-import io.kraftwerk.agent.report.HumanOutput;
-import io.kraftwerk.agent.state.StateStore;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.DocumentFormatException;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
-import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.report.Report;
 import io.kraftwerk.model.validation.ModelValidator;
 import io.kraftwerk.model.ModelTypes;
@@ -21,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +76,8 @@ final class ApplyCommand {
         AgentPaths paths = new AgentPaths(o.stateDir);
         PrintStream human = o.json != null && o.json.toString().equals("-") ? err : out;
         try (RunLock lock = RunLock.acquire(paths.lock(), o.lockTimeout)) {
-            Report report = converge(catalog, paths, o, human);
+            Report report = Convergence.converge(catalog, paths, new RunOptions(o.noop, CatalogSource.FILE, ""),
+                    o.serviceTimeout, human);
             writeReports(report, paths, o, out, err);
             return Engine.exitCode(report);
         } catch (RunLock.BusyException e) {
@@ -99,30 +92,14 @@ final class ApplyCommand {
         }
     }
 
-    private static Report converge(Catalog catalog, AgentPaths paths, Options o, PrintStream human) {
-        Clock clock = Clock.systemUTC();
-        ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofMinutes(30));
-        AgentContext context = new AgentContext(runner, Path.of("/"), paths.backups(), clock, o.serviceTimeout);
-        HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
-        context.onLog(output::warning);
-        StateStore state = StateStore.load(paths.state(), w -> context.log(LogLine.Level.WARNING, "agent", w));
-        Engine engine = new Engine(ProviderRegistry.standard(o.serviceTimeout), context, state, output);
-        Report report = engine.run(catalog, new RunOptions(o.noop, CatalogSource.FILE, ""));
-        output.summary(report);
-        return report;
-    }
-
     private static void writeReports(Report report, AgentPaths paths, Options o, PrintStream out, PrintStream err) {
-        byte[] json = ModelJson.writeBytes(report);
-        FsOps fs = new FsOps(new ProcessCommandRunner(Duration.ofSeconds(30)));
+        byte[] json = Convergence.keepReport(report, paths, err);
         try {
-            Files.createDirectories(paths.lastReport().getParent());
-            fs.writeAtomically(paths.lastReport(), json, "root", "root", "0600");
             if (o.json != null && o.json.toString().equals("-")) {
                 out.write(json);
                 out.flush();
             } else if (o.json != null) {
-                fs.writeAtomically(o.json.toAbsolutePath(), json, null, null, "0600");
+                Convergence.fs().writeAtomically(o.json.toAbsolutePath(), json, null, null, "0600");
             }
         } catch (Exception e) {
             err.println("kw-agent apply: cannot write the report: " + e.getMessage());

@@ -45,6 +45,12 @@ public final class KwAgent {
                 return 0;
             case "apply":
                 return ApplyCommand.run(java.util.List.of(rest), out, err);
+            case "run":
+                return RunCommand.run(java.util.List.of(rest), out, err);
+            case "daemon":
+                return DaemonCommand.run(java.util.List.of(rest), out, err);
+            case "bootstrap":
+                return BootstrapCommand.run(java.util.List.of(rest), out, err);
             default:
                 err.println("kw-agent: unknown command '" + command + "'");
                 err.print(usage());
@@ -57,7 +63,10 @@ public final class KwAgent {
                 Usage: kw-agent COMMAND [OPTIONS]
 
                 Commands:
-                  apply     converge this node to a catalog file (kw-agent apply --help)
+                  bootstrap get this node a certificate from the master's CA (kw-agent bootstrap --help)
+                  run       one run now: fetch the catalog from the master, converge, report (kw-agent run --help)
+                  daemon    a run every interval, each node in its own slot (kw-agent daemon --help)
+                  apply     converge this node to a catalog file, without a master (kw-agent apply --help)
                   facts     print this node's facts as JSON (the shape manifests read as ${facts.…})
 
                 """;

@@ -1,0 +1,56 @@
+package io.kraftwerk.agent.cli;
+
+import io.kraftwerk.agent.engine.AgentContext;
+import io.kraftwerk.agent.engine.Engine;
+import io.kraftwerk.agent.engine.RunOptions;
+import io.kraftwerk.agent.exec.ProcessCommandRunner;
+import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.agent.provider.ProviderRegistry;
+import io.kraftwerk.agent.report.HumanOutput;
+import io.kraftwerk.agent.state.StateStore;
+import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.report.LogLine;
+import io.kraftwerk.model.report.Report;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The part of apply and run that is the same: converge to a catalog, print, keep the report. */
+final class Convergence {
+    private Convergence() {
+    }
+
+    static Report converge(Catalog catalog, AgentPaths paths, RunOptions options, Duration serviceTimeout, PrintStream human) {
+        ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofMinutes(30));
+        AgentContext context = new AgentContext(runner, Path.of("/"), paths.backups(), Clock.systemUTC(), serviceTimeout);
+        HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
+        context.onLog(output::warning);
+        if (!options.catalogSourceNote().isEmpty() && options.catalogSource() == io.kraftwerk.model.report.CatalogSource.CACHED) {
+            context.log(LogLine.Level.WARNING, "agent", "using the cached catalog: " + options.catalogSourceNote());
+        }
+        StateStore state = StateStore.load(paths.state(), w -> context.log(LogLine.Level.WARNING, "agent", w));
+        Engine engine = new Engine(ProviderRegistry.standard(serviceTimeout), context, state, output);
+        Report report = engine.run(catalog, options);
+        output.summary(report);
+        return report;
+    }
+
+    /** The latest report, always (noop too), root-only. */
+    static byte[] keepReport(Report report, AgentPaths paths, PrintStream err) {
+        byte[] json = ModelJson.writeBytes(report);
+        try {
+            Files.createDirectories(paths.lastReport().getParent());
+            fs().writeAtomically(paths.lastReport(), json, "root", "root", "0600");
+        } catch (Exception e) {
+            err.println("kw-agent: cannot keep the report in " + paths.lastReport() + ": " + e.getMessage());
+        }
+        return json;
+    }
+
+    static FsOps fs() {
+        return new FsOps(new ProcessCommandRunner(Duration.ofSeconds(30)));
+    }
+}
