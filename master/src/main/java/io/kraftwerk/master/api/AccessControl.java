@@ -91,6 +91,15 @@ public class AccessControl {
             return;
         }
         try {
+            // The TLS layer already refuses an expired certificate; checked again so that no TLS
+            // setting can ever let one through.
+            cert.checkValidity();
+        } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+            refuse(rc, 403, "this certificate is not valid now (valid " + cert.getNotBefore().toInstant() + " to "
+                    + cert.getNotAfter().toInstant() + "); renew it, or 'kw-master ca clean' it and bootstrap again");
+            return;
+        }
+        try {
             if (ca.isRevoked(cert.getSerialNumber())) {
                 refuse(rc, 403, "this certificate (serial " + cert.getSerialNumber().toString(16) + ") has been revoked");
                 return;

@@ -194,6 +194,31 @@ public final class CertificateAuthority {
         return withLock(dir, () -> issueFromRequest(certname));
     }
 
+    /** A key made here and the certificate issued for it. */
+    public record Generated(PrivateKey key, X509Certificate certificate) {
+    }
+
+    /**
+     * Makes a node's key on the CA host and signs its certificate at once, for provisioning
+     * (images, test fleets) where the node cannot run bootstrap itself. The key leaves the CA
+     * host: hand it over as carefully as the node's own would be kept.
+     */
+    public Generated generate(String certname) throws IOException, CaException {
+        Certnames.require(certname);
+        KeyPair pair = newKeyPair();
+        return withLock(dir, () -> {
+            Optional<X509Certificate> current = currentCertificate(certname);
+            if (current.isPresent() && status(current.get()) == Status.SIGNED) {
+                throw new CaException("a valid certificate for " + certname + " already exists; revoke it first with"
+                        + " 'kw-master ca clean " + certname + "'");
+            }
+            X509Certificate cert = issue(certname, pair.getPublic(), clock.instant(), clock.instant().plus(profile.nodeLifetime()));
+            writeAtomically(signedFile(certname), Pem.bytes(cert));
+            Files.deleteIfExists(requestFile(certname));
+            return new Generated(pair.getPrivate(), cert);
+        });
+    }
+
     /**
      * Issues a fresh certificate to a node that proved who it is with its current, valid
      * certificate (renewal before expiry); no operator needed.
@@ -337,23 +362,27 @@ public final class CertificateAuthority {
         return true;
     }
 
-    /** Issues a certificate with an explicit validity window (used for renewal and by tests). */
+    /** Issues a certificate for the request's key with an explicit validity window. */
     X509Certificate issue(String certname, PKCS10CertificationRequest csr, Instant notBefore, Instant notAfter)
             throws CaException, IOException {
         try {
-            PublicKey key = new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
-                    Date.from(notBefore.minus(Duration.ofHours(1))), Date.from(notAfter), new X500Name("CN=" + certname), key);
-            addLeafExtensions(builder, key, KeyPurposeId.id_kp_clientAuth);
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, certname)));
-            X509Certificate cert = sign(builder, caKey);
-            Inventory.append(dir, new Inventory.Line(cert.getSerialNumber(), certname, cert.getNotBefore().toInstant(),
-                    cert.getNotAfter().toInstant(), null));
-            return cert;
+            return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey(), notBefore, notAfter);
         } catch (java.security.GeneralSecurityException e) {
             throw new CaException("cannot read the request's public key: " + e.getMessage());
         }
+    }
+
+    private X509Certificate issue(String certname, PublicKey key, Instant notBefore, Instant notAfter)
+            throws CaException, IOException {
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
+                Date.from(notBefore.minus(Duration.ofHours(1))), Date.from(notAfter), new X500Name("CN=" + certname), key);
+        addLeafExtensions(builder, key, KeyPurposeId.id_kp_clientAuth);
+        builder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, certname)));
+        X509Certificate cert = sign(builder, caKey);
+        Inventory.append(dir, new Inventory.Line(cert.getSerialNumber(), certname, cert.getNotBefore().toInstant(),
+                cert.getNotAfter().toInstant(), null));
+        return cert;
     }
 
     private X509Certificate issueFromRequest(String certname) throws IOException, CaException {

@@ -21,12 +21,12 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kw-master ca list | sign NAME | revoke NAME | clean NAME}: the CA on this host's files. A
+ * {@code kw-master ca list | sign NAME | revoke NAME | clean NAME | generate NAME --out DIR}: the CA on this host's files. A
  * running master sees revocations on its next request.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Manage the certificate authority.",
         subcommands = {CaCommand.ListCommand.class, CaCommand.SignCommand.class, CaCommand.RevokeCommand.class,
-                CaCommand.CleanCommand.class})
+                CaCommand.CleanCommand.class, CaCommand.GenerateCommand.class})
 final class CaCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master", scope = ScopeType.INHERIT,
             description = "The master's data directory (default: ${DEFAULT-VALUE}).")
@@ -118,6 +118,31 @@ final class CaCommand {
         void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
             ca.clean(certname);
             out.println("cleaned " + certname);
+        }
+    }
+
+    @Command(name = "generate", description = {"Make a node's key here and sign its certificate at once, for provisioning"
+            + " (images, test fleets). Writes private_key.pem (0600), cert.pem and ca.pem into --out: copy them to the"
+            + " node's /var/lib/kraftwerk/ssl/."})
+    static final class GenerateCommand extends Action {
+        @Parameters(paramLabel = "CERTNAME")
+        String certname;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the three files.")
+        Path out;
+
+        @Override
+        void run(CertificateAuthority ca, PrintWriter writer) throws IOException, CaException {
+            CertificateAuthority.Generated generated = ca.generate(certname);
+            Files.createDirectories(out);
+            Path key = out.resolve("private_key.pem");
+            Files.deleteIfExists(key);
+            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.write(key, io.kraftwerk.master.ca.Pem.bytes(generated.key()));
+            Files.write(out.resolve("cert.pem"), io.kraftwerk.master.ca.Pem.bytes(generated.certificate()));
+            Files.write(out.resolve("ca.pem"), io.kraftwerk.master.ca.Pem.bytes(ca.certificate()));
+            writer.println("generated " + certname + " (" + Fingerprints.of(generated.certificate()) + ") in " + out);
         }
     }
 }

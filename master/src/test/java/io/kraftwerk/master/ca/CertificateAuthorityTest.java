@@ -139,4 +139,35 @@ class CertificateAuthorityTest {
         assertTrue(ca(later).refreshCrlIfDue());
         assertTrue(ca(later).crl().getNextUpdate().toInstant().isAfter(Instant.now().plus(Duration.ofDays(50))));
     }
+
+    @Test
+    void generatesAKeyAndCertificateForProvisioningButNotOverAValidOne() throws Exception {
+        CertificateAuthority ca = ca();
+        CertificateAuthority.Generated g = ca.generate("img1.example.net");
+        g.certificate().verify(ca.certificate().getPublicKey());
+        assertEquals("CN=img1.example.net", g.certificate().getSubjectX500Principal().getName());
+        assertEquals(g.certificate(), ca.currentCertificate("img1.example.net").orElseThrow());
+        java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSA");
+        sig.initSign(g.key());
+        sig.update(new byte[] {1, 2, 3});
+        byte[] signed = sig.sign();
+        sig.initVerify(g.certificate().getPublicKey());
+        sig.update(new byte[] {1, 2, 3});
+        assertTrue(sig.verify(signed), "the key belongs to the certificate");
+        CaException again = assertThrows(CaException.class, () -> ca.generate("img1.example.net"));
+        assertEquals("a valid certificate for img1.example.net already exists; revoke it first with"
+                + " 'kw-master ca clean img1.example.net'", again.getMessage());
+    }
+
+    @Test
+    void aCertificateIssuedByAClockInThePastIsListedAsExpired() throws Exception {
+        ca();
+        Instant past = Instant.now().minus(Duration.ofDays(3));
+        CertificateAuthority then = CertificateAuthority.openOrCreate(dir.resolve("ca"), "unused", Clock.fixed(past, ZoneOffset.UTC),
+                new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(30)));
+        X509Certificate cert = then.generate("old.example.net").certificate();
+        assertTrue(cert.getNotAfter().toInstant().isBefore(Instant.now()));
+        assertEquals(CertificateAuthority.Status.EXPIRED, ca().status(cert));
+        assertEquals(CertificateAuthority.Status.EXPIRED, ca().list().get(0).status());
+    }
 }

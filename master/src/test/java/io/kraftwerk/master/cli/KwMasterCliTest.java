@@ -97,4 +97,31 @@ class KwMasterCliTest {
         assertEquals(2, status);
         assertTrue(err.toString().startsWith("kw-master: Missing required option: '--node=NAME'"), err.toString());
     }
+
+    @Test
+    void caCommandsNeedAnExistingCa() {
+        int status = run("ca", "list", "--data-dir", tmp.toString());
+        assertEquals(1, status);
+        assertEquals("kw-master ca: there is no CA in " + tmp.resolve("ca") + " (kw-master serve creates it on first start;"
+                + " use --data-dir to point at the master's data directory)\n", err.toString());
+    }
+
+    @Test
+    void caGenerateWritesTheAgentsSslFilesThenListAndRevokeShowIt() throws Exception {
+        io.kraftwerk.master.ca.CertificateAuthority.openOrCreate(tmp.resolve("ca"), "Kraftwerk CA test", java.time.Clock.systemUTC(),
+                io.kraftwerk.master.ca.CertificateAuthority.Profile.standard());
+        Path ssl = tmp.resolve("node-ssl");
+        assertEquals(0, run("ca", "generate", "img1.example.net", "--out", ssl.toString(), "--data-dir", tmp.toString()), err.toString());
+        assertTrue(out.toString().startsWith("generated img1.example.net (SHA256:"), out.toString());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ssl.resolve("private_key.pem"))));
+        assertTrue(Files.readString(ssl.resolve("private_key.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
+        assertEquals(Files.readString(tmp.resolve("ca/ca_crt.pem")), Files.readString(ssl.resolve("ca.pem")));
+        assertTrue(Files.readString(ssl.resolve("cert.pem")).startsWith("-----BEGIN CERTIFICATE-----"));
+
+        assertEquals(0, run("ca", "revoke", "img1.example.net", "--data-dir", tmp.toString()), err.toString());
+        assertEquals(0, run("ca", "list", "--data-dir", tmp.toString()), err.toString());
+        assertTrue(out.toString().lines().anyMatch(l -> l.matches("revoked +img1\\.example\\.net +SHA256:[0-9A-F:]+ expires .*")),
+                out.toString());
+    }
 }

@@ -1,0 +1,44 @@
+package io.kraftwerk.master.api;
+
+import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.serve.CaService;
+import io.kraftwerk.master.serve.CatalogService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Admin: {@code GET /v1/admin/status}, what a monitoring check or an operator wants at a glance:
+ * requests in flight, catalogs cached, each environment's commit, and when the CA needs attention.
+ */
+@Path("/v1/admin/status")
+public class StatusResource {
+    @Inject
+    AccessControl access;
+
+    @Inject
+    CatalogService catalogs;
+
+    @Inject
+    Environments environments;
+
+    @Inject
+    CaService ca;
+
+    @GET
+    public Response status() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("inflight", access.inflight());
+        body.put("cached_catalogs", catalogs.cachedCatalogs());
+        Map<String, String> commits = new TreeMap<>();
+        environments.all().forEach((name, state) -> commits.put(name, state.commit()));
+        body.put("environments", commits);
+        body.put("ca", Map.of("not_after", ca.ca().certificate().getNotAfter().toInstant().toString(),
+                "attention", ca.ca().attentionDate().toString()));
+        return Json.ok(200, body);
+    }
+}
