@@ -61,7 +61,7 @@ final class Repo {
         Path out = Files.createTempDirectory(SCRATCH, "wheels-");
         for (Path project : projects) {
             Path copy = Files.createTempDirectory(SCRATCH, "src-");
-            copyTree(project, copy);
+            io.kraftwerk.testkit.GitRepo.copyTree(project, copy);
             Process pip = new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "--no-build-isolation", "--no-index", "--wheel-dir", out.toString(), ".")
                     .directory(copy.toFile()).redirectErrorStream(true).start();
@@ -75,19 +75,6 @@ final class Repo {
         try (Stream<Path> wheels = Files.list(out)) {
             for (Path wheel : wheels.toList()) {
                 Files.copy(wheel, target.resolve(wheel.getFileName()));
-            }
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
             }
         }
     }

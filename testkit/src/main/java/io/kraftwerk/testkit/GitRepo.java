@@ -68,7 +68,8 @@ public final class GitRepo {
         return out;
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (files and directories). */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : paths.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
