@@ -22,7 +22,7 @@ final class Repo {
     }
 
     /** What the web1 catalog installs or reinstalls in a node, which has no network. */
-    static final List<String> NODE_PACKAGES = List.of("nginx", "runit", "python3-gunicorn", "unattended-upgrades", "less");
+    static final List<String> NODE_PACKAGES = List.of("nginx", "runit", "python3-gunicorn", "unattended-upgrades", "less", "postgresql-client");
 
     /**
      * Nodes install from the host's apt cache. Without it apt-get inside would fail on the network

@@ -153,19 +153,19 @@ public final class DisposableNode implements AutoCloseable {
     }
 
     /**
-     * Gives the node a network link to the host: a veth pair, {@code hostAddress/30} on the host's
-     * end, {@code nodeAddress/30} on the node's end, which is called eth0 inside. The pair goes
+     * Plugs the node into a bridge on the host: a veth pair whose host end joins the bridge and
+     * whose node end is eth0 inside, with {@code address} in the bridge's subnet. The pair goes
      * away with the node's network namespace.
      */
-    public void linkToHost(String hostAddress, String nodeAddress) throws IOException, InterruptedException {
+    public void attach(HostBridge bridge, String address) throws IOException, InterruptedException {
         String hostEnd = "kwh" + pid1;
         String nodeEnd = "kwn" + pid1;
-        host(List.of("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", nodeEnd));
-        host(List.of("ip", "link", "set", nodeEnd, "netns", String.valueOf(pid1)));
-        host(List.of("ip", "address", "add", hostAddress + "/30", "dev", hostEnd));
-        host(List.of("ip", "link", "set", hostEnd, "up"));
+        HostBridge.ip("link", "add", hostEnd, "type", "veth", "peer", "name", nodeEnd);
+        HostBridge.ip("link", "set", nodeEnd, "netns", String.valueOf(pid1));
+        HostBridge.ip("link", "set", hostEnd, "master", bridge.name());
+        HostBridge.ip("link", "set", hostEnd, "up");
         exec(List.of("ip", "link", "set", nodeEnd, "name", "eth0")).orThrow();
-        exec(List.of("ip", "address", "add", nodeAddress + "/30", "dev", "eth0")).orThrow();
+        exec(List.of("ip", "address", "add", address + "/" + bridge.prefixLength(), "dev", "eth0")).orThrow();
         exec(List.of("ip", "link", "set", "eth0", "up")).orThrow();
     }
 
@@ -173,14 +173,6 @@ public final class DisposableNode implements AutoCloseable {
     public void addHost(String address, String... names) throws IOException {
         Files.writeString(path("/etc/hosts"), address + " " + String.join(" ", names) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
-    }
-
-    private static void host(List<String> argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + " failed: " + out);
-        }
     }
 
     /** The outcome of a command run in the node. */

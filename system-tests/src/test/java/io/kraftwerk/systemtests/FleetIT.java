@@ -1,0 +1,237 @@
+package io.kraftwerk.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.report.CatalogSource;
+import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.report.ResourceReport;
+import io.kraftwerk.model.report.ResourceStatus;
+import io.kraftwerk.model.report.RunStatus;
+import io.kraftwerk.testkit.DisposableNode;
+import io.kraftwerk.testkit.GitRepo;
+import io.kraftwerk.testkit.HostBridge;
+import io.kraftwerk.testkit.MasterProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The pull system end to end: a master on the host serving the example site from git, and web1,
+ * db1 and lb1 as disposable nodes, each in its own network namespace, plugged by veth pairs into a
+ * bridge on the host (10.0.0.0/24, the addresses the example site uses: lb1 proxies to web1 at
+ * 10.0.0.11). They bootstrap with a token, pull and converge; a new commit reaches all three on
+ * their next run; a broken commit leaves each on its last good catalog.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetIT {
+    private static final String TOKEN = "fleet-token-77e0";
+    private static final String MASTER_NAME = "kw-master.test";
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Map<String, String> ADDRESSES = new LinkedHashMap<>();
+
+    static {
+        ADDRESSES.put("web1.example.net", "10.0.0.11");
+        ADDRESSES.put("db1.example.net", "10.0.0.12");
+        ADDRESSES.put("lb1.example.net", "10.0.0.13");
+    }
+
+    private HostBridge bridge;
+    private GitRepo manifests;
+    private MasterProcess master;
+    private final Map<String, DisposableNode> nodes = new LinkedHashMap<>();
+    private final Map<String, String> firstMotd = new LinkedHashMap<>();
+
+    @BeforeAll
+    void startFleet() throws Exception {
+        Repo.requireCachedPackages();
+        Path work = Files.createDirectories(Repo.SCRATCH).resolve("fleet-it");
+        Repo.deleteTree(work);
+        bridge = HostBridge.create("10.0.0.1", 24);
+        manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
+        Files.writeString(Files.createDirectories(work).resolve("token"), TOKEN + "\n");
+        master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir(), List.of("--host", bridge.address(),
+                "--name", MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1h",
+                "--autosign-token-file", work.resolve("token").toString()), "");
+        for (Map.Entry<String, String> n : ADDRESSES.entrySet()) {
+            DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
+            nodes.put(n.getKey(), node);
+            node.attach(bridge, n.getValue());
+            node.addHost(bridge.address(), MASTER_NAME);
+        }
+        Repo.buildWheelhouse(nodes.get("web1.example.net"), "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),
+                Repo.ROOT.resolve("system-tests/src/test/resources/apps/kwblog"));
+    }
+
+    @AfterAll
+    void stopFleet() throws Exception {
+        for (DisposableNode node : nodes.values()) {
+            node.close();
+        }
+        if (master != null) {
+            master.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void eachNodeBootstrapsPullsAndConvergesToItsRole() throws Exception {
+        Map<String, DisposableNode.Result> bootstraps = onEveryNode((name, node) -> node.exec(List.of(Repo.agent(), "bootstrap",
+                "--server", "https://" + MASTER_NAME + ":" + master.port(), "--certname", name, "--token", TOKEN,
+                "--wait", "30"), Duration.ofMinutes(2)));
+        bootstraps.forEach((name, r) -> assertEquals(0, r.exitCode(), name + ": " + r.stdout() + r.stderr()));
+
+        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        String commit = manifests.head();
+        runs.forEach((name, run) -> {
+            assertEquals(2, run.exitCode(), name + ":\n" + run.output());
+            assertEquals(CatalogSource.FRESH, run.report().catalogSource(), name);
+            assertEquals(commit, run.report().catalogVersion(), name);
+            assertEquals(0, run.report().metrics().resources().get("failed"), name + ":\n" + run.output());
+        });
+
+        DisposableNode web1 = nodes.get("web1.example.net");
+        assertEquals(200, Http.await(web1, "hello.example.net", "/", h -> h.status() == 200, SETTLE).status());
+        DisposableNode db1 = nodes.get("db1.example.net");
+        assertEquals(0, db1.exec(List.of("dpkg-query", "--show", "postgresql-client")).exitCode());
+        assertEquals("postgres dbadmins 2770\n", db1.exec(List.of("stat", "-c", "%U %G %a", "/srv/pgdumps")).orThrow().stdout());
+        // lb1 proxies blog.example.net to web1 across the bridge
+        DisposableNode lb1 = nodes.get("lb1.example.net");
+        Http blog = Http.await(lb1, "blog.example.net", "/", h -> h.status() == 200, SETTLE);
+        assertEquals("<h1>The example.net blog</h1>", blog.body());
+
+        for (String name : nodes.keySet()) {
+            assertEquals(1, storedReports(name).size(), name + "'s report reached the master");
+            firstMotd.put(name, Files.readString(nodes.get(name).path("/etc/motd")));
+        }
+        Map<String, PullRun> second = onEveryNode((name, node) -> PullRun.of(node));
+        second.forEach((name, run) -> assertEquals(0, run.exitCode(), name + " converged in one run:\n" + run.output()));
+    }
+
+    @Test
+    @Order(2)
+    void aNewCommitReachesEveryNodeOnItsNextRun() throws Exception {
+        manifests.write("templates/motd.txt", manifests.read("templates/motd.txt") + "Maintenance: Sundays 04:00 UTC\n");
+        String commit = manifests.commitAll("motd: maintenance window");
+        assertEquals(200, refresh());
+
+        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        runs.forEach((name, run) -> {
+            assertEquals(2, run.exitCode(), name + ":\n" + run.output());
+            assertEquals(commit, run.report().catalogVersion(), name);
+            assertEquals(List.of("file[/etc/motd]"), run.report().resources().stream()
+                    .filter(r -> r.status() == ResourceStatus.CHANGED).map(ResourceReport::id).toList(), name);
+        });
+        for (String name : nodes.keySet()) {
+            String motd = Files.readString(nodes.get(name).path("/etc/motd"));
+            assertEquals(firstMotd.get(name) + "Maintenance: Sundays 04:00 UTC\n", motd, name);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenCommitLeavesEveryNodeOnItsLastGoodCatalog() throws Exception {
+        String good = manifests.head();
+        String base = manifests.read("roles/base.yaml");
+        String broken = base.replaceFirst("(/etc/motd:\n(?:.*\n){3}      )mode:", "$1mod:");
+        assertNotEquals(base, broken);
+        manifests.write("roles/base.yaml", broken);
+        manifests.write("templates/motd.txt", "this text must never reach a node\n");
+        manifests.commitAll("a typo, and a motd that must not be served");
+        assertEquals(200, refresh());
+        int line = List.of(broken.split("\n", -1)).indexOf("      mod: \"0644\"") + 1;
+        Map<String, String> motdBefore = new LinkedHashMap<>();
+        for (String name : nodes.keySet()) {
+            motdBefore.put(name, Files.readString(nodes.get(name).path("/etc/motd")));
+        }
+
+        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        runs.forEach((name, run) -> {
+            assertEquals(0, run.exitCode(), name + ":\n" + run.output());
+            assertEquals(RunStatus.UNCHANGED, run.report().status(), name);
+            assertEquals(CatalogSource.CACHED, run.report().catalogSource(), name);
+            assertEquals(good, run.report().catalogVersion(), name);
+            assertTrue(run.report().catalogSourceNote().startsWith("the master answered 422: the manifests at "), name);
+            assertTrue(run.output().contains("roles/base.yaml:" + line + ":7: unknown attribute 'mod' for file[/etc/motd]"),
+                    name + ":\n" + run.output());
+        });
+        for (String name : nodes.keySet()) {
+            assertEquals(motdBefore.get(name), Files.readString(nodes.get(name).path("/etc/motd")), name);
+            assertEquals(4, storedReports(name).size(), name + ": every run's report reached the master");
+        }
+    }
+
+    // --- helpers
+
+    /** {@code kw-agent run} inside a node, with its report. */
+    private record PullRun(int exitCode, String output, Report report) {
+        static PullRun of(DisposableNode node) throws Exception {
+            Files.deleteIfExists(node.path("/root/report.json"));
+            DisposableNode.Result r = node.exec(List.of(Repo.agent(), "run", "--json", "/root/report.json"), Duration.ofMinutes(10));
+            Path json = node.path("/root/report.json");
+            if (!Files.exists(json)) {
+                throw new AssertionError("kw-agent run wrote no report; exit " + r.exitCode() + ":\n" + r.stdout() + r.stderr());
+            }
+            return new PullRun(r.exitCode(), r.stdout() + r.stderr(), ModelJson.readReport(Files.readAllBytes(json), "report.json"));
+        }
+    }
+
+    private interface OnNode<T> {
+        T run(String name, DisposableNode node) throws Exception;
+    }
+
+    /** The same step on all three nodes at once, as a fleet does it. */
+    private <T> Map<String, T> onEveryNode(OnNode<T> step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
+        try {
+            Map<String, Future<T>> futures = new LinkedHashMap<>();
+            nodes.forEach((name, node) -> futures.put(name, pool.submit((Callable<T>) () -> step.run(name, node))));
+            Map<String, T> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<T>> f : futures.entrySet()) {
+                out.put(f.getKey(), f.getValue().get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int refresh() throws Exception {
+        Process curl = new ProcessBuilder("curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}",
+                "--cacert", master.caCertificate().toString(), "--resolve", MASTER_NAME + ":" + master.port() + ":" + bridge.address(),
+                "--request", "POST", "--header", "Authorization: Bearer " + master.adminToken(),
+                "https://" + MASTER_NAME + ":" + master.port() + "/v1/environments/refresh").start();
+        String code = new String(curl.getInputStream().readAllBytes()).strip();
+        curl.waitFor();
+        return Integer.parseInt(code);
+    }
+
+    private List<Path> storedReports(String name) throws Exception {
+        Path dir = master.dataDir().resolve("reports").resolve(name);
+        try (Stream<Path> files = Files.list(dir)) {
+            return new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(".json")).toList());
+        }
+    }
+}
