@@ -86,6 +86,50 @@ final class EquivalentPolicies {
         return s.toString();
     }
 
+    /**
+     * The same state as Kraftwerk manifests (site.yaml and one role) for any node of example.net,
+     * as a master serves it: relative path → content.
+     */
+    static java.util.Map<String, String> kraftwerkSite() {
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("site.yaml", """
+                apiVersion: kraftwerk/v1
+                kind: Site
+                default_environment: production
+                nodes:
+                  - glob: "*.example.net"
+                    roles: [bench]
+                """);
+        StringBuilder role = new StringBuilder("apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  package:\n");
+        for (String p : PACKAGES) {
+            role.append("    ").append(p).append(": {}\n");
+        }
+        role.append("  user:\n");
+        for (int u = 0; u < USERS; u++) {
+            role.append("    bench").append(u).append(": {uid: ").append(3100 + u).append(", group: users, home: /home/bench")
+                    .append(u).append(", shell: /bin/sh}\n");
+        }
+        role.append("  directory:\n");
+        for (int d = 0; d < DIRECTORIES; d++) {
+            role.append("    ").append(dir(d)).append(": {owner: root, group: root, mode: \"0755\"}\n");
+        }
+        role.append("  file:\n");
+        for (int d = 0; d < DIRECTORIES; d++) {
+            for (int f = 0; f < FILES_PER_DIRECTORY; f++) {
+                role.append("    ").append(file(d, f)).append(":\n      owner: root\n      group: root\n      mode: \"0644\"\n")
+                        .append("      content: |\n");
+                content(d, f).lines().forEach(l -> role.append("        ").append(l).append('\n'));
+            }
+        }
+        files.put("roles/bench.yaml", role.toString());
+        return files;
+    }
+
+    /** The same state as a Puppet site manifest for every node. */
+    static String puppetSite() {
+        return "node default {\n" + puppet() + "}\n";
+    }
+
     static String cfengine() {
         StringBuilder s = new StringBuilder("""
                 body common control

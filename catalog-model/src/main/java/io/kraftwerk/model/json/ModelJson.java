@@ -30,7 +30,6 @@ import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.validation.ModelValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,8 +97,29 @@ public final class ModelJson {
         }
     }
 
+    /** Pretty JSON with a trailing newline, as UTF-8 (without a String in between: catalogs are big). */
     public static byte[] writeBytes(Object document) {
-        return write(document).getBytes(StandardCharsets.UTF_8);
+        byte[] body = bytes(WRITER, document);
+        byte[] out = Arrays.copyOf(body, body.length + 1);
+        out[body.length] = '\n';
+        return out;
+    }
+
+    /**
+     * The same document without indentation: what the master sends over the wire, a third smaller.
+     * Byte-stable like {@link #writeBytes}.
+     */
+    public static byte[] writeCompactBytes(Object document) {
+        return bytes(MAPPER.writer(), document);
+    }
+
+    private static byte[] bytes(ObjectWriter writer, Object document) {
+        try {
+            return writer.writeValueAsBytes(document);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot serialize " + document.getClass().getSimpleName()
+                    + " (this is a Kraftwerk bug, please report it)", e);
+        }
     }
 
     /**

@@ -41,6 +41,16 @@ class ModelJsonTest {
     }
 
     @Test
+    void theCompactWireFormIsTheSameDocumentWithoutIndentation() throws Exception {
+        byte[] compact = ModelJson.writeCompactBytes(Samples.catalog());
+        String text = new String(compact, StandardCharsets.UTF_8);
+        assertTrue(!text.contains("\n") && text.startsWith("{\"edges\":"), text.substring(0, 40));
+        assertEquals(Samples.catalog(), ModelJson.readCatalog(compact, "wire"));
+        assertArrayEquals(compact, ModelJson.writeCompactBytes(ModelJson.readCatalog(compact, "wire")));
+        assertEquals(ModelJson.write(Samples.catalog()), new String(ModelJson.writeBytes(Samples.catalog()), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void writesSnakeCaseSortedKeysAndNullsExplicitly() {
         String json = ModelJson.write(Samples.catalog());
         assertTrue(json.startsWith("{\n  \"edges\": ["), json.substring(0, 40));

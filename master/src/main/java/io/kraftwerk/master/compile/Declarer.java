@@ -129,7 +129,7 @@ final class Declarer {
         }
         java.util.Set<ResourceId> members = new java.util.LinkedHashSet<>();
         for (Resource member : WsgiApp.expand(spec.get())) {
-            List<Violation> violations = ModelValidator.get().validate(member);
+            List<Violation> violations = member instanceof Record r ? ValidRecords.validate(r) : ModelValidator.get().validate(member);
             if (!violations.isEmpty()) {
                 violations.forEach(v -> diagnostics.error(title.location(), owner + " expands to " + member.id()
                         + ", whose " + v, "adjust the attribute of " + owner + " it comes from"));

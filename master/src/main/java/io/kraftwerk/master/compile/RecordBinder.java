@@ -100,7 +100,7 @@ final class RecordBinder {
             return Optional.empty();
         }
         R record = construct(type, schema, arguments);
-        List<Violation> violations = ModelValidator.get().validate(record);
+        List<Violation> violations = record instanceof Record r ? ValidRecords.validate(r) : ModelValidator.get().validate(record);
         for (Violation v : violations) {
             String attribute = v.path().split("[.\\[]", 2)[0];
             if (!unresolved.contains(attribute)) {

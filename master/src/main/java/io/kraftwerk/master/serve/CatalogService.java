@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * Serves a node its catalog: classify it with the default environment's site, pick the branch of
@@ -38,6 +39,7 @@ public class CatalogService {
     CompileErrors errors;
 
     private CatalogCache cache;
+    private Semaphore compileSlots;
 
     /** What a catalog request comes to. */
     public sealed interface Outcome {
@@ -53,6 +55,7 @@ public class CatalogService {
     @PostConstruct
     void init() {
         cache = new CatalogCache(config.catalogCacheBytes());
+        compileSlots = new Semaphore(config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()), true);
     }
 
     public Outcome catalog(String certname, byte[] factsJson, String requested) {
@@ -89,20 +92,31 @@ public class CatalogService {
             return new Outcome.Refused(400, "unknown environment '" + environment + "': the manifests repository has no"
                     + " such branch", List.of());
         }
-        String key = state.get().commit() + "\n" + certname + "\n" + digest(ModelJson.writeBytes(factValues));
+        String key = state.get().commit() + "\n" + certname + "\n" + digest(ModelJson.writeCompactBytes(factValues));
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             return new Outcome.Served(hit.json(), hit.etag(), hit.version(), true);
         }
+        // Compiles run at most one per core, first come first served: more at once would only
+        // share the same cores, longer each, and hold their garbage all together (a stampede of 256
+        // agents must not become 256 catalogs in memory at once).
+        try {
+            compileSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Refused(503, "the master is shutting down", List.of());
+        }
         try {
             Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment));
-            byte[] json = ModelJson.writeBytes(catalog);
+            byte[] json = ModelJson.writeCompactBytes(catalog);
             CatalogCache.Compiled compiled = new CatalogCache.Compiled(json, "\"" + digest(json).substring(0, 40) + "\"",
                     catalog.version());
             cache.put(key, compiled);
             return new Outcome.Served(json, compiled.etag(), compiled.version(), false);
         } catch (ManifestException e) {
             return failed(state.get(), certname, e.diagnostics());
+        } finally {
+            compileSlots.release();
         }
     }
 

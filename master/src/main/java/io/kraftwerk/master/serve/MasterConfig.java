@@ -40,6 +40,9 @@ public interface MasterConfig {
     @WithDefault("16777216")
     int maxReportBytes();
 
+    /** Catalog compiles that may run at once (default: one per core); more requests wait their turn. */
+    Optional<Integer> compileThreads();
+
     /** Memory the compiled-catalog cache may use. */
     @WithDefault("67108864")
     long catalogCacheBytes();
