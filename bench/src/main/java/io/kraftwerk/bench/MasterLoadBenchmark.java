@@ -119,7 +119,7 @@ public final class MasterLoadBenchmark {
             Files.writeString(site.resolve(f.getKey()), f.getValue());
         }
         GitRepo repo = GitRepo.create(work.resolve("manifests"), site, "production");
-        try (MasterProcess master = MasterProcess.start(ROOT, work.resolve("data"), repo.dir(),
+        try (MasterProcess master = MasterProcess.start(ROOT, work.resolve("data"), repo.dir().toString(),
                 List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"), javaOptions)) {
             List<String> names = new ArrayList<>();
             List<AgentConnection> clients = new ArrayList<>();

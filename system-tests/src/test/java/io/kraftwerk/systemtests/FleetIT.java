@@ -38,8 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The pull system end to end: a master on the host serving the example site from git, and web1,
  * db1 and lb1 as disposable nodes, each in its own network namespace, plugged by veth pairs into a
  * bridge on the host (10.0.0.0/24, the addresses the example site uses: lb1 proxies to web1 at
- * 10.0.0.11). They bootstrap with a token, pull and converge; a new commit reaches all three on
- * their next run; a broken commit leaves each on its last good catalog.
+ * 10.0.0.11). They bootstrap with a token, pull and converge; a new commit, found by the master's
+ * polling of the repository (given as a URL), reaches all three on their next run; a broken commit
+ * leaves each on its last good catalog.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,8 +70,9 @@ class FleetIT {
         bridge = HostBridge.create("10.0.0.1", 24);
         manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
         Files.writeString(Files.createDirectories(work).resolve("token"), TOKEN + "\n");
-        master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir(), List.of("--host", bridge.address(),
-                "--name", MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1h",
+        // a URL, as for a remote repository: the master mirrors it and fetches on every poll
+        master = MasterProcess.start(Repo.ROOT, work.resolve("data"), "file://" + manifests.dir(), List.of("--host",
+                bridge.address(), "--name", MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1s",
                 "--autosign-token-file", work.resolve("token").toString()), "");
         for (Map.Entry<String, String> n : ADDRESSES.entrySet()) {
             DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
@@ -135,7 +137,7 @@ class FleetIT {
     void aNewCommitReachesEveryNodeOnItsNextRun() throws Exception {
         manifests.write("templates/motd.txt", manifests.read("templates/motd.txt") + "Maintenance: Sundays 04:00 UTC\n");
         String commit = manifests.commitAll("motd: maintenance window");
-        assertEquals(200, refresh());
+        awaitPolled(commit);
 
         Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
         runs.forEach((name, run) -> {
@@ -219,13 +221,30 @@ class FleetIT {
     }
 
     private int refresh() throws Exception {
-        Process curl = new ProcessBuilder("curl", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}",
-                "--cacert", master.caCertificate().toString(), "--resolve", MASTER_NAME + ":" + master.port() + ":" + bridge.address(),
-                "--request", "POST", "--header", "Authorization: Bearer " + master.adminToken(),
-                "https://" + MASTER_NAME + ":" + master.port() + "/v1/environments/refresh").start();
-        String code = new String(curl.getInputStream().readAllBytes()).strip();
+        return Integer.parseInt(admin("POST", "/v1/environments/refresh", "--output", "/dev/null", "--write-out", "%{http_code}"));
+    }
+
+    /** Waits (a minute at most) until the master's polling has loaded the commit. */
+    private void awaitPolled(String commit) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        String status = admin("GET", "/v1/admin/status");
+        while (!status.contains(commit) && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling the master's status for the condition
+            status = admin("GET", "/v1/admin/status");
+        }
+        assertTrue(status.contains(commit), "the master polled " + commit + ": " + status);
+    }
+
+    private String admin(String method, String path, String... curlOptions) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("curl", "--silent", "--cacert", master.caCertificate().toString(),
+                "--resolve", MASTER_NAME + ":" + master.port() + ":" + bridge.address(), "--request", method,
+                "--header", "Authorization: Bearer " + master.adminToken()));
+        argv.addAll(List.of(curlOptions));
+        argv.add("https://" + MASTER_NAME + ":" + master.port() + path);
+        Process curl = new ProcessBuilder(argv).start();
+        String out = new String(curl.getInputStream().readAllBytes()).strip();
         curl.waitFor();
-        return Integer.parseInt(code);
+        return out;
     }
 
     private List<Path> storedReports(String name) throws Exception {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.agent.client.MasterClient;
+import io.kraftwerk.agent.client.Renewal;
+import io.kraftwerk.agent.client.SslFiles;
+import io.kraftwerk.agent.client.Tls;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
@@ -67,7 +71,7 @@ class MasterIT {
         manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
         Files.writeString(work.resolve("token"), TOKEN + "\n");
         // polling is slow here so that only POST /v1/environments/refresh can explain a new commit
-        master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir(), List.of("--host", "127.0.0.1",
+        master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), List.of("--host", "127.0.0.1",
                 "--name", "localhost", "--ip", "127.0.0.1", "--poll-interval", "1h",
                 "--autosign-token-file", work.resolve("token").toString()), "-Dkraftwerk.master.max-inflight=4");
         ca = NodeIdentity.readCertificate(master.caCertificate());
@@ -275,6 +279,46 @@ class MasterIT {
 
     @Test
     @Order(11)
+    void aNodeGetsAnotherEnvironmentWhereTheManifestsAllowIt() throws Exception {
+        manifests.git("branch", "staging");
+        assertEquals(200, admin("POST", "/v1/environments/refresh").status());
+        Answer staging = call(web1, "POST", "/v1/catalogs/web1.example.net?environment=staging", web1Facts, Map.of());
+        assertEquals(200, staging.status(), staging.body());
+        Catalog catalog = ModelJson.readCatalog(staging.body().getBytes(StandardCharsets.UTF_8), "answer");
+        assertEquals("staging", catalog.environment());
+        NodeIdentity db1 = NodeIdentity.issue(master.caDir(), "db1.example.net");
+        Answer refused = call(db1, "POST", "/v1/catalogs/db1.example.net?environment=staging", web1Facts, Map.of());
+        assertEquals(403, refused.status());
+        assertEquals("node db1.example.net may not use environment 'staging'; the manifests put it in 'production' (allow it"
+                + " with allow_environments in site.yaml)", refused.reason());
+    }
+
+    @Test
+    @Order(12)
+    void anAgentRenewsItsCertificateBeforeItExpiresWithTheCurrentOne() throws Exception {
+        NodeIdentity expiring = NodeIdentity.issue(master.caDir(), "renew1.example.net", Clock.systemUTC(),
+                new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(10), Duration.ofDays(10), Duration.ofDays(30)));
+        Path state = work.resolve("agent-renew");
+        expiring.writeAgentSsl(state.resolve("ssl"));
+        SslFiles ssl = SslFiles.in(state);
+        MasterClient client = new MasterClient(master.url("localhost"), Tls.context(ssl.ca(), ssl.certificate(), ssl.key()),
+                Duration.ofSeconds(30), new MasterClient.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+        String message = Renewal.renewIfDue(client, ssl, "renew1.example.net", Clock.systemUTC());
+        assertTrue(message.startsWith("renewed the certificate; the new one is valid until "), message);
+
+        X509Certificate renewed = NodeIdentity.readCertificate(ssl.certificate());
+        assertTrue(renewed.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(4 * 365))));
+        assertNotEquals(expiring.certificate().getPublicKey(), renewed.getPublicKey(), "a new key with the new certificate");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(ssl.key())));
+        NodeIdentity now = new NodeIdentity("renew1.example.net", Tls.privateKey(Files.readString(ssl.key())), renewed, ca);
+        assertEquals(200, call(now, "POST", "/v1/catalogs/renew1.example.net", web1Facts, Map.of()).status());
+        MasterClient fresh = new MasterClient(master.url("localhost"), Tls.context(ssl.ca(), ssl.certificate(), ssl.key()),
+                Duration.ofSeconds(30), new MasterClient.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+        assertEquals(null, Renewal.renewIfDue(fresh, ssl, "renew1.example.net", Clock.systemUTC()), "not due again for years");
+    }
+
+    @Test
+    @Order(20)
     void refreshServesANewCommitAndABrokenCommitIs422WithFileAndLine() throws Exception {
         Answer before = call(web1, "POST", "/v1/catalogs/web1.example.net", web1Facts, Map.of());
         String oldCommit = manifests.head();

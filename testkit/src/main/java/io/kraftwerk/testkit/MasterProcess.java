@@ -40,17 +40,17 @@ public final class MasterProcess implements AutoCloseable {
      *
      * @param repositoryRoot the Kraftwerk checkout (bin/kw-master runs its build)
      * @param dataDir        the master's data directory (CA, TLS files, admin token, reports)
-     * @param manifests      the manifests git repository
+     * @param manifests      the manifests git repository: a path or a URL
      * @param options        more {@code serve} options, e.g. {@code --ip 10.0.0.1}
      * @param javaOptions    JVM options (KW_MASTER_JAVA_OPTS), e.g. {@code -Dkraftwerk.master.max-inflight=2}
      */
-    public static MasterProcess start(Path repositoryRoot, Path dataDir, Path manifests, List<String> options, String javaOptions)
+    public static MasterProcess start(Path repositoryRoot, Path dataDir, String manifests, List<String> options, String javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-master.log");
         List<String> argv = new ArrayList<>(List.of(repositoryRoot.resolve("bin/kw-master").toString(), "serve",
-                "--manifests", manifests.toString(), "--data-dir", dataDir.toString(), "--port", String.valueOf(port)));
+                "--manifests", manifests, "--data-dir", dataDir.toString(), "--port", String.valueOf(port)));
         argv.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().put("KW_MASTER_JAVA_OPTS", javaOptions);

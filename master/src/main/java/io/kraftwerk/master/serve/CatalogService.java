@@ -25,7 +25,7 @@ import java.util.concurrent.Semaphore;
 /**
  * Serves a node its catalog: classify it with the default environment's site, pick the branch of
  * its environment (or the one its agent asks for, where the manifests allow it), compile — or take
- * the compiled bytes from the cache keyed by (commit, node, facts digest).
+ * the compiled bytes from the cache keyed by (environment, commit, node, facts digest).
  */
 @ApplicationScoped
 public class CatalogService {
@@ -92,7 +92,9 @@ public class CatalogService {
             return new Outcome.Refused(400, "unknown environment '" + environment + "': the manifests repository has no"
                     + " such branch", List.of());
         }
-        String key = state.get().commit() + "\n" + certname + "\n" + digest(ModelJson.writeCompactBytes(factValues));
+        // two branches may point at the same commit, and a catalog names its environment: both in the key
+        String key = environment + "\n" + state.get().commit() + "\n" + certname + "\n"
+                + digest(ModelJson.writeCompactBytes(factValues));
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             return new Outcome.Served(hit.json(), hit.etag(), hit.version(), true);
