@@ -165,6 +165,15 @@ class MasterIT {
     @Order(6)
     void bootstrapWithAWrongTokenWaitsUntilAnOperatorSigns() throws Exception {
         Path state = work.resolve("agent-pending");
+        Run gaveUp = run(List.of(Repo.agent(), "bootstrap", "--server", master.url("localhost").toString(), "--certname",
+                "new1.example.net", "--token", "not-the-token", "--wait", "1", "--poll", "1", "--state-dir", state.toString(),
+                "--config", state.resolve("agent.yaml").toString()));
+        assertEquals(1, gaveUp.exitCode(), gaveUp.output());
+        assertTrue(gaveUp.output().contains("kw-agent bootstrap: no certificate yet after 1 s: waiting for an operator: kw-master"
+                + " ca sign new1.example.net. Ask an operator to run 'kw-master ca sign new1.example.net' on the master, then run"
+                + " kw-agent bootstrap again (it keeps its key and request)."), gaveUp.output());
+        String key = Files.readString(state.resolve("ssl/private_key.pem"));
+        // run again, it goes on with the same key and waits until an operator signs
         Process agent = new ProcessBuilder(Repo.agent(), "bootstrap", "--server", master.url("localhost").toString(),
                 "--certname", "new1.example.net", "--token", "not-the-token", "--wait", "120", "--poll", "1",
                 "--ca-fingerprint", fingerprint(), "--state-dir", state.toString(), "--config", state.resolve("agent.yaml").toString())
@@ -190,6 +199,7 @@ class MasterIT {
         }
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(state.resolve("ssl/private_key.pem"))));
+        assertEquals(key, Files.readString(state.resolve("ssl/private_key.pem")), "the key made by the first attempt");
         assertTrue(Files.readString(state.resolve("agent.yaml")).contains("certname: new1.example.net"));
     }
 

@@ -83,7 +83,7 @@ final class DaemonCommand {
             out.println("kw-agent daemon: stopped");
             out.flush();
         }, "kw-agent-stop"));
-        out.println("kw-agent daemon: " + config.certname() + " runs every " + config.runInterval().toMinutes() + " min at "
+        out.println("kw-agent daemon: " + config.certname() + " runs every " + AgentConfig.format(config.runInterval()) + " at "
                 + offset(config.certname(), config.runInterval()) + " s into each interval");
         Clock clock = Clock.systemUTC();
         while (!stopping[0]) {

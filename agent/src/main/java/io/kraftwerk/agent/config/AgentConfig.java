@@ -77,7 +77,7 @@ public record AgentConfig(URI server, String certname, String environment, Durat
         if (environment != null) {
             out.put("environment", environment);
         }
-        out.put("run_interval", runInterval.toMinutes() + "m");
+        out.put("run_interval", format(runInterval));
         out.put("state_dir", stateDir.toString());
         Files.createDirectories(file.toAbsolutePath().getParent());
         StringBuilder text = new StringBuilder("# kw-agent settings, written by 'kw-agent bootstrap'\n");
@@ -91,6 +91,12 @@ public record AgentConfig(URI server, String certname, String environment, Durat
             throw new ConfigException(file + ": missing '" + key + ":'");
         }
         return String.valueOf(value);
+    }
+
+    /** A duration as agent.yaml writes it: 1h, 30m or 90s. */
+    public static String format(Duration d) {
+        long s = d.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     static Duration duration(Path file, String text) throws ConfigException {

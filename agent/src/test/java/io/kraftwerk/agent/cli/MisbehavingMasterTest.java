@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.kraftwerk.agent.client.MasterClient;
 import io.kraftwerk.agent.client.SslFiles;
 import io.kraftwerk.agent.client.TestPki;
+import io.kraftwerk.agent.client.WireMockMaster;
 import io.kraftwerk.agent.config.AgentConfig;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogResource;
@@ -66,12 +66,7 @@ class MisbehavingMasterTest {
     @BeforeAll
     static void startMaster(@TempDir Path keys) throws Exception {
         pki = new TestPki();
-        master = new WireMockServer(wireMockConfig().httpDisabled(true).dynamicHttpsPort().bindAddress("127.0.0.1")
-                .keystorePath(pki.serverKeyStore(keys.resolve("server.p12")).toString()).keystoreType("PKCS12")
-                .keystorePassword(new String(TestPki.PASSWORD)).keyManagerPassword(new String(TestPki.PASSWORD))
-                .needClientAuth(true).trustStorePath(pki.trustStore(keys.resolve("trust.p12")).toString())
-                .trustStoreType("PKCS12").trustStorePassword(new String(TestPki.PASSWORD)));
-        master.start();
+        master = WireMockMaster.start(pki, keys);
     }
 
     @AfterAll
@@ -229,8 +224,13 @@ class MisbehavingMasterTest {
     }
 
     private byte[] catalog(String version, String content) {
-        FileResource f = new FileResource(managedFile().toString(), null, content, null, null, "0640", false);
-        return ModelJson.writeBytes(new Catalog(1, NODE, "production", version,
+        return catalog(NODE, version, managedFile(), content);
+    }
+
+    /** A catalog managing one file. */
+    static byte[] catalog(String node, String version, Path file, String content) {
+        FileResource f = new FileResource(file.toString(), null, content, null, null, "0640", false);
+        return ModelJson.writeBytes(new Catalog(1, node, "production", version,
                 List.of(CatalogResource.of(f, false, List.of(), new Provenance("roles/app.yaml", 3, 5, "app", null))), List.of()));
     }
 

@@ -29,6 +29,13 @@ class AgentConfigTest {
     }
 
     @Test
+    void intervalsAreWrittenInTheLargestWholeUnit() {
+        assertEquals("1h", AgentConfig.format(Duration.ofHours(1)));
+        assertEquals("90m", AgentConfig.format(Duration.ofMinutes(90)));
+        assertEquals("90s", AgentConfig.format(Duration.ofSeconds(90)));
+    }
+
+    @Test
     void defaultsForTheOptionalKeys() throws Exception {
         Files.writeString(dir.resolve("agent.yaml"), "server: https://m:8140\ncertname: n1.example.net\n");
         AgentConfig c = AgentConfig.load(dir.resolve("agent.yaml"));
