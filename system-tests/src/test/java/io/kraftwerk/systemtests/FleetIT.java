@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.Report;
@@ -25,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -247,10 +247,10 @@ class FleetIT {
         return out;
     }
 
-    private List<Path> storedReports(String name) throws Exception {
-        Path dir = master.dataDir().resolve("reports").resolve(name);
-        try (Stream<Path> files = Files.list(dir)) {
-            return new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(".json")).toList());
-        }
+    /** The reports the master stored for a node, newest first, as its fleet API lists them. */
+    private List<JsonNode> storedReports(String name) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        ModelJson.mapper().readTree(admin("GET", "/v1/fleet/nodes/" + name + "/reports")).get("reports").forEach(out::add);
+        return out;
     }
 }

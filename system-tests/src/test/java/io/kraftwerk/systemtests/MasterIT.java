@@ -285,6 +285,16 @@ class MasterIT {
         Answer status = admin("GET", "/v1/admin/status");
         assertEquals(200, status.status());
         assertEquals(manifests.head(), status.json().get("environments").get("production").asText());
+
+        assertEquals(401, call(web1, "GET", "/q/metrics", null, Map.of()).status(), "metrics are for admins");
+        Answer metrics = admin("GET", "/q/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().contains("kraftwerk_catalog_requests_total{result=\"not_modified\"}"), metrics.body());
+        assertTrue(metrics.body().contains("kraftwerk_catalog_compile_seconds_bucket"), "the compile time histogram");
+        assertTrue(metrics.body().contains("kraftwerk_nodes{status=\"unresponsive\"}"), "nodes by status");
+        Answer openapi = admin("GET", "/q/openapi?format=json");
+        assertEquals(200, openapi.status());
+        assertTrue(openapi.json().get("paths").has("/v1/fleet/nodes"), openapi.body().substring(0, 200));
     }
 
     @Test

@@ -135,7 +135,8 @@ public class AccessControl {
     }
 
     static boolean isAdmin(String path) {
-        return path.startsWith("/v1/environments") || path.startsWith("/v1/admin/");
+        return path.startsWith("/v1/environments") || path.startsWith("/v1/admin/") || path.startsWith("/v1/fleet/")
+                || path.startsWith("/q/");
     }
 
     private static void refuse(RoutingContext rc, int status, String reason) {

@@ -28,6 +28,9 @@ public class CatalogResource {
     @Inject
     MasterConfig config;
 
+    @Inject
+    io.kraftwerk.master.serve.MasterMetrics metrics;
+
     @POST
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -47,12 +50,15 @@ public class CatalogResource {
         CatalogService.Outcome outcome = catalogs.catalog(certname, facts,
                 environment == null || environment.isBlank() ? null : environment);
         if (outcome instanceof CatalogService.Outcome.Refused refused) {
+            metrics.catalogRequest(refused.status() == 422 ? "compile_error" : "refused");
             return Json.error(refused.status(), refused.reason(), refused.errors());
         }
         CatalogService.Outcome.Served served = (CatalogService.Outcome.Served) outcome;
         if (served.etag().equals(ifNoneMatch)) {
+            metrics.catalogRequest("not_modified");
             return Response.notModified().header("ETag", served.etag()).header(VERSION_HEADER, served.version()).build();
         }
+        metrics.catalogRequest(served.cached() ? "cached" : "compiled");
         return Response.ok(served.json(), MediaType.APPLICATION_JSON).header("ETag", served.etag())
                 .header(VERSION_HEADER, served.version()).build();
     }

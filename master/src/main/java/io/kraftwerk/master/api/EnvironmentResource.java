@@ -2,7 +2,6 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.git.EnvironmentState;
 import io.kraftwerk.master.git.Environments;
-import io.kraftwerk.master.serve.CompileErrors;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,7 +20,7 @@ public class EnvironmentResource {
     Environments environments;
 
     @Inject
-    CompileErrors errors;
+    io.kraftwerk.master.store.CompileErrorStore errors;
 
     @GET
     public Response list() {
@@ -52,7 +51,7 @@ public class EnvironmentResource {
 
     private List<Map<String, Object>> recentErrors() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (CompileErrors.Entry e : errors.latest(50)) {
+        for (io.kraftwerk.master.store.CompileErrorStore.Entry e : errors.latest(null, 50)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("environment", e.environment());
             m.put("commit", e.commit());

@@ -11,7 +11,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.Map;
 
 /** {@code POST /v1/reports/CERTNAME}: a run's report, stored whole or refused whole with the reason. */
@@ -23,10 +22,13 @@ public class ReportResource {
     @Inject
     MasterConfig config;
 
+    @Inject
+    io.kraftwerk.master.serve.MasterMetrics metrics;
+
     @POST
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) throws IOException {
+    public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) {
         String caller = rc.get(AccessControl.CERTNAME);
         if (!certname.equals(caller)) {
             return Json.error(403, "a node may send only its own reports: this certificate is " + caller);
@@ -38,6 +40,12 @@ public class ReportResource {
             return Json.error(413, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
         }
         ReportInbox.Receipt receipt = inbox.accept(certname, json);
+        metrics.report(switch (receipt.status()) {
+            case 201 -> "stored";
+            case 200 -> "duplicate";
+            case 400 -> "invalid";
+            default -> "refused";
+        });
         return receipt.status() >= 400 ? Json.error(receipt.status(), receipt.message())
                 : Json.ok(receipt.status(), Map.of("status", receipt.message()));
     }

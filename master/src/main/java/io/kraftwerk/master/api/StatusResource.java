@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * Admin: {@code GET /v1/admin/status}, what a monitoring check or an operator wants at a glance:
  * requests in flight, catalogs cached, each environment's commit, and when the CA needs attention.
  */
-@Path("/v1/admin/status")
+@Path("/v1/admin")
 public class StatusResource {
     @Inject
     AccessControl access;
@@ -29,7 +29,22 @@ public class StatusResource {
     @Inject
     CaService ca;
 
+    @Inject
+    io.kraftwerk.master.store.Retention retention;
+
+    @Inject
+    io.kraftwerk.master.serve.MasterConfig config;
+
+    /** Applies the report retention now (it also runs hourly). */
+    @jakarta.ws.rs.POST
+    @Path("purge")
+    public Response purge() {
+        int removed = retention.purge(java.time.Instant.now().minus(config.reportRetention()));
+        return Json.ok(200, Map.of("reports_removed", removed, "retention_days", config.reportRetention().toDays()));
+    }
+
     @GET
+    @Path("status")
     public Response status() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("inflight", access.inflight());

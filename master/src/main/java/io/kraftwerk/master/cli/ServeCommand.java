@@ -56,12 +56,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Sign requests from certnames matching this glob without an operator; repeat for several.")
     List<String> autosignGlobs = new ArrayList<>();
 
+    @Option(names = "--database", paramLabel = "JDBC_URL",
+            description = "Store reports in PostgreSQL at this URL (jdbc:postgresql://HOST:PORT/DB); default: an H2 file in the data directory.")
+    String database;
+
+    @Option(names = "--database-user", paramLabel = "USER", description = "The PostgreSQL user.")
+    String databaseUser;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE", description = "A file holding the PostgreSQL password.")
+    Path databasePasswordFile;
+
     @Override
     public Integer call() throws IOException, CaException {
         List<String> dns = names.isEmpty() ? List.of(InetAddress.getLocalHost().getCanonicalHostName(), "localhost") : names;
         List<String> addresses = ips.isEmpty() ? List.of("127.0.0.1") : ips;
         Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
         tls.forEach(System::setProperty);
+        io.kraftwerk.master.serve.DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
+                .forEach(System::setProperty);
         System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
         System.setProperty("quarkus.http.host", host);
         System.setProperty("kraftwerk.master.data-dir", dataDir.toAbsolutePath().toString());

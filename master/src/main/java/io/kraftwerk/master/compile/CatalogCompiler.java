@@ -73,7 +73,7 @@ public final class CatalogCompiler {
      * The environment a node belongs to and the others its agent may ask for, as the site
      * classifies it (for a master choosing which branch to compile from).
      */
-    public record NodeEnvironment(String environment, java.util.Set<String> allowed) {
+    public record NodeEnvironment(String environment, java.util.Set<String> allowed, List<String> roles) {
         public boolean permits(String requested) {
             return requested == null || requested.equals(environment) || allowed.contains(requested);
         }
@@ -91,7 +91,7 @@ public final class CatalogCompiler {
                 allowed.addAll(rule.allowEnvironments());
             }
         }
-        return new NodeEnvironment(c.environment(), allowed);
+        return new NodeEnvironment(c.environment(), allowed, c.roles().stream().map(YScalar::text).toList());
     }
 
     private static List<YMap> dataLayers(Site site, String node, Classifier.Classification c, List<RoleDef> roles) {

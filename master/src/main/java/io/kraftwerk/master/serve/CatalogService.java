@@ -38,6 +38,12 @@ public class CatalogService {
     @Inject
     CompileErrors errors;
 
+    @Inject
+    io.kraftwerk.master.store.NodeSightings sightings;
+
+    @Inject
+    MasterMetrics metrics;
+
     private CatalogCache cache;
     private Semaphore compileSlots;
 
@@ -97,6 +103,7 @@ public class CatalogService {
                 + digest(ModelJson.writeCompactBytes(factValues));
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
+            sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(), hit.version());
             return new Outcome.Served(hit.json(), hit.etag(), hit.version(), true);
         }
         // Compiles run at most one per core, first come first served: more at once would only
@@ -108,12 +115,16 @@ public class CatalogService {
             Thread.currentThread().interrupt();
             return new Outcome.Refused(503, "the master is shutting down", List.of());
         }
+        io.micrometer.core.instrument.Timer.Sample timing = io.micrometer.core.instrument.Timer.start();
         try {
             Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment));
             byte[] json = ModelJson.writeCompactBytes(catalog);
+            timing.stop(metrics.compileTimer());
             CatalogCache.Compiled compiled = new CatalogCache.Compiled(json, "\"" + digest(json).substring(0, 40) + "\"",
                     catalog.version());
             cache.put(key, compiled);
+            sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(),
+                    compiled.version());
             return new Outcome.Served(json, compiled.etag(), compiled.version(), false);
         } catch (ManifestException e) {
             return failed(state.get(), certname, e.diagnostics());

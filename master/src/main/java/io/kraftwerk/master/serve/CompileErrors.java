@@ -9,8 +9,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Compile errors the master met, newest first, for the log and the dashboard: which environment
- * and commit, which node (or none, for errors in the manifests as a whole), and every diagnostic.
+ * Compile errors the master meets: which environment and commit, which node (or none, for errors
+ * in the manifests as a whole), and every diagnostic — logged and stored once each (an agent
+ * retrying a broken commit every run does not fill the log), read back from the database.
  */
 @ApplicationScoped
 public class CompileErrors {
@@ -21,24 +22,28 @@ public class CompileErrors {
     public record Entry(String environment, String commit, String node, List<String> errors, Instant at) {
     }
 
+    @jakarta.inject.Inject
+    io.kraftwerk.master.store.CompileErrorStore store;
+
     private final Deque<Entry> entries = new ArrayDeque<>();
 
-    public synchronized void record(String environment, String commit, String node, List<Diagnostic> diagnostics) {
+    public void record(String environment, String commit, String node, List<Diagnostic> diagnostics) {
         List<String> errors = diagnostics.stream().map(Diagnostic::toString).toList();
-        Entry last = entries.peekFirst();
-        if (last != null && last.environment().equals(environment) && last.commit().equals(commit)
-                && java.util.Objects.equals(last.node(), node) && last.errors().equals(errors)) {
-            return; // the same failure again: once in the log is enough
-        }
-        entries.addFirst(new Entry(environment, commit, node, errors, Instant.now()));
-        while (entries.size() > KEEP) {
-            entries.removeLast();
+        Entry entry = new Entry(environment, commit, node, errors, Instant.now());
+        synchronized (this) {
+            for (Entry seen : entries) {
+                if (seen.environment().equals(environment) && seen.commit().equals(commit)
+                        && java.util.Objects.equals(seen.node(), node) && seen.errors().equals(errors)) {
+                    return; // the same failure again (every run of that node): once in the log and the database is enough
+                }
+            }
+            entries.addFirst(entry);
+            while (entries.size() > KEEP) {
+                entries.removeLast();
+            }
         }
         LOG.errorf("compile of %s at %s (%s) failed:%n  %s", node == null ? "the manifests" : node, commit,
                 environment, String.join("\n  ", errors));
-    }
-
-    public synchronized List<Entry> latest(int limit) {
-        return entries.stream().limit(limit).toList();
+        store.record(environment, commit, node, errors, entry.at());
     }
 }

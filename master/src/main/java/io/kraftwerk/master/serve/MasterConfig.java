@@ -47,6 +47,14 @@ public interface MasterConfig {
     @WithDefault("67108864")
     long catalogCacheBytes();
 
+    /** The agents' run interval: a node without a report for twice this long is unresponsive. */
+    @WithDefault("30m")
+    Duration runInterval();
+
+    /** How long reports, events and compile errors are kept. */
+    @WithDefault("30d")
+    Duration reportRetention();
+
     /** DNS names the master's certificate carries (renewed to match). */
     List<String> serverNames();
 

@@ -1,35 +1,40 @@
 package io.kraftwerk.master.store;
 
-import io.kraftwerk.master.serve.MasterConfig;
-import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.master.store.entity.StoredEvent;
+import io.kraftwerk.master.store.entity.StoredNode;
+import io.kraftwerk.master.store.entity.StoredReport;
 import io.kraftwerk.model.json.DocumentFormatException;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.report.Event;
 import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.report.ResourceReport;
+import io.kraftwerk.model.report.ResourceStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import org.hibernate.Session;
 
 /**
- * Reports as agents send them, checked whole and stored whole: one JSON file per run under
- * {@code DATA/reports/CERTNAME/}, written atomically; a report sent twice (an agent retrying its
+ * Takes agents' reports: each is checked completely, then stored in one transaction with its
+ * events and the node's summary — whole or not at all. A report sent twice (an agent retrying its
  * queue) is stored once.
  */
 @ApplicationScoped
 public class ReportInbox {
     @Inject
-    MasterConfig config;
+    Session session;
+
+    Clock clock = Clock.systemUTC();
 
     /** What became of a report. */
     public record Receipt(int status, String message) {
     }
 
-    public Receipt accept(String certname, byte[] json) throws IOException {
+    @Transactional
+    public Receipt accept(String certname, byte[] json) {
         Report report;
         try {
             report = ModelJson.readReport(json, "report");
@@ -39,29 +44,67 @@ public class ReportInbox {
         if (!report.node().equals(certname)) {
             return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
         }
-        Path dir = new MasterPaths(config.dataDir()).reports().resolve(certname);
-        Files.createDirectories(dir);
-        Path file = dir.resolve(report.start().toEpochMilli() + "-" + report.runId() + ".json");
-        if (Files.exists(file)) {
-            return new Receipt(200, "already stored");
-        }
-        Path temp = dir.resolve(".incoming-" + report.runId());
-        Files.write(temp, json);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        return new Receipt(201, "stored");
+        return store(report, new String(json, StandardCharsets.UTF_8));
     }
 
-    /** The stored reports of a node, oldest first. */
-    public List<Path> reportsOf(String certname) throws IOException {
-        Path dir = new MasterPaths(config.dataDir()).reports().resolve(certname);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+    private Receipt store(Report report, String body) {
+        Long existing = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run", Long.class)
+                .setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().orElse(null);
+        if (existing != null) {
+            return new Receipt(200, "already stored");
         }
-        try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        NodeStatus status = NodeStatus.of(report);
+        StoredReport stored = new StoredReport();
+        stored.certname = report.node();
+        stored.runId = report.runId();
+        stored.startAt = report.start();
+        stored.receivedAt = clock.instant();
+        stored.durationMillis = report.durationMillis();
+        stored.status = report.status().name().toLowerCase(Locale.ROOT);
+        stored.nodeStatus = status.wire();
+        stored.mode = report.mode().name().toLowerCase(Locale.ROOT);
+        stored.noopPending = report.noopPending();
+        stored.corrective = report.correctiveChange();
+        stored.catalogVersion = report.catalogVersion();
+        stored.environment = report.environment();
+        stored.catalogSource = report.catalogSource().name().toLowerCase(Locale.ROOT);
+        stored.resources = report.resources().size();
+        stored.changes = report.metrics().changes();
+        stored.failures = (int) report.resources().stream()
+                .filter(r -> r.status() == ResourceStatus.FAILED || r.status() == ResourceStatus.SKIPPED).count();
+        stored.drifts = (int) report.resources().stream().filter(r -> r.corrective() || r.status() == ResourceStatus.AUDIT).count();
+        stored.body = body;
+        session.persist(stored);
+        for (ResourceReport r : report.resources()) {
+            for (Event e : r.events()) {
+                StoredEvent event = new StoredEvent();
+                event.reportId = stored.id;
+                event.certname = report.node();
+                event.startAt = report.start();
+                event.resource = r.id();
+                event.resourceType = r.type();
+                event.property = e.property();
+                event.previous = e.previous();
+                event.desired = e.desired();
+                event.status = e.status().name().toLowerCase(Locale.ROOT);
+                event.corrective = e.corrective();
+                event.message = e.message();
+                session.persist(event);
+            }
         }
+        StoredNode node = session.find(StoredNode.class, report.node());
+        if (node == null) {
+            node = new StoredNode();
+            node.certname = report.node();
+            session.persist(node);
+        }
+        if (node.lastReportAt == null || !report.start().isBefore(node.lastReportAt)) {
+            node.lastReportId = stored.id;
+            node.lastReportAt = report.start();
+            node.lastStatus = status.wire();
+            node.environment = report.environment();
+            node.catalogVersion = report.catalogVersion();
+        }
+        return new Receipt(201, "stored");
     }
 }

@@ -1,0 +1,55 @@
+package io.kraftwerk.master.serve;
+
+import io.kraftwerk.master.store.Database;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which database the master stores reports in, as Quarkus settings: an H2 file under the data
+ * directory unless a PostgreSQL URL is given. Only the chosen database's pool, persistence unit
+ * and migrations become active.
+ */
+public final class DatabaseSettings {
+    private DatabaseSettings() {
+    }
+
+    /**
+     * @param url          a {@code jdbc:postgresql://…} URL, or null for the embedded H2 file
+     * @param user         the PostgreSQL user, or null
+     * @param passwordFile a file holding the PostgreSQL password, or null
+     */
+    public static Map<String, String> properties(Path dataDir, String url, String user, Path passwordFile) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (url == null) {
+            Path dir = dataDir.resolve("db");
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            activate(p, Database.H2, "jdbc:h2:file:" + dir.resolve("kraftwerk") + ";DB_CLOSE_ON_EXIT=FALSE");
+            return p;
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("--database must be a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://db.example.net:5432/kraftwerk (without it, the master uses an H2 file in the data directory)");
+        }
+        activate(p, Database.POSTGRESQL, url);
+        if (user != null) {
+            p.put("quarkus.datasource.\"postgresql\".username", user);
+        }
+        if (passwordFile != null) {
+            p.put("quarkus.datasource.\"postgresql\".password", Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
+        }
+        return p;
+    }
+
+    private static void activate(Map<String, String> p, String name, String url) {
+        p.put("quarkus.datasource.\"" + name + "\".jdbc.url", url);
+        p.put("quarkus.datasource.\"" + name + "\".active", "true");
+        p.put("quarkus.hibernate-orm.\"" + name + "\".active", "true");
+    }
+}

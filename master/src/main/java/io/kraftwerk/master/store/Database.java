@@ -1,0 +1,39 @@
+package io.kraftwerk.master.store;
+
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.hibernate.orm.PersistenceUnit;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.hibernate.Session;
+
+/**
+ * The Hibernate session of whichever database this master runs on. Both persistence units
+ * (H2 and PostgreSQL, over the same entities) are built in; {@code kw-master serve} activates one
+ * at start, so the rest of the master simply injects {@link Session}.
+ */
+@ApplicationScoped
+public class Database {
+    public static final String H2 = "h2";
+    public static final String POSTGRESQL = "postgresql";
+
+    @Inject
+    @PersistenceUnit(H2)
+    InjectableInstance<Session> h2;
+
+    @Inject
+    @PersistenceUnit(POSTGRESQL)
+    InjectableInstance<Session> postgresql;
+
+    @Produces
+    @ApplicationScoped
+    Session session() {
+        if (postgresql.getHandle().getBean().isActive()) {
+            return postgresql.get();
+        }
+        if (h2.getHandle().getBean().isActive()) {
+            return h2.get();
+        }
+        throw new IllegalStateException("no database is active: start the master with 'kw-master serve', which sets one up");
+    }
+}

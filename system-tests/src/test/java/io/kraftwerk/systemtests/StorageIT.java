@@ -1,0 +1,248 @@
+package io.kraftwerk.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.report.Event;
+import io.kraftwerk.model.report.EventStatus;
+import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.report.ResourceStatus;
+import io.kraftwerk.model.report.RunMode;
+import io.kraftwerk.model.report.RunStatus;
+import io.kraftwerk.testkit.GitRepo;
+import io.kraftwerk.testkit.MasterProcess;
+import io.kraftwerk.testkit.NodeIdentity;
+import io.kraftwerk.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Reports stored by a real master, read back through the fleet API — the same assertions on the
+ * embedded H2 file and on a PostgreSQL from Debian's packages that the test starts itself.
+ */
+class StorageIT {
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    class OnH2 extends Scenario {
+        @BeforeAll
+        void start() throws Exception {
+            startMaster("h2", List.of());
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    class OnPostgresql extends Scenario {
+        private PostgresServer postgres;
+
+        @BeforeAll
+        void start() throws Exception {
+            postgres = PostgresServer.start();
+            Path password = Files.createDirectories(Repo.SCRATCH).resolve("pg-password");
+            Files.writeString(password, postgres.password());
+            startMaster("postgresql", List.of("--database", postgres.jdbcUrl(), "--database-user", PostgresServer.USER,
+                    "--database-password-file", password.toString()));
+        }
+
+        @AfterAll
+        void stopPostgres() throws Exception {
+            stopMaster();
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    /** The scripted fleet: seven nodes, one per status and two ways to drift, and one old report. */
+    abstract static class Scenario {
+        MasterProcess master;
+        FleetApi api;
+        final List<String> ids = new ArrayList<>();
+
+        void startMaster(String name, List<String> options) throws Exception {
+            Path work = Files.createDirectories(Repo.SCRATCH).resolve("storage-" + name);
+            Repo.deleteTree(work);
+            GitRepo manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
+            List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"));
+            all.addAll(options);
+            master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), all,
+                    "-Dkraftwerk.master.run-interval=30m -Dkraftwerk.master.report-retention=30d");
+            api = new FleetApi(master);
+            Instant now = Instant.now();
+            post("n1.example.net", Reports.unchanged("n1.example.net", now.minusSeconds(60)));
+            post("n2.example.net", Reports.changed("n2.example.net", now.minusSeconds(50)));
+            post("n3.example.net", Reports.failed("n3.example.net", now.minusSeconds(40)));
+            post("n4.example.net", Reports.corrected("n4.example.net", now.minusSeconds(30)));
+            post("n5.example.net", Reports.noopPending("n5.example.net", now.minusSeconds(20)));
+            post("n6.example.net", Reports.unchanged("n6.example.net", now.minus(Duration.ofHours(3))));
+            post("n7.example.net", Reports.auditDrift("n7.example.net", now.minusSeconds(10)));
+            post("n8.example.net", Reports.unchanged("n8.example.net", now.minus(Duration.ofDays(40))));
+        }
+
+        private void post(String node, Report report) throws Exception {
+            NodeIdentity id = NodeIdentity.issue(master.caDir(), node);
+            FleetApi.Answer a = api.asNode(id, "POST", "/v1/reports/" + node, ModelJson.writeBytes(report));
+            assertEquals(201, a.status(), a.body());
+            ids.add(report.runId());
+        }
+
+        @AfterAll
+        void stopMaster() throws Exception {
+            if (master != null) {
+                master.close();
+                master = null;
+            }
+        }
+
+        @Test
+        void theSummaryCountsEachStatusOnce() throws Exception {
+            JsonNode nodes = api.get("/v1/fleet/summary").json().get("nodes");
+            assertEquals(Map.of("unresponsive", 2, "failed", 1, "drifted", 2, "pending", 1, "changed", 1, "unchanged", 1),
+                    Map.of("unresponsive", nodes.get("unresponsive").asInt(), "failed", nodes.get("failed").asInt(),
+                            "drifted", nodes.get("drifted").asInt(), "pending", nodes.get("pending").asInt(),
+                            "changed", nodes.get("changed").asInt(), "unchanged", nodes.get("unchanged").asInt()));
+        }
+
+        @Test
+        void theNodeTableFiltersSortsAndPages() throws Exception {
+            assertEquals(List.of("n4.example.net", "n7.example.net"), api.certnames("/v1/fleet/nodes?status=drifted"));
+            assertEquals(List.of("n6.example.net", "n8.example.net"), api.certnames("/v1/fleet/nodes?status=unresponsive"));
+            assertEquals(List.of("n7.example.net", "n5.example.net", "n4.example.net"),
+                    api.certnames("/v1/fleet/nodes?sort=last_report&order=desc&size=3"));
+            JsonNode page = api.get("/v1/fleet/nodes?size=3&page=2").json().get("page");
+            assertEquals(8, page.get("total").asInt());
+            assertEquals(List.of("n7.example.net", "n8.example.net"), api.certnames("/v1/fleet/nodes?size=3&page=2"));
+            assertEquals(List.of("n3.example.net"), api.certnames("/v1/fleet/nodes?search=n3"));
+            FleetApi.Answer wrong = api.get("/v1/fleet/nodes?status=sleeping");
+            assertEquals(400, wrong.status());
+            assertEquals("status: 'sleeping' is not one of unresponsive, failed, drifted, pending, changed, unchanged",
+                    wrong.json().get("error").asText());
+        }
+
+        @Test
+        void aNodePageHasTheEventsOfItsLastReportAndItsDriftHistory() throws Exception {
+            JsonNode node = api.get("/v1/fleet/nodes/n4.example.net").json();
+            assertEquals("drifted", node.get("node").get("status").asText());
+            JsonNode event = node.get("last_events").get(0);
+            assertEquals("file[/etc/motd]", event.get("resource").asText());
+            assertEquals("content", event.get("property").asText());
+            assertEquals("sha256:1111111111111111", event.get("previous").asText());
+            assertEquals("sha256:2222222222222222", event.get("desired").asText());
+            assertTrue(event.get("corrective").asBoolean());
+            JsonNode history = node.get("drift_history");
+            assertEquals(30, history.size());
+            assertEquals(1, history.get(29).get("drifted_runs").asInt(), history.toString());
+            long reportId = node.get("reports").get(0).get("id").asLong();
+            JsonNode report = api.get("/v1/fleet/reports/" + reportId).json();
+            assertEquals("n4.example.net", report.get("report").get("node").asText());
+            assertEquals(1, report.get("events").size());
+            assertEquals(404, api.get("/v1/fleet/nodes/nobody.example.net").status());
+        }
+
+        @Test
+        void theResourceViewListsTheNodesThatDriftOnIt() throws Exception {
+            JsonNode drift = api.get("/v1/fleet/resources?id=file%5B%2Fetc%2Fmotd%5D").json().get("nodes");
+            assertEquals(1, drift.size());
+            assertEquals("n4.example.net", drift.get(0).get("certname").asText());
+            JsonNode audited = api.get("/v1/fleet/resources?id=package%5Bopenssh-server%5D").json().get("nodes");
+            assertEquals("n7.example.net", audited.get(0).get("certname").asText());
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // adds a node, removes a report: after the tests that count them
+        void aReportIsStoredOnceAndOldReportsGoWithTheRetention() throws Exception {
+            Report again = Reports.unchanged("n9.example.net", Instant.now().minusSeconds(5));
+            NodeIdentity n9 = NodeIdentity.issue(master.caDir(), "n9.example.net");
+            assertEquals(201, api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again)).status());
+            FleetApi.Answer twice = api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again));
+            assertEquals(200, twice.status());
+            assertEquals(1, api.get("/v1/fleet/nodes/n9.example.net/reports").json().get("reports").size());
+            FleetApi.Answer invalid = api.asNode(n9, "POST", "/v1/reports/n9.example.net",
+                    new String(ModelJson.writeBytes(again)).replace("\"status\": \"unchanged\"", "\"status\": \"fine\"").getBytes());
+            assertEquals(400, invalid.status());
+            assertEquals("the report is not valid: report:25:13: status: 'fine' is not one of unchanged, changed, failed",
+                    invalid.json().get("error").asText());
+
+            assertEquals(1, api.get("/v1/fleet/nodes/n8.example.net/reports").json().get("reports").size());
+            FleetApi.Answer purged = api.post("/v1/admin/purge");
+            assertEquals(200, purged.status(), purged.body());
+            assertEquals(1, purged.json().get("reports_removed").asInt());
+            assertEquals(0, api.get("/v1/fleet/nodes/n8.example.net/reports").json().get("reports").size());
+            assertEquals("unresponsive", api.get("/v1/fleet/nodes/n8.example.net").json().get("node").get("status").asText(),
+                    "the node stays, silent");
+        }
+    }
+
+    /** Reports as agents write them, with the parts the dashboard reads. */
+    static final class Reports {
+        private Reports() {
+        }
+
+        static Report unchanged(String node, Instant start) {
+            return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false, List.of());
+        }
+
+        static Report changed(String node, Instant start) {
+            return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, false,
+                    List.of(resource("package[nginx]", "package", ResourceStatus.CHANGED, false,
+                            new Event("ensure", "absent", "present", EventStatus.SUCCESS, "installed", false, null))));
+        }
+
+        static Report failed(String node, Instant start) {
+            return report(node, start, RunMode.ENFORCE, RunStatus.FAILED, false, false,
+                    List.of(resource("runit_service[hello]", "runit_service", ResourceStatus.FAILED, false,
+                            new Event("state", "stopped", "running", EventStatus.FAILURE, "did not come up", false, null))));
+        }
+
+        static Report corrected(String node, Instant start) {
+            return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, true,
+                    List.of(resource("file[/etc/motd]", "file", ResourceStatus.CHANGED, true,
+                            new Event("content", "sha256:1111111111111111", "sha256:2222222222222222", EventStatus.SUCCESS,
+                                    "content changed", true, null))));
+        }
+
+        static Report noopPending(String node, Instant start) {
+            return report(node, start, RunMode.NOOP, RunStatus.UNCHANGED, true, false,
+                    List.of(resource("package[curl]", "package", ResourceStatus.PENDING, false,
+                            new Event("ensure", "absent", "present", EventStatus.NOOP, "would install", false, null))));
+        }
+
+        static Report auditDrift(String node, Instant start) {
+            return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false,
+                    List.of(resource("package[openssh-server]", "package", ResourceStatus.AUDIT, false,
+                            new Event("ensure", "absent", "present", EventStatus.AUDIT, "audit: out of sync", false, null))));
+        }
+
+        private static io.kraftwerk.model.report.ResourceReport resource(String id, String type, ResourceStatus status,
+                                                                        boolean corrective, Event event) {
+            return new io.kraftwerk.model.report.ResourceReport(id, type, status,
+                    new io.kraftwerk.model.catalog.Provenance("roles/base.yaml", 7, 5, "base", null), 1,
+                    status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
+        }
+
+        private static Report report(String node, Instant start, RunMode mode, RunStatus status, boolean noopPending,
+                                     boolean corrective, List<io.kraftwerk.model.report.ResourceReport> resources) {
+            java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+            resources.forEach(r -> counts.merge(r.status().name().toLowerCase(), 1, Integer::sum));
+            int changes = (int) resources.stream().filter(r -> r.status() == ResourceStatus.CHANGED).count();
+            return new Report(Report.FORMAT_VERSION, node, java.util.UUID.randomUUID().toString(), "3f9c2e1", "production", mode,
+                    start, 1200, status, noopPending, corrective, io.kraftwerk.model.report.CatalogSource.FRESH, "", resources,
+                    new io.kraftwerk.model.report.Metrics(counts, resources.size(), resources.size(), changes, corrective ? 1 : 0,
+                            new java.util.TreeMap<>(), 12), List.of());
+        }
+    }
+}
