@@ -1,9 +1,10 @@
--- Kraftwerk master storage, version 1. The H2 twin of this file must describe the same schema.
+-- Kraftwerk master storage, version 1: one schema for H2 and PostgreSQL; ${text_type} is their unbounded
+-- text type (application.properties sets it per database).
 create table node (
     certname varchar(253) not null primary key,
     environment varchar(255),
     catalog_version varchar(128),
-    facts text,
+    facts ${text_type},
     facts_at timestamp(6) with time zone,
     last_report_id bigint,
     last_report_at timestamp(6) with time zone,
@@ -32,7 +33,7 @@ create table report (
     changes integer not null,
     failures integer not null,
     drifts integer not null,
-    body text not null,
+    body ${text_type} not null,
     constraint report_run unique (certname, run_id)
 );
 create index report_node_start on report (certname, start_at);
@@ -46,11 +47,11 @@ create table event (
     resource varchar(1024) not null,
     resource_type varchar(32) not null,
     property varchar(128) not null,
-    previous text,
-    desired text,
+    previous ${text_type},
+    desired ${text_type},
     status varchar(16) not null,
     corrective boolean not null,
-    message text
+    message ${text_type}
 );
 create index event_report on event (report_id);
 create index event_resource_start on event (resource, start_at);
@@ -61,7 +62,7 @@ create table compile_error (
     environment varchar(255) not null,
     commit_id varchar(64) not null,
     certname varchar(253),
-    errors text not null,
+    errors ${text_type} not null,
     recorded_at timestamp(6) with time zone not null
 );
 create index compile_error_environment on compile_error (environment, recorded_at);
