@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kraftwerk.model.json.ModelJson;
-import io.kraftwerk.model.report.Event;
-import io.kraftwerk.model.report.EventStatus;
 import io.kraftwerk.model.report.Report;
-import io.kraftwerk.model.report.ResourceStatus;
-import io.kraftwerk.model.report.RunMode;
-import io.kraftwerk.model.report.RunStatus;
 import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.MasterProcess;
 import io.kraftwerk.testkit.NodeIdentity;
@@ -83,14 +78,14 @@ class StorageIT {
                     "-Dkraftwerk.master.run-interval=30m -Dkraftwerk.master.report-retention=30d");
             api = new FleetApi(master);
             Instant now = Instant.now();
-            post("n1.example.net", Reports.unchanged("n1.example.net", now.minusSeconds(60)));
-            post("n2.example.net", Reports.changed("n2.example.net", now.minusSeconds(50)));
-            post("n3.example.net", Reports.failed("n3.example.net", now.minusSeconds(40)));
-            post("n4.example.net", Reports.corrected("n4.example.net", now.minusSeconds(30)));
-            post("n5.example.net", Reports.noopPending("n5.example.net", now.minusSeconds(20)));
-            post("n6.example.net", Reports.unchanged("n6.example.net", now.minus(Duration.ofHours(3))));
-            post("n7.example.net", Reports.auditDrift("n7.example.net", now.minusSeconds(10)));
-            post("n8.example.net", Reports.unchanged("n8.example.net", now.minus(Duration.ofDays(40))));
+            post("n1.example.net", ScriptedReports.unchanged("n1.example.net", now.minusSeconds(60)));
+            post("n2.example.net", ScriptedReports.changed("n2.example.net", now.minusSeconds(50)));
+            post("n3.example.net", ScriptedReports.failed("n3.example.net", now.minusSeconds(40)));
+            post("n4.example.net", ScriptedReports.corrected("n4.example.net", now.minusSeconds(30)));
+            post("n5.example.net", ScriptedReports.noopPending("n5.example.net", now.minusSeconds(20)));
+            post("n6.example.net", ScriptedReports.unchanged("n6.example.net", now.minus(Duration.ofHours(3))));
+            post("n7.example.net", ScriptedReports.auditDrift("n7.example.net", now.minusSeconds(10)));
+            post("n8.example.net", ScriptedReports.unchanged("n8.example.net", now.minus(Duration.ofDays(40))));
         }
 
         private void post(String node, Report report) throws Exception {
@@ -165,7 +160,7 @@ class StorageIT {
         @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // adds a node, removes a report: after the tests that count them
         void aReportIsStoredOnceAndOldReportsGoWithTheRetention() throws Exception {
-            Report again = Reports.unchanged("n9.example.net", Instant.now().minusSeconds(5));
+            Report again = ScriptedReports.unchanged("n9.example.net", Instant.now().minusSeconds(5));
             NodeIdentity n9 = NodeIdentity.issue(master.caDir(), "n9.example.net");
             assertEquals(201, api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again)).status());
             FleetApi.Answer twice = api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again));
@@ -184,65 +179,6 @@ class StorageIT {
             assertEquals(0, api.get("/v1/fleet/nodes/n8.example.net/reports").json().get("reports").size());
             assertEquals("unresponsive", api.get("/v1/fleet/nodes/n8.example.net").json().get("node").get("status").asText(),
                     "the node stays, silent");
-        }
-    }
-
-    /** Reports as agents write them, with the parts the dashboard reads. */
-    static final class Reports {
-        private Reports() {
-        }
-
-        static Report unchanged(String node, Instant start) {
-            return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false, List.of());
-        }
-
-        static Report changed(String node, Instant start) {
-            return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, false,
-                    List.of(resource("package[nginx]", "package", ResourceStatus.CHANGED, false,
-                            new Event("ensure", "absent", "present", EventStatus.SUCCESS, "installed", false, null))));
-        }
-
-        static Report failed(String node, Instant start) {
-            return report(node, start, RunMode.ENFORCE, RunStatus.FAILED, false, false,
-                    List.of(resource("runit_service[hello]", "runit_service", ResourceStatus.FAILED, false,
-                            new Event("state", "stopped", "running", EventStatus.FAILURE, "did not come up", false, null))));
-        }
-
-        static Report corrected(String node, Instant start) {
-            return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, true,
-                    List.of(resource("file[/etc/motd]", "file", ResourceStatus.CHANGED, true,
-                            new Event("content", "sha256:1111111111111111", "sha256:2222222222222222", EventStatus.SUCCESS,
-                                    "content changed", true, null))));
-        }
-
-        static Report noopPending(String node, Instant start) {
-            return report(node, start, RunMode.NOOP, RunStatus.UNCHANGED, true, false,
-                    List.of(resource("package[curl]", "package", ResourceStatus.PENDING, false,
-                            new Event("ensure", "absent", "present", EventStatus.NOOP, "would install", false, null))));
-        }
-
-        static Report auditDrift(String node, Instant start) {
-            return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false,
-                    List.of(resource("package[openssh-server]", "package", ResourceStatus.AUDIT, false,
-                            new Event("ensure", "absent", "present", EventStatus.AUDIT, "audit: out of sync", false, null))));
-        }
-
-        private static io.kraftwerk.model.report.ResourceReport resource(String id, String type, ResourceStatus status,
-                                                                        boolean corrective, Event event) {
-            return new io.kraftwerk.model.report.ResourceReport(id, type, status,
-                    new io.kraftwerk.model.catalog.Provenance("roles/base.yaml", 7, 5, "base", null), 1,
-                    status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
-        }
-
-        private static Report report(String node, Instant start, RunMode mode, RunStatus status, boolean noopPending,
-                                     boolean corrective, List<io.kraftwerk.model.report.ResourceReport> resources) {
-            java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
-            resources.forEach(r -> counts.merge(r.status().name().toLowerCase(), 1, Integer::sum));
-            int changes = (int) resources.stream().filter(r -> r.status() == ResourceStatus.CHANGED).count();
-            return new Report(Report.FORMAT_VERSION, node, java.util.UUID.randomUUID().toString(), "3f9c2e1", "production", mode,
-                    start, 1200, status, noopPending, corrective, io.kraftwerk.model.report.CatalogSource.FRESH, "", resources,
-                    new io.kraftwerk.model.report.Metrics(counts, resources.size(), resources.size(), changes, corrective ? 1 : 0,
-                            new java.util.TreeMap<>(), 12), List.of());
         }
     }
 }

@@ -47,6 +47,9 @@ public class AccessControl {
     @Inject
     MasterConfig config;
 
+    @Inject
+    io.kraftwerk.master.dashboard.DashboardSessions sessions;
+
     private final AtomicInteger inflight = new AtomicInteger();
     private byte[] adminToken;
 
@@ -68,6 +71,17 @@ public class AccessControl {
         }
         if (isBootstrap(path)) {
             rc.next();
+        } else if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
+            if (path.equals("/dashboard/login") || path.equals("/dashboard/style.css")) {
+                rc.next();
+                return;
+            }
+            io.vertx.core.http.Cookie cookie = rc.request().getCookie(io.kraftwerk.master.dashboard.DashboardSessions.COOKIE);
+            if (cookie != null && sessions.valid(cookie.getValue())) {
+                rc.next();
+            } else {
+                rc.response().setStatusCode(303).putHeader("Location", "/dashboard/login").end();
+            }
         } else if (isAdmin(path)) {
             String header = rc.request().getHeader("Authorization");
             byte[] presented = header != null && header.startsWith("Bearer ")
@@ -115,6 +129,11 @@ public class AccessControl {
         }
         rc.put(CERTNAME, IETFUtils.valueToString(cns[0].getFirst().getValue()));
         rc.next();
+    }
+
+    /** The admin token, compared in constant time. */
+    public boolean isAdminToken(String presented) {
+        return MessageDigest.isEqual(adminToken, presented.getBytes(StandardCharsets.UTF_8));
     }
 
     static X509Certificate clientCertificate(SSLSession session) {

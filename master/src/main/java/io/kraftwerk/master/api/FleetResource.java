@@ -73,7 +73,7 @@ public class FleetResource {
     }
 
     /** Checks and builds a node query; the message names the parameter at fault. */
-    static Fleet.NodeQuery query(String status, String environment, String role, String search, String sort, String order,
+    public static Fleet.NodeQuery query(String status, String environment, String role, String search, String sort, String order,
                                  int page, int size) {
         NodeStatus s = null;
         if (status != null && !status.isBlank()) {

@@ -1,0 +1,268 @@
+package io.kraftwerk.master.dashboard;
+
+import io.kraftwerk.master.api.AccessControl;
+import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.store.CompileErrorStore;
+import io.kraftwerk.master.store.Fleet;
+import io.kraftwerk.master.store.NodeStatus;
+import io.kraftwerk.model.json.ModelJson;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The fleet dashboard, server-rendered HTML (no script): the overview with counts and the node
+ * table, a node, a report, a resource, an environment. Signing in takes the admin token.
+ */
+@Path("/dashboard")
+@Produces(MediaType.TEXT_HTML)
+public class DashboardResource {
+    @Inject
+    Fleet fleet;
+
+    @Inject
+    CompileErrorStore compileErrors;
+
+    @Inject
+    Environments environments;
+
+    @Inject
+    DashboardTemplates templates;
+
+    @Inject
+    DashboardSessions sessions;
+
+    @Inject
+    AccessControl access;
+
+    Clock clock = Clock.systemUTC();
+
+    @GET
+    @Path("login")
+    @Operation(hidden = true)
+    public String loginPage() {
+        return templates.render("login", Map.of("error", ""));
+    }
+
+    @POST
+    @Path("login")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response login(@FormParam("token") String token) {
+        if (token == null || !access.isAdminToken(token.strip())) {
+            return Response.status(401).type(MediaType.TEXT_HTML).entity(templates.render("login",
+                    Map.of("error", "That is not the admin token. It is in DATA/admin.token on the master."))).build();
+        }
+        NewCookie cookie = new NewCookie.Builder(DashboardSessions.COOKIE).value(sessions.open()).path("/dashboard")
+                .secure(true).httpOnly(true).sameSite(NewCookie.SameSite.STRICT)
+                .maxAge((int) DashboardSessions.LIFETIME.toSeconds()).build();
+        return Response.seeOther(URI.create("/dashboard/")).cookie(cookie).build();
+    }
+
+    @POST
+    @Path("logout")
+    @Operation(hidden = true)
+    public Response logout(@CookieParam(DashboardSessions.COOKIE) String session) {
+        sessions.close(session);
+        return Response.seeOther(URI.create("/dashboard/login")).cookie(new NewCookie.Builder(DashboardSessions.COOKIE).value("")
+                .path("/dashboard").secure(true).httpOnly(true).maxAge(0).build()).build();
+    }
+
+    @GET
+    @Path("style.css")
+    @Produces("text/css")
+    @Operation(hidden = true)
+    public Response style() throws IOException {
+        try (InputStream in = DashboardResource.class.getClassLoader().getResourceAsStream("dashboard/style.css")) {
+            return Response.ok(in.readAllBytes(), "text/css").header("Cache-Control", "max-age=3600").build();
+        }
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public Response overview(@QueryParam("status") String status, @QueryParam("environment") String environment,
+                             @QueryParam("role") String role, @QueryParam("search") String search,
+                             @QueryParam("sort") @DefaultValue("certname") String sort, @QueryParam("order") @DefaultValue("asc") String order,
+                             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        Fleet.NodeQuery query;
+        try {
+            query = io.kraftwerk.master.api.FleetResource.query(status, environment, role, search, sort, order, page, size);
+        } catch (IllegalArgumentException e) {
+            return Response.status(400).type(MediaType.TEXT_HTML).entity(templates.render("error",
+                    Map.of("title", "Bad request", "message", e.getMessage()))).build();
+        }
+        Instant now = clock.instant();
+        Map<NodeStatus, Long> counts = fleet.counts();
+        List<Map<String, Object>> cards = new ArrayList<>();
+        for (NodeStatus s : NodeStatus.values()) {
+            cards.add(Map.of("status", s.wire(), "count", counts.get(s), "link", "/dashboard/" + Views.query(Views.map("status", s.wire())),
+                    "active", s == query.status()));
+        }
+        Fleet.Page<Fleet.NodeRow> result = fleet.nodes(query);
+        Map<String, String> filters = Views.map("status", query.status() == null ? "" : query.status().wire(),
+                "environment", nz(query.environment()), "role", nz(query.role()), "search", nz(query.search()));
+        Map<String, String> sortLinks = new LinkedHashMap<>();
+        for (String column : List.of("certname", "status", "environment", "last_report")) {
+            Map<String, String> p = new LinkedHashMap<>(filters);
+            p.put("sort", column);
+            p.put("order", column.equals(query.sort()) && !query.descending() ? "desc" : "asc");
+            sortLinks.put(column, "/dashboard/" + Views.query(p));
+        }
+        long pages = Math.max(1, (result.total() + query.size() - 1) / query.size());
+        Map<String, String> keep = new LinkedHashMap<>(filters);
+        keep.put("sort", query.sort());
+        keep.put("order", query.descending() ? "desc" : "asc");
+        keep.put("size", String.valueOf(query.size()));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", "Fleet");
+        data.put("cards", cards);
+        data.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+        data.put("nodes", result.items().stream().map(n -> Views.NodeView.of(n, now)).toList());
+        data.put("matching", result.total());
+        data.put("filters", filters);
+        data.put("statuses", java.util.Arrays.stream(NodeStatus.values()).map(NodeStatus::wire).toList());
+        data.put("sortLinks", sortLinks);
+        data.put("page", query.page() + 1);
+        data.put("pages", pages);
+        data.put("previous", query.page() > 0 ? "/dashboard/" + Views.query(with(keep, "page", String.valueOf(query.page() - 1))) : "");
+        data.put("next", query.page() + 1 < pages ? "/dashboard/" + Views.query(with(keep, "page", String.valueOf(query.page() + 1))) : "");
+        data.put("environments", new ArrayList<>(new java.util.TreeSet<>(environments.all().keySet())));
+        return Response.ok(templates.render("overview", data)).build();
+    }
+
+    @GET
+    @Path("nodes/{certname}")
+    @Operation(hidden = true)
+    public Response node(@PathParam("certname") String certname) throws IOException {
+        var detail = fleet.node(certname);
+        if (detail.isEmpty()) {
+            return notFound("The master has no node " + certname + ".");
+        }
+        Instant now = clock.instant();
+        Map<String, String> facts = new TreeMap<>();
+        if (detail.get().facts() != null) {
+            flatten("", ModelJson.mapper().readTree(detail.get().facts()), facts);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", certname);
+        data.put("node", Views.NodeView.of(detail.get().node(), now));
+        data.put("facts", facts);
+        data.put("reports", fleet.reports(certname, 20).stream().map(r -> Views.ReportView.of(r, now)).toList());
+        data.put("events", detail.get().lastReportId() == null ? List.of()
+                : fleet.events(detail.get().lastReportId()).stream().map(Views.EventView::of).toList());
+        List<Fleet.DriftDay> history = fleet.driftHistory(certname, 30);
+        data.put("bars", Views.chart(history, 600, 80));
+        data.put("firstDay", history.get(0).day().toString());
+        data.put("lastDay", history.get(history.size() - 1).day().toString());
+        data.put("environmentLink", "/dashboard/environments/" + Views.encode(nz(detail.get().node().environment())));
+        return Response.ok(templates.render("node", data)).build();
+    }
+
+    @GET
+    @Path("reports/{id}")
+    @Operation(hidden = true)
+    public Response report(@PathParam("id") long id) {
+        var report = fleet.report(id);
+        if (report.isEmpty()) {
+            return notFound("No report " + id + " (reports older than the retention are removed).");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        Fleet.ReportRow r = report.get().summary();
+        data.put("title", "Report " + id + " of " + r.certname());
+        data.put("certname", r.certname());
+        data.put("nodeLink", "/dashboard/nodes/" + Views.encode(r.certname()));
+        data.put("report", Views.ReportView.of(r, clock.instant()));
+        data.put("events", fleet.events(id).stream().map(Views.EventView::of).toList());
+        return Response.ok(templates.render("report", data)).build();
+    }
+
+    @GET
+    @Path("resources")
+    @Operation(hidden = true)
+    public Response resource(@QueryParam("id") String id) {
+        if (id == null || id.isBlank()) {
+            return Response.status(400).type(MediaType.TEXT_HTML).entity(templates.render("error",
+                    Map.of("title", "Bad request", "message", "Which resource? Add ?id=nginx_vhost[blog.example.net], for example."))).build();
+        }
+        Instant now = clock.instant();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Fleet.ResourceDrift d : fleet.driftOn(id, 30)) {
+            rows.add(Map.of("certname", d.certname(), "link", "/dashboard/nodes/" + Views.encode(d.certname()), "events", d.events(),
+                    "last", d.last().toString(), "age", Views.age(d.last(), now), "property", d.lastProperty(),
+                    "previous", nz(d.lastPrevious()), "desired", nz(d.lastDesired())));
+        }
+        return Response.ok(templates.render("resource", Map.of("title", id, "resource", id, "nodes", rows))).build();
+    }
+
+    @GET
+    @Path("environments/{name}")
+    @Operation(hidden = true)
+    public Response environment(@PathParam("name") String name) {
+        Instant now = clock.instant();
+        List<Map<String, Object>> commits = new ArrayList<>();
+        for (Fleet.CommitSeen c : fleet.commits(name, 50)) {
+            commits.add(Map.of("version", c.version(), "nodes", c.nodes(), "first", c.first().toString(), "last", c.last().toString(),
+                    "age", Views.age(c.last(), now)));
+        }
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (CompileErrorStore.Entry e : compileErrors.latest(name, 100)) {
+            errors.add(Map.of("commit", Views.shortVersion(e.commit()), "node", e.node() == null ? "(all nodes)" : e.node(),
+                    "errors", e.errors(), "at", e.at().toString(), "age", Views.age(e.at(), now)));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", "Environment " + name);
+        data.put("name", name);
+        data.put("commit", environments.get(name).map(s -> s.commit()).orElse("(no such branch now)"));
+        data.put("commits", commits);
+        data.put("errors", errors);
+        return Response.ok(templates.render("environment", data)).build();
+    }
+
+    private Response notFound(String message) {
+        return Response.status(404).type(MediaType.TEXT_HTML).entity(templates.render("error", Map.of("title", "Not found",
+                "message", message))).build();
+    }
+
+    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+        } else if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            node.forEach(i -> items.add(i.isValueNode() ? i.asText() : i.toString()));
+            out.put(prefix, String.join(", ", items));
+        } else {
+            out.put(prefix, node.isNull() ? "" : node.asText());
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

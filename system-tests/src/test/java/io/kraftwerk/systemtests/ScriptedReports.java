@@ -1,0 +1,76 @@
+package io.kraftwerk.systemtests;
+
+import io.kraftwerk.model.report.Event;
+import io.kraftwerk.model.report.EventStatus;
+import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.report.ResourceStatus;
+import io.kraftwerk.model.report.RunMode;
+import io.kraftwerk.model.report.RunStatus;
+import java.time.Instant;
+import java.util.List;
+
+/** Reports as agents write them, with the parts the dashboard reads. */
+final class ScriptedReports {
+    private ScriptedReports() {
+    }
+
+    static Report unchanged(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false, List.of());
+    }
+
+    static Report changed(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, false,
+                List.of(resource("package[nginx]", "package", ResourceStatus.CHANGED, false,
+                        new Event("ensure", "absent", "present", EventStatus.SUCCESS, "installed", false, null))));
+    }
+
+    static Report failed(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.FAILED, false, false,
+                List.of(resource("runit_service[hello]", "runit_service", ResourceStatus.FAILED, false,
+                        new Event("state", "stopped", "running", EventStatus.FAILURE, "did not come up", false, null))));
+    }
+
+    static Report corrected(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, true,
+                List.of(resource("file[/etc/motd]", "file", ResourceStatus.CHANGED, true,
+                        new Event("content", "sha256:1111111111111111", "sha256:2222222222222222", EventStatus.SUCCESS,
+                                "content changed", true, null))));
+    }
+
+    static Report noopPending(String node, Instant start) {
+        return report(node, start, RunMode.NOOP, RunStatus.UNCHANGED, true, false,
+                List.of(resource("package[curl]", "package", ResourceStatus.PENDING, false,
+                        new Event("ensure", "absent", "present", EventStatus.NOOP, "would install", false, null))));
+    }
+
+    /** A corrective change whose values carry whatever text is given (markup, for instance). */
+    static Report correctedWith(String node, Instant start, String resource, String previous, String desired) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, true,
+                List.of(resource(resource, "file", ResourceStatus.CHANGED, true,
+                        new Event("content", previous, desired, EventStatus.SUCCESS, "content changed", true, null))));
+    }
+
+    static Report auditDrift(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.UNCHANGED, false, false,
+                List.of(resource("package[openssh-server]", "package", ResourceStatus.AUDIT, false,
+                        new Event("ensure", "absent", "present", EventStatus.AUDIT, "audit: out of sync", false, null))));
+    }
+
+    private static io.kraftwerk.model.report.ResourceReport resource(String id, String type, ResourceStatus status,
+                                                                    boolean corrective, Event event) {
+        return new io.kraftwerk.model.report.ResourceReport(id, type, status,
+                new io.kraftwerk.model.catalog.Provenance("roles/base.yaml", 7, 5, "base", null), 1,
+                status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
+    }
+
+    private static Report report(String node, Instant start, RunMode mode, RunStatus status, boolean noopPending,
+                                 boolean corrective, List<io.kraftwerk.model.report.ResourceReport> resources) {
+        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+        resources.forEach(r -> counts.merge(r.status().name().toLowerCase(), 1, Integer::sum));
+        int changes = (int) resources.stream().filter(r -> r.status() == ResourceStatus.CHANGED).count();
+        return new Report(Report.FORMAT_VERSION, node, java.util.UUID.randomUUID().toString(), "3f9c2e1", "production", mode,
+                start, 1200, status, noopPending, corrective, io.kraftwerk.model.report.CatalogSource.FRESH, "", resources,
+                new io.kraftwerk.model.report.Metrics(counts, resources.size(), resources.size(), changes, corrective ? 1 : 0,
+                        new java.util.TreeMap<>(), 12), List.of());
+    }
+}
