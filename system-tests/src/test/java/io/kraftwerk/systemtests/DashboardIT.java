@@ -135,6 +135,12 @@ class DashboardIT {
         assertEquals(1, browser.all("#reports tbody tr").size());
         browser.screenshot("dashboard-node");
 
+        browser.clickAndWait("#reports tbody a");
+        assertEquals(List.of("file[/etc/motd]"), browser.texts("#events tbody td.resource"));
+        assertEquals(List.of("content changed"), browser.texts("#events tbody td.message"));
+        browser.screenshot("dashboard-report");
+        browser.driver().navigate().back();
+
         browser.clickAndWait(By.linkText("file[/etc/motd]"));
         assertEquals(List.of("n4.example.net"), browser.texts("#drifting tbody td.certname"));
         browser.screenshot("dashboard-resource");
