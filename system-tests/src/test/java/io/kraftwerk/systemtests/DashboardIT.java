@@ -148,6 +148,17 @@ class DashboardIT {
 
     @Test
     @Order(5)
+    void theEnvironmentPageShowsWhichCommitTheNodesAreOn() throws Exception {
+        browser.open(dashboard + "nodes/n1.example.net");
+        browser.clickAndWait(By.linkText("production"));
+        assertEquals(List.of("3f9c2e1"), browser.texts("#commits tbody td code"));
+        assertEquals("8", browser.find("#commits tbody td:nth-child(2)").getText());
+        assertEquals("None.", browser.find("#no-errors").getText());
+        browser.screenshot("dashboard-environment");
+    }
+
+    @Test
+    @Order(6)
     void markupFromANodeIsShownAsTextAndNeverRuns() throws Exception {
         browser.open(dashboard + "nodes/x1.example.net");
         assertEquals(List.of(XSS), browser.texts("#events tbody td.previous"));
@@ -156,7 +167,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anUnknownNodeIsA404PageAndSigningOutEndsTheSession() throws Exception {
         browser.open(dashboard + "nodes/nobody.example.net");
         assertEquals("The master has no node nobody.example.net.", browser.find("p.error").getText());

@@ -211,6 +211,13 @@ class FleetIT {
             assertTrue(run.output().contains("roles/base.yaml:" + line + ":7: unknown attribute 'mod' for file[/etc/motd]"),
                     name + ":\n" + run.output());
         });
+        try (Browser browser = Browser.start("MAP " + MASTER_NAME + " " + bridge.address())) {
+            browser.signIn("https://" + MASTER_NAME + ":" + master.port() + "/dashboard/", master.adminToken());
+            browser.open("https://" + MASTER_NAME + ":" + master.port() + "/dashboard/environments/production");
+            String errors = String.join("\n", browser.texts("#compile-errors td.errors"));
+            assertTrue(errors.contains("roles/base.yaml:" + line + ":7: unknown attribute 'mod' for file[/etc/motd]"), errors);
+            browser.screenshot("fleet-compile-errors");
+        }
         for (String name : nodes.keySet()) {
             assertEquals(motdBefore.get(name), Files.readString(nodes.get(name).path("/etc/motd")), name);
             assertEquals(name.startsWith("web1") ? 5 : 4, storedReports(name).size(), name + ": every run's report reached the master");

@@ -148,12 +148,12 @@ public class FleetResource {
 
     @GET
     @Path("environments/{name}")
-    @Operation(summary = "An environment: its current commit, the commits its nodes reported, its compile errors")
+    @Operation(summary = "An environment: its current commit, the commits its nodes are on, its compile errors")
     public Response environment(@PathParam("name") String name) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("environment", name);
         body.put("commit", environments.get(name).map(e -> e.commit()).orElse(null));
-        body.put("commits_reported", fleet.commits(name, 50));
+        body.put("node_commits", fleet.commits(name, 50));
         body.put("compile_errors", compileErrors.latest(name, 100));
         return Json.ok(200, body);
     }

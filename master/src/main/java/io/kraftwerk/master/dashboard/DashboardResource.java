@@ -222,8 +222,8 @@ public class DashboardResource {
         Instant now = clock.instant();
         List<Map<String, Object>> commits = new ArrayList<>();
         for (Fleet.CommitSeen c : fleet.commits(name, 50)) {
-            commits.add(Map.of("version", c.version(), "nodes", c.nodes(), "first", c.first().toString(), "last", c.last().toString(),
-                    "age", Views.age(c.last(), now)));
+            commits.add(Map.of("version", c.version(), "nodes", c.nodes(), "first", c.first() == null ? "" : c.first().toString(),
+                    "last", c.last() == null ? "" : c.last().toString(), "age", Views.age(c.last(), now)));
         }
         List<Map<String, Object>> errors = new ArrayList<>();
         for (CompileErrorStore.Entry e : compileErrors.latest(name, 100)) {

@@ -77,7 +77,7 @@ public class Fleet {
                                 String lastDesired) {
     }
 
-    /** A catalog version seen in reports of an environment. */
+    /** A catalog version nodes of an environment are on: how many, and their oldest and newest report. */
     public record CommitSeen(String version, long nodes, Instant first, Instant last) {
     }
 
@@ -212,26 +212,28 @@ public class Fleet {
     @Transactional
     public List<ResourceDrift> driftOn(String resource, int days) {
         Instant since = clock.instant().minus(java.time.Duration.ofDays(days));
-        List<ResourceDrift> out = new ArrayList<>();
-        for (Object[] row : session.createSelectionQuery("select e.certname, count(e), max(e.startAt) from StoredEvent e"
-                + " where e.resource = :r and e.startAt >= :t and (e.corrective = true or e.status = 'audit')"
-                + " group by e.certname order by max(e.startAt) desc, e.certname", Object[].class)
-                .setParameter("r", resource).setParameter("t", since).setMaxResults(1000).getResultList()) {
-            StoredEvent last = session.createSelectionQuery("from StoredEvent e where e.resource = :r and e.certname = :n"
-                    + " and (e.corrective = true or e.status = 'audit') order by e.startAt desc, e.id desc", StoredEvent.class)
-                    .setParameter("r", resource).setParameter("n", row[0]).setMaxResults(1).getSingleResult();
-            out.add(new ResourceDrift((String) row[0], (Long) row[1], (Instant) row[2], last.property, last.previous, last.desired));
+        // one pass over the resource's drift events (index on resource, start), newest first per node
+        Map<String, ResourceDrift> byNode = new LinkedHashMap<>();
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (StoredEvent e : session.createSelectionQuery("from StoredEvent e where e.resource = :r and e.startAt >= :t"
+                + " and (e.corrective = true or e.status = 'audit') order by e.startAt desc, e.id desc", StoredEvent.class)
+                .setParameter("r", resource).setParameter("t", since).setMaxResults(50_000).getResultList()) {
+            counts.merge(e.certname, 1L, Long::sum);
+            byNode.putIfAbsent(e.certname, new ResourceDrift(e.certname, 0, e.startAt, e.property, e.previous, e.desired));
         }
-        return out;
+        return byNode.values().stream().limit(1000)
+                .map(d -> new ResourceDrift(d.certname(), counts.get(d.certname()), d.last(), d.lastProperty(), d.lastPrevious(),
+                        d.lastDesired())).toList();
     }
 
-    /** The catalog versions an environment's nodes reported, newest first. */
+    /** The catalog versions an environment's nodes are on now, most recently reported first. */
     @Transactional
     public List<CommitSeen> commits(String environment, int limit) {
         List<CommitSeen> out = new ArrayList<>();
-        for (Object[] row : session.createSelectionQuery("select r.catalogVersion, count(distinct r.certname), min(r.startAt),"
-                + " max(r.startAt) from StoredReport r where r.environment = :e group by r.catalogVersion order by max(r.startAt) desc",
-                Object[].class).setParameter("e", environment).setMaxResults(limit).getResultList()) {
+        for (Object[] row : session.createSelectionQuery("select n.catalogVersion, count(n), min(n.lastReportAt), max(n.lastReportAt)"
+                + " from StoredNode n where n.environment = :e and n.catalogVersion is not null group by n.catalogVersion"
+                + " order by max(n.lastReportAt) desc nulls last", Object[].class)
+                .setParameter("e", environment).setMaxResults(limit).getResultList()) {
             out.add(new CommitSeen((String) row[0], (Long) row[1], (Instant) row[2], (Instant) row[3]));
         }
         return out;
