@@ -1,5 +1,5 @@
--- Kraftwerk master storage, version 1: one schema for H2 and PostgreSQL; ${text_type} is their unbounded
--- text type (application.properties sets it per database).
+-- Kraftwerk master storage, version 1: one schema for H2 and PostgreSQL; the text_type and bytes_type placeholders
+-- are their unbounded text and byte types (application.properties sets them per database).
 create table node (
     certname varchar(253) not null primary key,
     environment varchar(255),
@@ -33,7 +33,8 @@ create table report (
     changes integer not null,
     failures integer not null,
     drifts integer not null,
-    body ${text_type} not null,
+    -- the report as the agent sent it, gzip-compressed (a 200-resource report is ~100 KB of JSON, ~6 KB gzipped)
+    body ${bytes_type} not null,
     constraint report_run unique (certname, run_id)
 );
 create index report_node_start on report (certname, start_at);

@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * apt-get install --download-only -y puppetserver        # the peer, into apt's cache
  * java -cp bench/target/benchmarks.jar io.kraftwerk.bench.MasterLoadBenchmark [--agents 256] [--seconds 20]
  *      [--warmup 5] [--concurrency 16,256] [--servers kraftwerk,puppetserver] [--phases fresh,304,report]
- *      [--puppet-seconds 60] [--puppet-warmup 45] [--master-java-options "..."]
+ *      [--puppet-seconds 60] [--puppet-warmup 45] [--master-java-options "..."] [--database h2|postgresql]
  * </pre>
  */
 public final class MasterLoadBenchmark {
@@ -73,6 +73,7 @@ public final class MasterLoadBenchmark {
         Duration puppetWarmup = Duration.ofSeconds(45);
         String masterJavaOptions = "";
         List<String> phases = List.of("fresh", "304", "report");
+        String database = "h2";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--agents" -> agents = Integer.parseInt(args[++i]);
@@ -82,6 +83,7 @@ public final class MasterLoadBenchmark {
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
                 case "--master-java-options" -> masterJavaOptions = args[++i];
                 case "--phases" -> phases = Arrays.asList(args[++i].split(","));
+                case "--database" -> database = args[++i];
                 case "--puppet-seconds" -> puppetMeasured = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--puppet-warmup" -> puppetWarmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -100,7 +102,7 @@ public final class MasterLoadBenchmark {
         List<String> notes = new ArrayList<>();
         for (String server : servers) {
             switch (server) {
-                case "kraftwerk" -> notes.add(kraftwerk(agents, concurrency, phases, warmup, measured, masterJavaOptions));
+                case "kraftwerk" -> notes.add(kraftwerk(agents, concurrency, phases, warmup, measured, masterJavaOptions, database));
                 case "puppetserver" -> notes.add(puppetserver(agents, concurrency, puppetWarmup, puppetMeasured));
                 default -> throw new IllegalArgumentException("unknown server " + server);
             }
@@ -110,7 +112,20 @@ public final class MasterLoadBenchmark {
     }
 
     private static String kraftwerk(int agents, List<Integer> concurrency, List<String> phases, Duration warmup, Duration measured,
-                                    String javaOptions) throws Exception {
+                                    String javaOptions, String database) throws Exception {
+        if (database.equals("postgresql")) {
+            try (io.kraftwerk.testkit.PostgresServer postgres = io.kraftwerk.testkit.PostgresServer.start()) {
+                Path password = Files.createDirectories(WORK).resolve("pg-password");
+                Files.writeString(password, postgres.password());
+                return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of("--database", postgres.jdbcUrl(),
+                        "--database-user", io.kraftwerk.testkit.PostgresServer.USER, "--database-password-file", password.toString()));
+            }
+        }
+        return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of());
+    }
+
+    private static String kraftwerk(int agents, List<Integer> concurrency, List<String> phases, Duration warmup, Duration measured,
+                                    String javaOptions, List<String> databaseOptions) throws Exception {
         Path work = WORK.resolve("kraftwerk");
         deleteTree(work);
         Path site = Files.createDirectories(work.resolve("site"));
@@ -119,8 +134,9 @@ public final class MasterLoadBenchmark {
             Files.writeString(site.resolve(f.getKey()), f.getValue());
         }
         GitRepo repo = GitRepo.create(work.resolve("manifests"), site, "production");
-        try (MasterProcess master = MasterProcess.start(ROOT, work.resolve("data"), repo.dir().toString(),
-                List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"), javaOptions)) {
+        List<String> options = new ArrayList<>(List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"));
+        options.addAll(databaseOptions);
+        try (MasterProcess master = MasterProcess.start(ROOT, work.resolve("data"), repo.dir().toString(), options, javaOptions)) {
             List<String> names = new ArrayList<>();
             List<AgentConnection> clients = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
@@ -283,7 +299,8 @@ public final class MasterLoadBenchmark {
                 "", resources, metrics, List.of())), StandardCharsets.UTF_8);
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
+    /** Removes a directory tree (the benchmarks start from an empty work directory). */
+    static void deleteTree(Path root) throws java.io.IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -221,6 +221,25 @@ class MasterIT {
         Run signed = run(argv);
         assertEquals(0, signed.exitCode(), signed.output());
         assertTrue(signed.output().contains("new2.example.net has its certificate"), signed.output());
+
+        // a CA kept from the first bootstrap is checked against a fingerprint given later, too
+        Run again = run(wrongFingerprint);
+        assertEquals(1, again.exitCode(), again.output());
+        assertTrue(again.output().startsWith("kw-agent bootstrap: " + state.resolve("ssl/ca.pem") + " holds a CA with fingerprint "
+                + fingerprint() + ", not SHA256:AB:"), again.output());
+
+        // a revoked certificate: bootstrap says so and what to do, instead of waiting
+        assertEquals(0, master.cli(Repo.ROOT, "ca", "revoke", "new2.example.net").getKey());
+        Path fresh2 = work.resolve("agent-token-2");
+        List<String> fresh = List.of(Repo.agent(), "bootstrap", "--server", master.url("localhost").toString(),
+                "--certname", "new2.example.net", "--wait", "30", "--state-dir", fresh2.toString(), "--config",
+                fresh2.resolve("agent.yaml").toString());
+        Run revoked = run(fresh);
+        assertEquals(1, revoked.exitCode(), revoked.output());
+        assertTrue(revoked.output().contains("kw-agent bootstrap: the master's certificate for new2.example.net is revoked or expired: "),
+                revoked.output());
+        assertTrue(revoked.output().contains("Ask an operator for 'kw-master ca sign new2.example.net' (the new request) or"
+                + " 'kw-master ca clean new2.example.net'"), revoked.output());
     }
 
     @Test
@@ -236,6 +255,10 @@ class MasterIT {
         Answer tooBig = call(web1, "POST", "/v1/catalogs/web1.example.net", huge, Map.of());
         assertEquals(413, tooBig.status());
         assertEquals("the facts are " + huge.length + " bytes; at most 1048576 are accepted", tooBig.reason());
+        byte[] hugeReport = ("{\"junk\": \"" + "x".repeat(16 << 20) + "\"}").getBytes();
+        Answer reportTooBig = call(web1, "POST", "/v1/reports/web1.example.net", hugeReport, Map.of());
+        assertEquals(400, reportTooBig.status());
+        assertEquals("the report is " + hugeReport.length + " bytes; at most 16777216 are accepted", reportTooBig.reason());
 
         Answer notAllowed = call(web1, "POST", "/v1/catalogs/web1.example.net?environment=qa", web1Facts, Map.of());
         assertEquals(403, notAllowed.status());

@@ -86,6 +86,12 @@ public final class Bootstrapper {
                 answer = client.get(path);
             }
         }
+        if (answer.status() == 410) {
+            out.println("kw-agent bootstrap: the master's certificate for " + options.certname() + " is revoked or expired: "
+                    + answer.reason() + ". Ask an operator for 'kw-master ca sign " + options.certname() + "' (the new request) or 'kw-master"
+                    + " ca clean " + options.certname() + "', then run kw-agent bootstrap again.");
+            return 1;
+        }
         if (answer.status() != 200) {
             out.println("kw-agent bootstrap: no certificate yet after " + options.waitForSigning().toSeconds() + " s: " + answer.reason()
                     + ". Ask an operator to run 'kw-master ca sign " + options.certname() + "' on the master, then run"
@@ -109,7 +115,15 @@ public final class Bootstrapper {
 
     private X509Certificate trustCa(SslFiles ssl) throws IOException, InterruptedException, GeneralSecurityException {
         if (Files.exists(ssl.ca())) {
-            return Tls.certificate(Files.readString(ssl.ca()));
+            // trusted by an earlier bootstrap; a fingerprint given now must still match it
+            X509Certificate kept = Tls.certificate(Files.readString(ssl.ca()));
+            if (options.caFingerprint() != null && !normalize(options.caFingerprint()).equals(normalize(fingerprint(kept)))) {
+                out.println("kw-agent bootstrap: " + ssl.ca() + " holds a CA with fingerprint " + fingerprint(kept) + ", not "
+                        + options.caFingerprint() + " as given with --ca-fingerprint; if the master's CA really changed, remove "
+                        + ssl.dir() + " and bootstrap again");
+                return null;
+            }
+            return kept;
         }
         MasterClient insecure = new MasterClient(options.server(), trustEverything(), Duration.ofSeconds(30),
                 MasterClient.Retry.standard());

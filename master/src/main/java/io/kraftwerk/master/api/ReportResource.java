@@ -37,7 +37,8 @@ public class ReportResource {
             return Json.error(400, "the request needs a report (kw-agent's JSON report)");
         }
         if (json.length > config.maxReportBytes()) {
-            return Json.error(413, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
+            // 400, not 413: like any invalid report it is final (the agent sets it aside), not a transient limit
+            return Json.error(400, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
         }
         ReportInbox.Receipt receipt = inbox.accept(certname, json);
         metrics.report(switch (receipt.status()) {

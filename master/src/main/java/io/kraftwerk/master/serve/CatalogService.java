@@ -49,8 +49,19 @@ public class CatalogService {
 
     /** What a catalog request comes to. */
     public sealed interface Outcome {
-        /** The catalog, as bytes with their ETag. */
-        record Served(byte[] json, String etag, String version, boolean cached) implements Outcome {
+        /** The catalog with its ETag; its bytes are only unpacked from the cache when they are sent (not for a 304). */
+        record Served(CatalogCache.Compiled compiled, byte[] fresh, boolean cached) implements Outcome {
+            public byte[] json() {
+                return fresh != null ? fresh : compiled.json();
+            }
+
+            public String etag() {
+                return compiled.etag();
+            }
+
+            public String version() {
+                return compiled.version();
+            }
         }
 
         /** No catalog: the HTTP status, why, and the compile errors (file:line:column) if any. */
@@ -104,7 +115,7 @@ public class CatalogService {
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(), hit.version());
-            return new Outcome.Served(hit.json(), hit.etag(), hit.version(), true);
+            return new Outcome.Served(hit, null, true);
         }
         // Compiles run at most one per core, first come first served: more at once would only
         // share the same cores, longer each, and hold their garbage all together (a stampede of 256
@@ -120,12 +131,12 @@ public class CatalogService {
             Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment));
             byte[] json = ModelJson.writeCompactBytes(catalog);
             timing.stop(metrics.compileTimer());
-            CatalogCache.Compiled compiled = new CatalogCache.Compiled(json, "\"" + digest(json).substring(0, 40) + "\"",
+            CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",
                     catalog.version());
             cache.put(key, compiled);
             sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(),
                     compiled.version());
-            return new Outcome.Served(json, compiled.etag(), compiled.version(), false);
+            return new Outcome.Served(compiled, json, false);
         } catch (ManifestException e) {
             return failed(state.get(), certname, e.diagnostics());
         } finally {

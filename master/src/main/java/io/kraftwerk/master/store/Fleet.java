@@ -173,7 +173,8 @@ public class Fleet {
     @Transactional
     public Optional<ReportDetail> report(long id) {
         StoredReport r = session.find(StoredReport.class, id);
-        return r == null ? Optional.empty() : Optional.of(new ReportDetail(reportRow(r), r.body));
+        return r == null ? Optional.empty() : Optional.of(new ReportDetail(reportRow(r),
+                new String(io.kraftwerk.master.util.Gzip.unpack(r.body), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Transactional

@@ -12,9 +12,9 @@ import io.kraftwerk.model.report.ResourceStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import org.hibernate.Session;
 
 /**
@@ -33,21 +33,38 @@ public class ReportInbox {
     public record Receipt(int status, String message) {
     }
 
-    @Transactional
+    /**
+     * Reports are read, checked and stored a few at a time (two per core): a burst of agents
+     * waits holding only the bytes they sent, not hundreds of parsed reports and open transactions.
+     */
+    private final Semaphore slots = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
+
     public Receipt accept(String certname, byte[] json) {
-        Report report;
         try {
-            report = ModelJson.readReport(json, "report");
-        } catch (DocumentFormatException e) {
-            return new Receipt(400, "the report is not valid: " + String.join("; ", e.problems()));
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Receipt(503, "the master is shutting down");
         }
-        if (!report.node().equals(certname)) {
-            return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
+        try {
+            Report report;
+            try {
+                report = ModelJson.readReport(json, "report");
+            } catch (DocumentFormatException e) {
+                return new Receipt(400, "the report is not valid: " + String.join("; ", e.problems()));
+            }
+            if (!report.node().equals(certname)) {
+                return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
+            }
+            return store(report, json);
+        } finally {
+            slots.release();
         }
-        return store(report, new String(json, StandardCharsets.UTF_8));
     }
 
-    private Receipt store(Report report, String body) {
+    /** One transaction: the report, its events, the node's summary. */
+    @Transactional
+    Receipt store(Report report, byte[] json) {
         Long existing = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run", Long.class)
                 .setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().orElse(null);
         if (existing != null) {
@@ -73,7 +90,7 @@ public class ReportInbox {
         stored.failures = (int) report.resources().stream()
                 .filter(r -> r.status() == ResourceStatus.FAILED || r.status() == ResourceStatus.SKIPPED).count();
         stored.drifts = (int) report.resources().stream().filter(r -> r.corrective() || r.status() == ResourceStatus.AUDIT).count();
-        stored.body = body;
+        stored.body = io.kraftwerk.master.util.Gzip.pack(json);
         session.persist(stored);
         for (ResourceReport r : report.resources()) {
             for (Event e : r.events()) {

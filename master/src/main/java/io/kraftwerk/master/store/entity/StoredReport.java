@@ -72,7 +72,8 @@ public class StoredReport {
     @Column(name = "drifts", nullable = false)
     public int drifts;
 
+    /** The report as sent, gzip-compressed ({@link io.kraftwerk.master.util.Gzip}): 100 KB of JSON is about 6 KB stored. */
     @Column(name = "body", nullable = false)
-    @JdbcTypeCode(SqlTypes.LONG32VARCHAR)
-    public String body;
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    public byte[] body;
 }
