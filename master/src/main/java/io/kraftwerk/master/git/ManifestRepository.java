@@ -23,6 +23,10 @@ import org.eclipse.jgit.transport.RefSpec;
  * into the master's data directory and fetched on every poll. Branches are environments.
  */
 public final class ManifestRepository implements AutoCloseable {
+    static {
+        QuietJGit.install();
+    }
+
     private final Repository repository;
     private final boolean remote;
 

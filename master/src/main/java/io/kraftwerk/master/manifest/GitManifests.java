@@ -18,6 +18,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * branch is an environment and the commit id is the catalog version.
  */
 public final class GitManifests {
+    static {
+        io.kraftwerk.master.git.QuietJGit.install();
+    }
+
     private GitManifests() {
     }
 

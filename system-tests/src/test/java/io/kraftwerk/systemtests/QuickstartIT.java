@@ -1,0 +1,86 @@
+package io.kraftwerk.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftwerk.testkit.DisposableNode;
+import io.kraftwerk.testkit.HostBridge;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README's first command, {@code ./quickstart}, on a machine that is a disposable node (the build
+ * is the one this test suite runs on): it starts a master on the example site, bootstraps an agent
+ * as web1, runs it once with --noop, and prints how to reach the dashboard. The noop run changes
+ * nothing on the machine outside the quick start's own directory; what it says it would change is
+ * on the dashboard, which a real browser signs in to with the token it printed.
+ */
+class QuickstartIT {
+    private static final String WORK = "/root/kw-quickstart";
+    private static final Pattern WOULD_CHANGE = Pattern.compile("^would change (\\S+\\[[^\\]]+\\]):", Pattern.MULTILINE);
+
+    @Test
+    void quickstartStartsAFleetViewAndItsNoopChangesNothing() throws Exception {
+        try (HostBridge bridge = HostBridge.create("10.0.3.1", 24);
+             DisposableNode machine = DisposableNode.start(Repo.SCRATCH, "newcomer.example.net", Repo.ROOT)) {
+            machine.attach(bridge, "10.0.3.2");
+            Set<String> before = changedPaths(machine);
+
+            DisposableNode.Result run = machine.exec(List.of("env", "KW_QUICKSTART_BUILD=0", "KW_QUICKSTART_DIR=" + WORK,
+                    "KW_QUICKSTART_LISTEN=10.0.3.2", Repo.ROOT.resolve("quickstart").toString()), Duration.ofMinutes(4));
+            String out = run.stdout() + run.stderr();
+            assertEquals(0, run.exitCode(), out);
+            assertTrue(out.contains("(exit 2: changes are pending; with --noop none was made)"), out);
+            Matcher token = Pattern.compile("paste the admin token: ([0-9a-f]+)").matcher(out);
+            assertTrue(token.find(), out);
+            assertTrue(out.contains("URL:      https://10.0.3.2:8140/dashboard/"), out);
+
+            // --noop changed nothing: the only new files on the machine are the quick start's own
+            Set<String> added = changedPaths(machine);
+            added.removeAll(before);
+            List<String> outside = added.stream().filter(p -> !p.equals(WORK) && !p.startsWith(WORK + "/") && !WORK.startsWith(p + "/")).toList();
+            assertEquals(List.of(), outside, "the quick start changed the machine outside " + WORK);
+            assertTrue(Files.exists(machine.path(WORK + "/agent/ssl")), "the agent's identity is in the quick start's directory");
+
+            Set<String> pending = new TreeSet<>();
+            Matcher m = WOULD_CHANGE.matcher(out);
+            while (m.find()) {
+                pending.add(m.group(1));
+            }
+            assertFalse(pending.isEmpty(), "web1's catalog asks for things a fresh machine lacks:\n" + out);
+
+            try (Browser browser = Browser.start(null)) {
+                browser.signIn("https://10.0.3.2:8140/dashboard/", token.group(1));
+                assertEquals(List.of("web1.example.net"), browser.texts("#nodes td.certname"));
+                browser.screenshot("quickstart-overview");
+                browser.clickAndWait("#nodes td.certname a");
+                Set<String> shown = new TreeSet<>(browser.texts("#events td.resource"));
+                assertTrue(shown.containsAll(pending), "the node page lists what the noop run would change: " + pending + " vs " + shown);
+                browser.screenshot("quickstart-node");
+            }
+        }
+    }
+
+    /** Every path in the machine's overlay upper layer: what differs from the host it was made from. */
+    private static Set<String> changedPaths(DisposableNode machine) throws IOException {
+        Path upper = machine.changes();
+        try (Stream<Path> walk = Files.walk(upper)) {
+            Set<String> paths = new TreeSet<>();
+            walk.filter(p -> !p.equals(upper)).forEach(p -> paths.add("/" + upper.relativize(p)));
+            return paths;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

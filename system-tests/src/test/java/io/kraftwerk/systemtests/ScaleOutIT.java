@@ -1,0 +1,81 @@
+package io.kraftwerk.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.testkit.GitRepo;
+import io.kraftwerk.testkit.MasterProcess;
+import io.kraftwerk.testkit.NodeIdentity;
+import io.kraftwerk.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two masters as docs/scaling.md sets them up: one PostgreSQL, one CA directory shared by both
+ * (here a symbolic link; in production a shared file system), the same manifests. A node is served
+ * by either — whichever the load balancer picks — and its reports from both land in one history;
+ * a revocation made on one master is refused by the other on the next request.
+ */
+class ScaleOutIT {
+    private static final String NODE = "web1.example.net";
+
+    @Test
+    void twoMastersShareTheDatabaseAndTheCertificateAuthority() throws Exception {
+        Path work = Files.createDirectories(Repo.SCRATCH).resolve("scale-out");
+        Repo.deleteTree(work);
+        GitRepo manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
+        byte[] facts = Files.readAllBytes(Repo.ROOT.resolve("manifests/facts/web1.example.net.json"));
+        try (PostgresServer postgres = PostgresServer.start()) {
+            Path password = work.resolve("pg-password");
+            Files.writeString(password, postgres.password());
+            List<String> options = List.of("--host", "127.0.0.1", "--name", "localhost", "--name", "kw-master.example.net",
+                    "--ip", "127.0.0.1", "--database", postgres.jdbcUrl(), "--database-user", PostgresServer.USER,
+                    "--database-password-file", password.toString());
+            try (MasterProcess first = MasterProcess.start(Repo.ROOT, work.resolve("a"), manifests.dir().toString(), options, "")) {
+                Files.createDirectories(work.resolve("b"));
+                Files.createSymbolicLink(work.resolve("b/ca"), first.caDir());
+                try (MasterProcess second = MasterProcess.start(Repo.ROOT, work.resolve("b"), manifests.dir().toString(), options, "")) {
+                    assertNotEquals(first.adminToken(), second.adminToken(), "each master keeps its own admin token");
+                    NodeIdentity web1 = NodeIdentity.issue(first.caDir(), NODE);
+                    FleetApi a = new FleetApi(first);
+                    FleetApi b = new FleetApi(second);
+
+                    FleetApi.Answer fromA = a.asNode(web1, "POST", "/v1/catalogs/" + NODE, facts);
+                    FleetApi.Answer fromB = b.asNode(web1, "POST", "/v1/catalogs/" + NODE, facts);
+                    assertEquals(200, fromA.status(), fromA.body());
+                    assertEquals(200, fromB.status(), fromB.body());
+                    assertEquals(fromA.json(), fromB.json(), "both masters compile the same catalog");
+
+                    List<String> runs = new ArrayList<>();
+                    for (FleetApi master : List.of(a, b)) {
+                        var report = ScriptedReports.changed(NODE, Instant.now().minusSeconds(60 - runs.size()));
+                        runs.add(report.runId());
+                        FleetApi.Answer stored = master.asNode(web1, "POST", "/v1/reports/" + NODE, ModelJson.writeBytes(report));
+                        assertEquals(201, stored.status(), stored.body());
+                    }
+                    for (FleetApi master : List.of(a, b)) {
+                        FleetApi.Answer history = master.get("/v1/fleet/nodes/" + NODE + "/reports?limit=10");
+                        assertEquals(200, history.status(), history.body());
+                        List<String> seen = new ArrayList<>();
+                        for (JsonNode r : history.json().get("reports")) {
+                            seen.add(r.get("run_id").asText());
+                        }
+                        assertEquals(List.of(runs.get(1), runs.get(0)), seen, "one history, newest first, whichever master stored it");
+                    }
+
+                    Map.Entry<Integer, String> revoked = first.cli(Repo.ROOT, "ca", "revoke", NODE);
+                    assertEquals(0, revoked.getKey(), revoked.getValue());
+                    FleetApi.Answer refused = b.asNode(web1, "POST", "/v1/catalogs/" + NODE, facts);
+                    assertEquals(403, refused.status(), "revoked on one master, refused by the other: " + refused.body());
+                }
+            }
+        }
+    }
+}
