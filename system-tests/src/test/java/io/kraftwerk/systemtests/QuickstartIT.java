@@ -20,14 +20,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * README's first command, {@code ./quickstart}, on a machine that is a disposable node (the build
- * is the one this test suite runs on): it starts a master on the example site, bootstraps an agent
+ * README's first command, {@code ./quickstart}, run by an ordinary user on a machine that is a
+ * disposable node (the build is the one this test suite runs on): it starts a master on the example site, bootstraps an agent
  * as web1, runs it once with --noop, and prints how to reach the dashboard. The noop run changes
  * nothing on the machine outside the quick start's own directory; what it says it would change is
  * on the dashboard, which a real browser signs in to with the token it printed.
  */
 class QuickstartIT {
-    private static final String WORK = "/root/kw-quickstart";
+    private static final String WORK = "/home/dev/kw-quickstart";
     private static final Pattern WOULD_CHANGE = Pattern.compile("^would change (\\S+\\[[^\\]]+\\]):", Pattern.MULTILINE);
 
     @Test
@@ -35,9 +35,11 @@ class QuickstartIT {
         try (HostBridge bridge = HostBridge.create("10.0.3.1", 24);
              DisposableNode machine = DisposableNode.start(Repo.SCRATCH, "newcomer.example.net", Repo.ROOT)) {
             machine.attach(bridge, "10.0.3.2");
+            // a newcomer's account: the quick start needs no root
+            machine.exec(List.of("useradd", "--create-home", "dev")).orThrow();
             Set<String> before = changedPaths(machine);
 
-            DisposableNode.Result run = machine.exec(List.of("env", "KW_QUICKSTART_BUILD=0", "KW_QUICKSTART_DIR=" + WORK,
+            DisposableNode.Result run = machine.exec(List.of("runuser", "-u", "dev", "--", "env", "KW_QUICKSTART_BUILD=0", "KW_QUICKSTART_DIR=" + WORK,
                     "KW_QUICKSTART_LISTEN=10.0.3.2", Repo.ROOT.resolve("quickstart").toString()), Duration.ofMinutes(4));
             String out = run.stdout() + run.stderr();
             assertEquals(0, run.exitCode(), out);

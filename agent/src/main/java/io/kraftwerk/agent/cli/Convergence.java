@@ -43,7 +43,8 @@ final class Convergence {
         byte[] json = ModelJson.writeBytes(report);
         try {
             Files.createDirectories(paths.lastReport().getParent());
-            fs().writeAtomically(paths.lastReport(), json, "root", "root", "0600");
+            // the agent's own state: owned by whoever runs it (root as a service, a user for the quick start's noop)
+            fs().writeAtomically(paths.lastReport(), json, null, null, "0600");
         } catch (Exception e) {
             err.println("kw-agent: cannot keep the report in " + paths.lastReport() + ": " + e.getMessage());
         }

@@ -44,7 +44,8 @@ public final class CatalogCache {
 
     public void save(byte[] json, String etag, FsOps fs) throws IOException, ProviderException {
         Files.createDirectories(file.getParent());
-        fs.writeAtomically(file, json, "root", "root", "0600");
+        // the agent's own state: owned by whoever runs it (root as a service, a user for the quick start's noop)
+        fs.writeAtomically(file, json, null, null, "0600");
         fs.writeAtomically(etagFile, (etag == null ? "" : etag).getBytes(StandardCharsets.UTF_8), "root", "root", "0600");
     }
 }

@@ -32,7 +32,8 @@ public final class ReportQueue {
 
     public void add(String name, byte[] report, FsOps fs) throws IOException, ProviderException {
         Files.createDirectories(queue);
-        fs.writeAtomically(queue.resolve(name + ".json"), report, "root", "root", "0600");
+        // the agent's own state: owned by whoever runs it (root as a service, a user for the quick start's noop)
+        fs.writeAtomically(queue.resolve(name + ".json"), report, null, null, "0600");
     }
 
     public List<Path> waiting() throws IOException {

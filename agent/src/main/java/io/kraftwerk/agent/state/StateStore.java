@@ -72,6 +72,7 @@ public final class StateStore {
 
     public void save(FsOps fs) throws IOException, ProviderException {
         Files.createDirectories(file.getParent());
-        fs.writeAtomically(file, ModelJson.writeBytes(new StateFile(FORMAT_VERSION, resources)), "root", "root", "0600");
+        // the agent's own state: owned by whoever runs it (root as a service, a user for the quick start's noop)
+        fs.writeAtomically(file, ModelJson.writeBytes(new StateFile(FORMAT_VERSION, resources)), null, null, "0600");
     }
 }

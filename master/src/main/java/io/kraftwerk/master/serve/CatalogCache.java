@@ -5,18 +5,15 @@ import java.util.Map;
 
 /**
  * Compiled catalogs by (environment, commit, node, facts digest), least recently used evicted
- * first, bounded by the bytes it holds rather than by count. Catalogs are kept gzip-compressed,
- * a tenth of their size: most answers from the cache are 304s, which need only the ETag.
+ * first, bounded by the bytes it holds rather than by count: catalogs vary from 5 to 500 KiB.
+ * They are kept as served, uncompressed: compressing each fresh compile cost a fifth of the
+ * master's CPU per catalog (docs/benchmarks.md) and saved no measurable peak memory.
  */
 final class CatalogCache {
-    /** A compiled catalog: its bytes (compressed), their ETag and the commit. */
-    record Compiled(byte[] packed, String etag, String version) {
+    /** A compiled catalog as served: the exact bytes, their ETag and the commit. */
+    record Compiled(byte[] json, String etag, String version) {
         static Compiled of(byte[] json, String etag, String version) {
-            return new Compiled(io.kraftwerk.master.util.Gzip.pack(json), etag, version);
-        }
-
-        byte[] json() {
-            return io.kraftwerk.master.util.Gzip.unpack(packed);
+            return new Compiled(json, etag, version);
         }
     }
 
@@ -34,11 +31,11 @@ final class CatalogCache {
 
     synchronized void put(String key, Compiled value) {
         Compiled old = entries.put(key, value);
-        size += value.packed().length - (old == null ? 0 : old.packed().length);
+        size += value.json().length - (old == null ? 0 : old.json().length);
         var it = entries.entrySet().iterator();
         while (size > capacity && it.hasNext()) {
             Map.Entry<String, Compiled> eldest = it.next();
-            size -= eldest.getValue().packed().length;
+            size -= eldest.getValue().json().length;
             it.remove();
         }
     }

@@ -49,7 +49,7 @@ public class CatalogService {
 
     /** What a catalog request comes to. */
     public sealed interface Outcome {
-        /** The catalog with its ETag; its bytes are only unpacked from the cache when they are sent (not for a 304). */
+        /** The catalog with its ETag and commit: just compiled (fresh) or from the cache. */
         record Served(CatalogCache.Compiled compiled, byte[] fresh, boolean cached) implements Outcome {
             public byte[] json() {
                 return fresh != null ? fresh : compiled.json();
