@@ -42,13 +42,15 @@ class DashboardIT {
         Path work = Files.createDirectories(Repo.SCRATCH).resolve("dashboard-it");
         Repo.deleteTree(work);
         GitRepo manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
+        manifests.git("branch", "staging");
         master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(),
                 List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"), "");
         FleetApi api = new FleetApi(master);
         Instant now = Instant.now();
         Map<String, Report> reports = new java.util.LinkedHashMap<>();
         reports.put("n1.example.net", ScriptedReports.unchanged("n1.example.net", now.minusSeconds(60)));
-        reports.put("n2.example.net", ScriptedReports.changed("n2.example.net", now.minusSeconds(50)));
+        reports.put("n2.example.net", ScriptedReports.inEnvironment(ScriptedReports.changed("n2.example.net", now.minusSeconds(50)),
+                "staging"));
         reports.put("n3.example.net", ScriptedReports.failed("n3.example.net", now.minusSeconds(40)));
         reports.put("n4.example.net", ScriptedReports.corrected("n4.example.net", now.minusSeconds(30)));
         reports.put("n5.example.net", ScriptedReports.noopPending("n5.example.net", now.minusSeconds(20)));
@@ -122,6 +124,36 @@ class DashboardIT {
 
     @Test
     @Order(4)
+    void filteringByEnvironmentAndLastReportAgeAndSortingByAColumn() throws Exception {
+        browser.open(dashboard);
+        new Select(browser.find("#filter-environment")).selectByValue("staging");
+        browser.clickAndWait("#filter-apply");
+        assertEquals(List.of("n2.example.net"), browser.texts("#nodes tbody td.certname"));
+        assertEquals(List.of("staging"), browser.texts("#nodes tbody td.environment"));
+
+        browser.open(dashboard);
+        new Select(browser.find("#filter-age")).selectByValue("over-1h");
+        browser.clickAndWait("#filter-apply");
+        assertEquals(List.of("n6.example.net"), browser.texts("#nodes tbody td.certname"));
+        assertEquals("over-1h", new Select(browser.find("#filter-age")).getFirstSelectedOption().getAttribute("value"),
+                "the filter stays chosen");
+        new Select(browser.find("#filter-age")).selectByValue("under-1h");
+        browser.clickAndWait("#filter-apply");
+        assertEquals(7, browser.texts("#nodes tbody td.certname").size());
+
+        // Sorting keeps the filter; the column's link turns the order around.
+        browser.clickAndWait(By.linkText("Last report"));
+        assertEquals(List.of("n1.example.net", "n2.example.net", "n3.example.net", "n4.example.net", "n5.example.net",
+                "n7.example.net", "x1.example.net"), browser.texts("#nodes tbody td.certname"), "oldest report first");
+        browser.clickAndWait(By.linkText("Last report"));
+        assertEquals("x1.example.net", browser.texts("#nodes tbody td.certname").get(0), "newest report first");
+        browser.clickAndWait(By.linkText("Environment"));
+        assertEquals("staging", browser.texts("#nodes tbody td.environment").get(6), "production before staging");
+        browser.screenshot("dashboard-sorted-by-environment");
+    }
+
+    @Test
+    @Order(5)
     void aNodePageListsTheEventsOfItsLastReport() throws Exception {
         browser.open(dashboard);
         browser.clickAndWait(By.linkText("n4.example.net"));
@@ -147,18 +179,18 @@ class DashboardIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theEnvironmentPageShowsWhichCommitTheNodesAreOn() throws Exception {
         browser.open(dashboard + "nodes/n1.example.net");
         browser.clickAndWait(By.linkText("production"));
         assertEquals(List.of("3f9c2e1"), browser.texts("#commits tbody td code"));
-        assertEquals("8", browser.find("#commits tbody td:nth-child(2)").getText());
+        assertEquals("7", browser.find("#commits tbody td:nth-child(2)").getText(), "n2 is on staging");
         assertEquals("None.", browser.find("#no-errors").getText());
         browser.screenshot("dashboard-environment");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void markupFromANodeIsShownAsTextAndNeverRuns() throws Exception {
         browser.open(dashboard + "nodes/x1.example.net");
         assertEquals(List.of(XSS), browser.texts("#events tbody td.previous"));
@@ -167,7 +199,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anUnknownNodeIsA404PageAndSigningOutEndsTheSession() throws Exception {
         browser.open(dashboard + "nodes/nobody.example.net");
         assertEquals("The master has no node nobody.example.net.", browser.find("p.error").getText());

@@ -11,14 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A test's client of a running master: admin calls with the token, node calls with a node's certificate. */
+/**
+ * A test's client of a running master: admin calls with the token, node calls with a node's
+ * certificate. Safe to call from several threads at once.
+ */
 final class FleetApi {
     private final MasterProcess master;
-    private final Map<String, HttpClient> clients = new HashMap<>();
+    private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     FleetApi(MasterProcess master) {
         this.master = master;
@@ -61,7 +63,8 @@ final class FleetApi {
             client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                     .sslContext(who == null ? NodeIdentity.anonymous(NodeIdentity.readCertificate(master.caCertificate()))
                             : who.sslContext()).build();
-            clients.put(key, client);
+            HttpClient first = clients.putIfAbsent(key, client);
+            client = first == null ? client : first;
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url("localhost") + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

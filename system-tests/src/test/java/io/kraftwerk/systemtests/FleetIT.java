@@ -157,9 +157,13 @@ class FleetIT {
     void driftInjectedOnANodeShowsOnTheDashboardAfterItsNextRun() throws Exception {
         DisposableNode web1 = nodes.get("web1.example.net");
         web1.exec(List.of("chmod", "0777", "/srv/hello/data/uploads")).orThrow();
+        // and a secret overwritten: the repair is reported, the values never are
+        Files.writeString(web1.path(PAGER_TOKEN_FILE), TAMPERED_SECRET + "\n");
         PullRun run = PullRun.of(web1);
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.report().correctiveChange(), run.output());
+        assertEquals("example-pager-token-0000\n", Files.readString(web1.path(PAGER_TOKEN_FILE)), "the secret was repaired");
+        assertNoSecretIn("web1's run output", run.output());
 
         try (Browser browser = Browser.start("MAP " + MASTER_NAME + " " + bridge.address())) {
             String dashboard = "https://" + MASTER_NAME + ":" + master.port() + "/dashboard/";
@@ -180,8 +184,38 @@ class FleetIT {
             assertEquals("0750", browser.texts("#events tbody td.desired").get(row));
             assertEquals("drift repaired", browser.texts("#events tbody td.corrective").get(row));
             assertTrue(browser.texts("#facts th").contains("hostname"), "the node's facts are shown");
+            int secret = resources.indexOf("file[" + PAGER_TOKEN_FILE + "]");
+            assertTrue(secret >= 0, resources.toString());
+            assertEquals("[sensitive]", browser.texts("#events tbody td.previous").get(secret));
+            assertEquals("[sensitive]", browser.texts("#events tbody td.desired").get(secret));
+            assertEquals("drift repaired", browser.texts("#events tbody td.corrective").get(secret));
+            assertNoSecretIn("web1's page", browser.driver().getPageSource());
             browser.screenshot("fleet-web1-drift");
+            browser.clickAndWait("#reports tbody tr a");
+            assertTrue(browser.driver().getCurrentUrl().contains("/dashboard/reports/"), browser.driver().getCurrentUrl());
+            assertNoSecretIn("web1's report page", browser.driver().getPageSource());
         }
+        // Nothing the master keeps or answers holds a secret: reports as stored, node pages, its log.
+        for (String name : nodes.keySet()) {
+            assertNoSecretIn(name + "'s node", admin("GET", "/v1/fleet/nodes/" + name));
+            for (JsonNode report : storedReports(name)) {
+                assertNoSecretIn(name + "'s report " + report.get("id"), admin("GET", "/v1/fleet/reports/" + report.get("id").asLong()));
+            }
+        }
+        assertNoSecretIn("the master's log", master.log());
+    }
+
+    /** The example site's secrets (data/common.yaml, data/nodes/web1..., data/roles/lb.yaml) and the one this test planted. */
+    private static final String PAGER_TOKEN_FILE = "/etc/kraftwerk-site/pager.token";
+    private static final String TAMPERED_SECRET = "tampered-pager-token-4242";
+    private static final List<String> SECRETS = List.of("example-pager-token-0000", TAMPERED_SECRET, "example-secret-key-web1",
+            "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC3CdSdQ6S2S9bg");
+
+    private static void assertNoSecretIn(String what, String text) {
+        for (String secret : SECRETS) {
+            assertTrue(!text.contains(secret), what + " shows the secret " + secret.substring(0, 12) + "...");
+        }
+        assertTrue(text.length() > 0, what + " is empty: nothing was checked");
     }
 
     @Test

@@ -310,11 +310,19 @@ class MasterIT {
         assertEquals(manifests.head(), status.json().get("environments").get("production").asText());
 
         assertEquals(401, call(web1, "GET", "/q/metrics", null, Map.of()).status(), "metrics are for admins");
+        Answer stored = call(web1, "POST", "/v1/reports/web1.example.net",
+                io.kraftwerk.model.json.ModelJson.writeBytes(ScriptedReports.unchanged("web1.example.net", java.time.Instant.now())),
+                Map.of());
+        assertEquals(201, stored.status(), stored.body());
         Answer metrics = admin("GET", "/q/metrics");
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("kraftwerk_catalog_requests_total{result=\"not_modified\"}"), metrics.body());
         assertTrue(metrics.body().contains("kraftwerk_catalog_compile_seconds_bucket"), "the compile time histogram");
         assertTrue(metrics.body().contains("kraftwerk_nodes{status=\"unresponsive\"}"), "nodes by status");
+        // Reports so far: one for another node (order 4), one too big (order 8), the one above.
+        for (String result : List.of("refused", "invalid", "stored")) {
+            assertTrue(metrics.body().contains("kraftwerk_reports_total{result=\"" + result + "\"} 1.0"), result + "\n" + metrics.body());
+        }
         Answer openapi = admin("GET", "/q/openapi?format=json");
         assertEquals(200, openapi.status());
         assertTrue(openapi.json().get("paths").has("/v1/fleet/nodes"), openapi.body().substring(0, 200));

@@ -49,6 +49,7 @@ class PackageIT {
             assertEquals("kraftwerk kraftwerk 750\n", master.exec(List.of("stat", "-c", "%U %G %a", "/var/lib/kraftwerk-master"))
                     .orThrow().stdout());
             assertTrue(master.exec(List.of("getent", "passwd", "kraftwerk")).orThrow().stdout().contains(":/usr/sbin/nologin"));
+            assertUnitVerifies(master, "kw-master.service");
             master.exec(List.of("sh", "-c", "mkdir -p /srv/kraftwerk && cp -r " + Repo.ROOT.resolve("manifests")
                     + " /srv/kraftwerk/site && cd /srv/kraftwerk/site && git init -q -b production && git add -A"
                     + " && git -c user.name=ops -c user.email=ops@example.net commit -q -m site")).orThrow();
@@ -72,6 +73,7 @@ class PackageIT {
             DisposableNode.Result agentInstalled = node.exec(List.of("dpkg", "-i", agentDeb.toString())).orThrow();
             assertTrue(agentInstalled.stdout().contains("kw-agent: not bootstrapped yet"), agentInstalled.stdout());
             assertEquals("root 700\n", node.exec(List.of("stat", "-c", "%U %a", "/var/lib/kraftwerk")).orThrow().stdout());
+            assertUnitVerifies(node, "kw-agent.service");
             Files.writeString(node.path("/root/bootstrap.token"), TOKEN + "\n");
             DisposableNode.Result bootstrap = node.exec(List.of("kw-agent", "bootstrap", "--server", "https://" + MASTER + ":8140",
                     "--certname", NODE, "--ca-fingerprint", fingerprint.group(1), "--token-file", "/root/bootstrap.token"), Duration.ofMinutes(2));
@@ -120,6 +122,16 @@ class PackageIT {
             assertEquals(motd, Files.readString(node.path("/etc/motd")));
             assertEquals(0, node.exec(List.of("getent", "passwd", "deploy")).exitCode());
         }
+    }
+
+    /**
+     * The packaged systemd unit as systemd itself reads it (disposable nodes run no systemd, so the
+     * service is exercised under runit; this checks the unit's syntax, keys and commands).
+     */
+    private static void assertUnitVerifies(DisposableNode node, String unit) throws Exception {
+        DisposableNode.Result verify = node.exec(List.of("systemd-analyze", "verify", "/lib/systemd/system/" + unit));
+        assertEquals(0, verify.exitCode(), unit + ": " + verify.stdout() + verify.stderr());
+        assertEquals("", verify.stdout().strip() + verify.stderr().strip(), unit + ": systemd has remarks");
     }
 
     private static Path deb(String name) throws IOException {

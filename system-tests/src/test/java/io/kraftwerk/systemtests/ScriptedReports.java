@@ -63,6 +63,13 @@ final class ScriptedReports {
                 status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
     }
 
+    /** The same report, from a node on another environment (a branch of the manifests). */
+    static Report inEnvironment(Report r, String environment) {
+        return new Report(r.formatVersion(), r.node(), r.runId(), r.catalogVersion(), environment, r.mode(), r.start(),
+                r.durationMillis(), r.status(), r.noopPending(), r.correctiveChange(), r.catalogSource(), r.catalogSourceNote(),
+                r.resources(), r.metrics(), r.logs());
+    }
+
     private static Report report(String node, Instant start, RunMode mode, RunStatus status, boolean noopPending,
                                  boolean corrective, List<io.kraftwerk.model.report.ResourceReport> resources) {
         java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();

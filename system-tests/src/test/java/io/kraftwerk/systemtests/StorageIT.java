@@ -122,6 +122,15 @@ class StorageIT {
             assertEquals(8, page.get("total").asInt());
             assertEquals(List.of("n7.example.net", "n8.example.net"), api.certnames("/v1/fleet/nodes?size=3&page=2"));
             assertEquals(List.of("n3.example.net"), api.certnames("/v1/fleet/nodes?search=n3"));
+            assertEquals(List.of("n6.example.net", "n8.example.net"), api.certnames("/v1/fleet/nodes?age=over-1h"));
+            assertEquals(List.of("n8.example.net"), api.certnames("/v1/fleet/nodes?age=over-30d"));
+            assertEquals(List.of("n1.example.net", "n2.example.net", "n3.example.net", "n4.example.net", "n5.example.net",
+                    "n7.example.net"), api.certnames("/v1/fleet/nodes?age=under-1h"));
+            assertEquals(List.of("n6.example.net"), api.certnames("/v1/fleet/nodes?age=under-4h&status=unresponsive"));
+            FleetApi.Answer badAge = api.get("/v1/fleet/nodes?age=old");
+            assertEquals(400, badAge.status());
+            assertEquals("age: 'old' is not under-N or over-N with N in minutes, hours or days (e.g. under-1h, over-7d)",
+                    badAge.json().get("error").asText());
             FleetApi.Answer wrong = api.get("/v1/fleet/nodes?status=sleeping");
             assertEquals(400, wrong.status());
             assertEquals("status: 'sleeping' is not one of unresponsive, failed, drifted, pending, changed, unchanged",
@@ -155,6 +164,58 @@ class StorageIT {
             assertEquals("n4.example.net", drift.get(0).get("certname").asText());
             JsonNode audited = api.get("/v1/fleet/resources?id=package%5Bopenssh-server%5D").json().get("nodes");
             assertEquals("n7.example.net", audited.get(0).get("certname").asText());
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 2) // adds a node: after the tests that count them
+        void aNewNodesFirstReportsArrivingTogetherAreAllStored() throws Exception {
+            // Each report creates the node's row if it is new: the writers race for it, and none may fail.
+            NodeIdentity n10 = NodeIdentity.issue(master.caDir(), "n10.example.net");
+            int reports = 8;
+            Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(30);
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(reports);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(reports);
+            try {
+                List<java.util.concurrent.Future<FleetApi.Answer>> answers = new ArrayList<>();
+                for (int i = 0; i < reports; i++) {
+                    byte[] body = ModelJson.writeBytes(ScriptedReports.changed("n10.example.net", start.plusSeconds(i)));
+                    answers.add(pool.submit(() -> {
+                        together.await();
+                        return api.asNode(n10, "POST", "/v1/reports/n10.example.net", body);
+                    }));
+                }
+                for (var answer : answers) {
+                    FleetApi.Answer a = answer.get();
+                    assertEquals(201, a.status(), a.body());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(reports, api.get("/v1/fleet/nodes/n10.example.net/reports").json().get("reports").size());
+            JsonNode node = api.get("/v1/fleet/nodes/n10.example.net").json().get("node");
+            assertEquals(start.plusSeconds(reports - 1), Instant.parse(node.get("last_report_at").asText()), node.toString());
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds nodes: after the tests that count them
+        void aNodesRolesAndFactsFromItsCatalogRequestAreThereWithItsReport() throws Exception {
+            for (String name : List.of("web1.example.net", "db1.example.net")) {
+                NodeIdentity id = NodeIdentity.issue(master.caDir(), name);
+                byte[] facts = Files.readAllBytes(Repo.ROOT.resolve("manifests/facts/" + name + ".json"));
+                FleetApi.Answer catalog = api.asNode(id, "POST", "/v1/catalogs/" + name, facts);
+                assertEquals(200, catalog.status(), catalog.body());
+                FleetApi.Answer report = api.asNode(id, "POST", "/v1/reports/" + name,
+                        ModelJson.writeBytes(ScriptedReports.changed(name, Instant.now().minusSeconds(1))));
+                assertEquals(201, report.status(), report.body());
+                // Right after the report, without waiting for the batch of catalog sightings:
+                JsonNode node = api.get("/v1/fleet/nodes/" + name).json();
+                assertEquals(name, node.get("facts").get("fqdn").asText(), node.toString());
+                List<String> roles = new ArrayList<>();
+                node.get("node").get("roles").forEach(r -> roles.add(r.asText()));
+                assertEquals(List.of("base", "bookworm", name.startsWith("web") ? "web" : "db"), roles);
+            }
+            assertEquals(List.of("web1.example.net"), api.certnames("/v1/fleet/nodes?role=web"));
+            assertEquals(List.of("web1.example.net", "db1.example.net"), api.certnames("/v1/fleet/nodes?sort=role&order=desc&size=2"));
         }
 
         @Test

@@ -28,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "fleet", description = "Nodes, reports, events, drift and compile errors (admin token required)")
 public class FleetResource {
-    private static final Set<String> SORTS = Set.of("certname", "status", "environment", "last_report");
+    private static final Set<String> SORTS = Set.of("certname", "status", "environment", "role", "last_report");
+    private static final java.util.regex.Pattern AGE = java.util.regex.Pattern.compile("(under|over)-([1-9][0-9]{0,5})([mhd])");
 
     @Inject
     Fleet fleet;
@@ -58,14 +59,14 @@ public class FleetResource {
 
     @GET
     @Path("nodes")
-    @Operation(summary = "The node table: filter by status, environment, role or name; sort; page")
+    @Operation(summary = "The node table: filter by status, environment, role, name or last report age (age=under-1h, over-7d); sort; page")
     public Response nodes(@QueryParam("status") String status, @QueryParam("environment") String environment,
-                          @QueryParam("role") String role, @QueryParam("search") String search,
+                          @QueryParam("role") String role, @QueryParam("search") String search, @QueryParam("age") String age,
                           @QueryParam("sort") @DefaultValue("certname") String sort, @QueryParam("order") @DefaultValue("asc") String order,
                           @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
         Fleet.NodeQuery query;
         try {
-            query = query(status, environment, role, search, sort, order, page, size);
+            query = query(status, environment, role, search, age, sort, order, page, size);
         } catch (IllegalArgumentException e) {
             return Json.error(400, e.getMessage());
         }
@@ -73,8 +74,8 @@ public class FleetResource {
     }
 
     /** Checks and builds a node query; the message names the parameter at fault. */
-    public static Fleet.NodeQuery query(String status, String environment, String role, String search, String sort, String order,
-                                 int page, int size) {
+    public static Fleet.NodeQuery query(String status, String environment, String role, String search, String age, String sort,
+                                        String order, int page, int size) {
         NodeStatus s = null;
         if (status != null && !status.isBlank()) {
             try {
@@ -83,6 +84,21 @@ public class FleetResource {
                 throw new IllegalArgumentException("status: '" + status + "' is not one of unresponsive, failed, drifted, pending,"
                         + " changed, unchanged");
             }
+        }
+        Fleet.ReportAge reportAge = null;
+        if (age != null && !age.isBlank()) {
+            java.util.regex.Matcher m = AGE.matcher(age);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("age: '" + age + "' is not under-N or over-N with N in minutes, hours or days"
+                        + " (e.g. under-1h, over-7d)");
+            }
+            long amount = Long.parseLong(m.group(2));
+            java.time.Duration d = switch (m.group(3)) {
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+            reportAge = new Fleet.ReportAge(m.group(1).equals("over"), d);
         }
         if (!SORTS.contains(sort)) {
             throw new IllegalArgumentException("sort: '" + sort + "' is not one of " + String.join(", ", new java.util.TreeSet<>(SORTS)));
@@ -93,8 +109,8 @@ public class FleetResource {
         if (page < 0 || size < 1 || size > Fleet.MAX_PAGE) {
             throw new IllegalArgumentException("page must be 0 or more and size between 1 and " + Fleet.MAX_PAGE);
         }
-        return new Fleet.NodeQuery(s, blankToNull(environment), blankToNull(role), blankToNull(search), sort, order.equals("desc"),
-                page, size);
+        return new Fleet.NodeQuery(s, blankToNull(environment), blankToNull(role), blankToNull(search), reportAge, sort,
+                order.equals("desc"), page, size);
     }
 
     @GET

@@ -31,13 +31,16 @@ public class ReportResource {
     public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) {
         String caller = rc.get(AccessControl.CERTNAME);
         if (!certname.equals(caller)) {
+            metrics.report("refused");
             return Json.error(403, "a node may send only its own reports: this certificate is " + caller);
         }
         if (json == null || json.length == 0) {
+            metrics.report("invalid");
             return Json.error(400, "the request needs a report (kw-agent's JSON report)");
         }
         if (json.length > config.maxReportBytes()) {
             // 400, not 413: like any invalid report it is final (the agent sets it aside), not a transient limit
+            metrics.report("invalid");
             return Json.error(400, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
         }
         ReportInbox.Receipt receipt = inbox.accept(certname, json);

@@ -38,6 +38,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/dashboard")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
+    /** The node table's last-report filter: what the select offers. */
+    private static final List<Map<String, String>> AGE_CHOICES = List.of(
+            Views.map("value", "under-1h", "label", "within the last hour"),
+            Views.map("value", "under-1d", "label", "within the last day"),
+            Views.map("value", "over-1h", "label", "over an hour ago, or never"),
+            Views.map("value", "over-1d", "label", "over a day ago, or never"),
+            Views.map("value", "over-7d", "label", "over a week ago, or never"));
+
     @Inject
     Fleet fleet;
 
@@ -102,12 +110,12 @@ public class DashboardResource {
     @GET
     @Operation(hidden = true)
     public Response overview(@QueryParam("status") String status, @QueryParam("environment") String environment,
-                             @QueryParam("role") String role, @QueryParam("search") String search,
+                             @QueryParam("role") String role, @QueryParam("search") String search, @QueryParam("age") String age,
                              @QueryParam("sort") @DefaultValue("certname") String sort, @QueryParam("order") @DefaultValue("asc") String order,
                              @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
         Fleet.NodeQuery query;
         try {
-            query = io.kraftwerk.master.api.FleetResource.query(status, environment, role, search, sort, order, page, size);
+            query = io.kraftwerk.master.api.FleetResource.query(status, environment, role, search, age, sort, order, page, size);
         } catch (IllegalArgumentException e) {
             return Response.status(400).type(MediaType.TEXT_HTML).entity(templates.render("error",
                     Map.of("title", "Bad request", "message", e.getMessage()))).build();
@@ -121,9 +129,10 @@ public class DashboardResource {
         }
         Fleet.Page<Fleet.NodeRow> result = fleet.nodes(query);
         Map<String, String> filters = Views.map("status", query.status() == null ? "" : query.status().wire(),
-                "environment", nz(query.environment()), "role", nz(query.role()), "search", nz(query.search()));
+                "environment", nz(query.environment()), "role", nz(query.role()), "search", nz(query.search()),
+                "age", query.age() == null ? "" : query.age().wire());
         Map<String, String> sortLinks = new LinkedHashMap<>();
-        for (String column : List.of("certname", "status", "environment", "last_report")) {
+        for (String column : List.of("certname", "status", "environment", "role", "last_report")) {
             Map<String, String> p = new LinkedHashMap<>(filters);
             p.put("sort", column);
             p.put("order", column.equals(query.sort()) && !query.descending() ? "desc" : "asc");
@@ -141,6 +150,7 @@ public class DashboardResource {
         data.put("nodes", result.items().stream().map(n -> Views.NodeView.of(n, now)).toList());
         data.put("matching", result.total());
         data.put("filters", filters);
+        data.put("ages", AGE_CHOICES);
         data.put("statuses", java.util.Arrays.stream(NodeStatus.values()).map(NodeStatus::wire).toList());
         data.put("sortLinks", sortLinks);
         data.put("page", query.page() + 1);

@@ -48,12 +48,25 @@ public class Fleet {
     }
 
     /** What the node table is asked for. */
-    public record NodeQuery(NodeStatus status, String environment, String role, String search, String sort, boolean descending,
-                            int page, int size) {
+    public record NodeQuery(NodeStatus status, String environment, String role, String search, ReportAge age, String sort,
+                            boolean descending, int page, int size) {
         public NodeQuery {
             size = Math.max(1, Math.min(MAX_PAGE, size));
             page = Math.max(0, page);
             sort = sort == null ? "certname" : sort;
+        }
+    }
+
+    /**
+     * How long ago a node last reported: within {@code age} ({@code over} false), or longer ago than
+     * that ({@code over} true, which includes nodes that never reported).
+     */
+    public record ReportAge(boolean over, java.time.Duration age) {
+        /** The wire form, e.g. {@code under-1h}, {@code over-7d}. */
+        public String wire() {
+            long s = age.toSeconds();
+            String amount = s % 86_400 == 0 ? s / 86_400 + "d" : s % 3_600 == 0 ? s / 3_600 + "h" : s / 60 + "m";
+            return (over ? "over-" : "under-") + amount;
         }
     }
 
@@ -122,6 +135,11 @@ public class Fleet {
             where.append(" and n.roles like :role");
             parameters.put("role", "%," + q.role().replace("%", "").replace("_", "") + ",%");
         }
+        if (q.age() != null) {
+            Instant since = clock.instant().minus(q.age().age());
+            where.append(q.age().over() ? " and (n.lastReportAt is null or n.lastReportAt < :since)" : " and n.lastReportAt >= :since");
+            parameters.put("since", since);
+        }
         if (q.search() != null) {
             where.append(" and n.certname like :search");
             parameters.put("search", "%" + q.search().replace("%", "").replace("_", "\\_") + "%");
@@ -129,6 +147,7 @@ public class Fleet {
         String column = switch (q.sort()) {
             case "status" -> "n.lastStatus";
             case "environment" -> "n.environment";
+            case "role" -> "n.roles";
             case "last_report" -> "n.lastReportAt";
             default -> "n.certname";
         };

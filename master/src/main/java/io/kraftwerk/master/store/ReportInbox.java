@@ -27,6 +27,12 @@ public class ReportInbox {
     @Inject
     Session session;
 
+    @Inject
+    NodeRows nodes;
+
+    @Inject
+    NodeSightings sightings;
+
     Clock clock = Clock.systemUTC();
 
     /** What became of a report. */
@@ -109,12 +115,8 @@ public class ReportInbox {
                 session.persist(event);
             }
         }
-        StoredNode node = session.find(StoredNode.class, report.node());
-        if (node == null) {
-            node = new StoredNode();
-            node.certname = report.node();
-            session.persist(node);
-        }
+        StoredNode node = nodes.find(report.node());
+        sightings.applyPending(report.node(), node);
         if (node.lastReportAt == null || !report.start().isBefore(node.lastReportAt)) {
             node.lastReportId = stored.id;
             node.lastReportAt = report.start();
