@@ -64,7 +64,7 @@ public final class MasterLoadBenchmark {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         int agents = 256;
         Duration measured = Duration.ofSeconds(20);
-        Duration warmup = Duration.ofSeconds(5);
+        Duration warmup = Duration.ofSeconds(15); // the JIT needs it: 5 s left compiling in the first row (docs/benchmarks.md)
         List<Integer> concurrency = List.of(16, 256);
         List<String> servers = List.of("kraftwerk", "puppetserver");
         // puppetserver answers a catalog in about a tenth of a second: at concurrency 256 its queue
