@@ -167,6 +167,18 @@ class StorageIT {
         }
 
         @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 3) // adds nodes: after the tests that count them
+        void aNodeIsUnresponsiveOnceSilentForTwiceTheRunInterval() throws Exception {
+            // the master runs with a 30-minute interval: silent for 58 minutes is fine, for 62 it is not
+            post("n11.example.net", ScriptedReports.unchanged("n11.example.net", Instant.now().minus(Duration.ofMinutes(58))));
+            post("n12.example.net", ScriptedReports.unchanged("n12.example.net", Instant.now().minus(Duration.ofMinutes(62))));
+            assertEquals("unchanged", api.get("/v1/fleet/nodes/n11.example.net").json().get("node").get("status").asText());
+            assertEquals("unresponsive", api.get("/v1/fleet/nodes/n12.example.net").json().get("node").get("status").asText());
+            assertTrue(api.certnames("/v1/fleet/nodes?status=unresponsive").contains("n12.example.net"));
+            assertTrue(!api.certnames("/v1/fleet/nodes?status=unresponsive").contains("n11.example.net"));
+        }
+
+        @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 2) // adds a node: after the tests that count them
         void aNewNodesFirstReportsArrivingTogetherAreAllStored() throws Exception {
             // Each report creates the node's row if it is new: the writers race for it, and none may fail.
