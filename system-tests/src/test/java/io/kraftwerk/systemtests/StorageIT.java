@@ -167,6 +167,50 @@ class StorageIT {
         }
 
         @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 4) // adds a node: after the tests that count them
+        void theSameRunSentSeveralTimesAtOnceIsStoredOnceWithItsEvents() throws Exception {
+            NodeIdentity n13 = NodeIdentity.issue(master.caDir(), "n13.example.net");
+            byte[] body = ModelJson.writeBytes(ScriptedReports.corrected("n13.example.net", Instant.now().minusSeconds(3)));
+            List<FleetApi.Answer> answers = together(6, () -> api.asNode(n13, "POST", "/v1/reports/n13.example.net", body));
+            List<Integer> statuses = answers.stream().map(FleetApi.Answer::status).sorted().toList();
+            assertEquals(List.of(200, 200, 200, 200, 200, 201), statuses, answers.toString());
+            JsonNode reports = api.get("/v1/fleet/nodes/n13.example.net/reports").json().get("reports");
+            assertEquals(1, reports.size());
+            assertEquals(1, api.get("/v1/fleet/reports/" + reports.get(0).get("id").asLong()).json().get("events").size(),
+                    "the events of one report, not of six");
+
+            byte[] tooLong = ModelJson.writeBytes(ScriptedReports.correctedWith("n13.example.net", Instant.now(),
+                    "file[/" + "d".repeat(1100) + "]", "a", "b"));
+            FleetApi.Answer refused = api.asNode(n13, "POST", "/v1/reports/n13.example.net", tooLong);
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.json().get("error").asText().endsWith("resources[0].id: must be at most 1024 characters"
+                    + " (what the master stores)"), refused.body());
+            assertEquals(1, api.get("/v1/fleet/nodes/n13.example.net/reports").json().get("reports").size(), "nothing of it stored");
+        }
+
+        /** Runs the call on as many threads, released at once; the answers in submission order. */
+        private List<FleetApi.Answer> together(int threads, java.util.concurrent.Callable<FleetApi.Answer> call) throws Exception {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<FleetApi.Answer>> futures = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return call.call();
+                    }));
+                }
+                List<FleetApi.Answer> answers = new ArrayList<>();
+                for (var f : futures) {
+                    answers.add(f.get());
+                }
+                return answers;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 3) // adds nodes: after the tests that count them
         void aNodeIsUnresponsiveOnceSilentForTwiceTheRunInterval() throws Exception {
             // the master runs with a 30-minute interval: silent for 58 minutes is fine, for 62 it is not
@@ -185,23 +229,14 @@ class StorageIT {
             NodeIdentity n10 = NodeIdentity.issue(master.caDir(), "n10.example.net");
             int reports = 8;
             Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(30);
-            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(reports);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(reports);
-            try {
-                List<java.util.concurrent.Future<FleetApi.Answer>> answers = new ArrayList<>();
-                for (int i = 0; i < reports; i++) {
-                    byte[] body = ModelJson.writeBytes(ScriptedReports.changed("n10.example.net", start.plusSeconds(i)));
-                    answers.add(pool.submit(() -> {
-                        together.await();
-                        return api.asNode(n10, "POST", "/v1/reports/n10.example.net", body);
-                    }));
-                }
-                for (var answer : answers) {
-                    FleetApi.Answer a = answer.get();
-                    assertEquals(201, a.status(), a.body());
-                }
-            } finally {
-                pool.shutdownNow();
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < reports; i++) {
+                bodies.add(ModelJson.writeBytes(ScriptedReports.changed("n10.example.net", start.plusSeconds(i))));
+            }
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            for (FleetApi.Answer a : together(reports,
+                    () -> api.asNode(n10, "POST", "/v1/reports/n10.example.net", bodies.get(next.getAndIncrement())))) {
+                assertEquals(201, a.status(), a.body());
             }
             assertEquals(reports, api.get("/v1/fleet/nodes/n10.example.net/reports").json().get("reports").size());
             JsonNode node = api.get("/v1/fleet/nodes/n10.example.net").json().get("node");

@@ -2,6 +2,7 @@ package io.kraftwerk.model.report;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 /**
  * One property of one resource that was out of sync, or a refresh.
@@ -18,7 +19,7 @@ import jakarta.validation.constraints.NotNull;
  *                   for sensitive content
  */
 public record Event(
-        @NotBlank String property,
+        @NotBlank @Size(max = 128, message = "must be at most {max} characters (what the master stores)") String property,
         String previous,
         String desired,
         @NotNull EventStatus status,

@@ -3,6 +3,7 @@ package io.kraftwerk.model.report;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,10 +32,10 @@ import java.util.List;
  */
 public record Report(
         int formatVersion,
-        @NotBlank String node,
-        @NotBlank String runId,
-        @NotBlank String catalogVersion,
-        @NotBlank String environment,
+        @NotBlank @Size(max = 253, message = "must be at most {max} characters (what the master stores)") String node,
+        @NotBlank @Size(max = 64, message = "must be at most {max} characters (what the master stores)") String runId,
+        @NotBlank @Size(max = 128, message = "must be at most {max} characters (what the master stores)") String catalogVersion,
+        @NotBlank @Size(max = 255, message = "must be at most {max} characters (what the master stores)") String environment,
         @NotNull RunMode mode,
         @NotNull Instant start,
         @PositiveOrZero long durationMillis,

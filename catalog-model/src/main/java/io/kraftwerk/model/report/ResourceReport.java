@@ -4,6 +4,7 @@ import io.kraftwerk.model.catalog.Provenance;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,8 +27,8 @@ import java.util.List;
  * @param events              one per out-of-sync property, and refreshes
  */
 public record ResourceReport(
-        @NotBlank String id,
-        @NotBlank String type,
+        @NotBlank @Size(max = 1024, message = "must be at most {max} characters (what the master stores)") String id,
+        @NotBlank @Size(max = 32, message = "must be at most {max} characters (what the master stores)") String type,
         @NotNull ResourceStatus status,
         @NotNull @Valid Provenance provenance,
         @PositiveOrZero int outOfSyncCount,

@@ -68,12 +68,18 @@ public class ReportInbox {
         }
     }
 
-    /** One transaction: the report, its events, the node's summary. */
+    /**
+     * One transaction: the report, its events, the node's summary. The node's row is locked first,
+     * so a node's reports are stored one after the other, whichever master takes them: the same run
+     * sent twice at once (an agent retrying while its first attempt is still being stored) is found
+     * already stored by the second, never half-stored twice.
+     */
     @Transactional
     Receipt store(Report report, byte[] json) {
-        Long existing = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run", Long.class)
-                .setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().orElse(null);
-        if (existing != null) {
+        StoredNode node = nodes.find(report.node());
+        boolean already = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run",
+                Long.class).setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().isPresent();
+        if (already) {
             return new Receipt(200, "already stored");
         }
         NodeStatus status = NodeStatus.of(report);
@@ -115,7 +121,6 @@ public class ReportInbox {
                 session.persist(event);
             }
         }
-        StoredNode node = nodes.find(report.node());
         sightings.applyPending(report.node(), node);
         if (node.lastReportAt == null || !report.start().isBefore(node.lastReportAt)) {
             node.lastReportId = stored.id;
