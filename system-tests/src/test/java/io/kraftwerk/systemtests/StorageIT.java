@@ -183,8 +183,8 @@ class StorageIT {
                     "file[/" + "d".repeat(1100) + "]", "a", "b"));
             FleetApi.Answer refused = api.asNode(n13, "POST", "/v1/reports/n13.example.net", tooLong);
             assertEquals(400, refused.status(), refused.body());
-            assertTrue(refused.json().get("error").asText().endsWith("resources[0].id: must be at most 1024 characters"
-                    + " (what the master stores)"), refused.body());
+            assertEquals("the report is not valid: report: resources[0].id: must be at most 1024 characters (what the master stores)",
+                    refused.json().get("error").asText());
             assertEquals(1, api.get("/v1/fleet/nodes/n13.example.net/reports").json().get("reports").size(), "nothing of it stored");
         }
 

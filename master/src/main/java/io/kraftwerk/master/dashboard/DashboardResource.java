@@ -150,7 +150,12 @@ public class DashboardResource {
         data.put("nodes", result.items().stream().map(n -> Views.NodeView.of(n, now)).toList());
         data.put("matching", result.total());
         data.put("filters", filters);
-        data.put("ages", AGE_CHOICES);
+        List<Map<String, String>> ages = new ArrayList<>(AGE_CHOICES);
+        String chosenAge = filters.get("age");
+        if (!chosenAge.isEmpty() && ages.stream().noneMatch(choice -> choice.get("value").equals(chosenAge))) {
+            ages.add(Views.map("value", chosenAge, "label", chosenAge)); // typed in the URL: kept, so the form does not drop it
+        }
+        data.put("ages", ages);
         data.put("statuses", java.util.Arrays.stream(NodeStatus.values()).map(NodeStatus::wire).toList());
         data.put("sortLinks", sortLinks);
         data.put("page", query.page() + 1);

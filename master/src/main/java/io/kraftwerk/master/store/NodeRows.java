@@ -5,48 +5,69 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
 
 /**
- * A node's row, created when the master first hears of the node. Two writers may meet a new node
- * at once (its first report and the batch of catalog sightings, or two masters sharing one
- * database): the row is therefore inserted in a short transaction of its own, and an insert that
- * loses the race is simply followed by reading the winner's row, so neither writer's transaction
- * fails on the duplicate key and loses what it carried.
+ * Nodes' rows: created when the master first hears of a node, and locked by whoever writes one.
  *
- * <p>The row comes locked for the caller's transaction: two reports of one node, or a report and
- * the batch of sightings, would otherwise both read it and the later commit would put back what
- * the earlier one replaced (an older report becoming the node's latest).
+ * <p>Two writers may meet a new node at once (its first report and the batch of catalog sightings,
+ * or two masters sharing one database). So a row is created on its own, before the writer's
+ * transaction begins ({@link #ensure}), and an insert that loses the race is followed by reading
+ * the winner's row: neither writer fails on the duplicate key, and no writer holds a connection
+ * while it waits for a second one. Nodes are never deleted, so a node known to have a row is
+ * remembered and costs nothing the next time.
+ *
+ * <p>Inside the transaction the row is then locked ({@link #lock}): two reports of one node, or a
+ * report and the batch of sightings, would otherwise both read it and the later commit would put
+ * back what the earlier one replaced (an older report becoming the node's latest).
  */
 @ApplicationScoped
 public class NodeRows {
     @Inject
     Session session;
 
-    /** The node's row, locked in the caller's transaction, created first if the master never heard of it. */
-    public StoredNode find(String certname) {
-        StoredNode node = session.find(StoredNode.class, certname, LockModeType.PESSIMISTIC_WRITE);
-        if (node != null) {
-            return node;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    /** Makes sure the node has a row. Call it outside any transaction. */
+    public void ensure(String certname) {
+        if (known.contains(certname)) {
+            return;
         }
         RuntimeException lost = null;
-        try {
-            insert(certname);
-        } catch (RuntimeException e) {
-            lost = e; // most likely a concurrent insert of the same node; the row tells
-        }
-        node = session.find(StoredNode.class, certname, LockModeType.PESSIMISTIC_WRITE);
-        if (node == null) {
-            IllegalStateException e = new IllegalStateException("cannot create the node row of " + certname);
-            if (lost != null) {
-                e.initCause(lost);
+        if (!exists(certname)) {
+            try {
+                insert(certname);
+            } catch (RuntimeException e) {
+                lost = e; // most likely a concurrent insert of the same node; the row tells
             }
-            throw e;
+            if (!exists(certname)) {
+                IllegalStateException e = new IllegalStateException("cannot create the node row of " + certname);
+                if (lost != null) {
+                    e.initCause(lost);
+                }
+                throw e;
+            }
+        }
+        known.add(certname);
+    }
+
+    /** The node's row, locked in the caller's transaction; {@link #ensure} made it. */
+    public StoredNode lock(String certname) {
+        StoredNode node = session.find(StoredNode.class, certname, LockModeType.PESSIMISTIC_WRITE);
+        if (node == null) {
+            throw new IllegalStateException("the node row of " + certname + " is missing: ensure() comes first");
         }
         return node;
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @Transactional
+    boolean exists(String certname) {
+        return session.find(StoredNode.class, certname) != null;
+    }
+
+    @Transactional
     void insert(String certname) {
         StoredNode node = new StoredNode();
         node.certname = certname;

@@ -23,19 +23,28 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class NodeSightings {
     private static final Logger LOG = Logger.getLogger(NodeSightings.class);
+    /** Rows written per transaction: the rows stay locked until it commits, and reports of those nodes wait. */
+    static final int CHUNK = 100;
+    /** The node table's column sizes (V1__storage.sql). */
+    static final int ROLES_MAX = 2048;
+    static final int ENVIRONMENT_MAX = 255;
+    static final int VERSION_MAX = 128;
 
     /** The latest of one node. */
-    record Sighting(String facts, String environment, List<String> roles, String catalogVersion, Instant at) {
-        /** Writes this sighting on the node's row, unless the row already has a newer one. */
+    record Sighting(String facts, String environment, String roles, String catalogVersion, Instant at) {
+        /** Writes this sighting on the node's row, unless the row already has newer facts or a newer report. */
         void applyTo(StoredNode node) {
             if (node.factsAt != null && node.factsAt.isAfter(at)) {
                 return;
             }
             node.facts = facts;
             node.factsAt = at;
-            node.environment = environment;
-            node.roles = "," + String.join(",", roles) + ",";
-            node.catalogVersion = catalogVersion;
+            node.roles = roles;
+            if (node.lastReportAt == null || !node.lastReportAt.isAfter(at)) {
+                // a newer report says better which environment and catalog the node is on
+                node.environment = environment;
+                node.catalogVersion = catalogVersion;
+            }
         }
     }
 
@@ -45,7 +54,22 @@ public class NodeSightings {
     private final Map<String, Sighting> pending = new ConcurrentHashMap<>();
 
     public void saw(String certname, String factsJson, String environment, List<String> roles, String catalogVersion) {
-        pending.put(certname, new Sighting(factsJson, environment, roles, catalogVersion, Instant.now()));
+        if (environment.length() > ENVIRONMENT_MAX || catalogVersion.length() > VERSION_MAX) {
+            return; // cannot be stored; the node's reports are refused with the reason
+        }
+        pending.put(certname, new Sighting(factsJson, environment, roleList(roles), catalogVersion, Instant.now()));
+    }
+
+    /** ",web,db," — as many roles as the column holds, in the site's order. */
+    static String roleList(List<String> roles) {
+        StringBuilder list = new StringBuilder(",");
+        for (String role : roles) {
+            if (list.length() + role.length() + 1 > ROLES_MAX) {
+                break;
+            }
+            list.append(role).append(',');
+        }
+        return list.toString();
     }
 
     /**
@@ -61,31 +85,32 @@ public class NodeSightings {
         }
     }
 
+    /**
+     * Writes the pending sightings, a hundred rows per transaction, in name order (two masters
+     * flushing the same nodes lock their rows in the same order). A sighting leaves the queue only
+     * once written, and only if no newer one came meanwhile; what the database refused is tried
+     * again with the next flush.
+     */
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void flush() {
-        // In name order: two masters flushing the same nodes lock their rows in the same order.
-        Map<String, Sighting> batch = new TreeMap<>();
-        for (String certname : new ArrayList<>(pending.keySet())) {
-            Sighting s = pending.remove(certname);
-            if (s != null) {
-                batch.put(certname, s);
+        List<Map.Entry<String, Sighting>> all = new ArrayList<>(new TreeMap<>(pending).entrySet());
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            Map<String, Sighting> chunk = new TreeMap<>();
+            all.subList(from, Math.min(all.size(), from + CHUNK)).forEach(e -> chunk.put(e.getKey(), e.getValue()));
+            try {
+                chunk.keySet().forEach(rows::ensure);
+                write(chunk);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not write what %d catalog requests told about their nodes; retrying in 5 s", chunk.size());
+                continue;
             }
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        try {
-            write(batch);
-        } catch (RuntimeException e) {
-            // Kept for the next batch, unless a newer sighting of the node came in meanwhile.
-            batch.forEach(pending::putIfAbsent);
-            LOG.warnf(e, "could not write what %d catalog requests told about their nodes; retrying in 5 s", batch.size());
+            chunk.forEach(pending::remove);
         }
     }
 
     @Transactional
-    void write(Map<String, Sighting> batch) {
-        batch.forEach((certname, s) -> s.applyTo(rows.find(certname)));
+    void write(Map<String, Sighting> chunk) {
+        chunk.forEach((certname, s) -> s.applyTo(rows.lock(certname)));
     }
 
     void stop(@Observes ShutdownEvent event) {

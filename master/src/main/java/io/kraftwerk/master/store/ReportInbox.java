@@ -62,6 +62,7 @@ public class ReportInbox {
             if (!report.node().equals(certname)) {
                 return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
             }
+            nodes.ensure(report.node()); // before the transaction: see NodeRows
             return store(report, json);
         } finally {
             slots.release();
@@ -76,7 +77,7 @@ public class ReportInbox {
      */
     @Transactional
     Receipt store(Report report, byte[] json) {
-        StoredNode node = nodes.find(report.node());
+        StoredNode node = nodes.lock(report.node());
         boolean already = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run",
                 Long.class).setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().isPresent();
         if (already) {
