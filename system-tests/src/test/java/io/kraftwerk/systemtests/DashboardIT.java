@@ -150,6 +150,14 @@ class DashboardIT {
         browser.clickAndWait(By.linkText("Environment"));
         assertEquals("staging", browser.texts("#nodes tbody td.environment").get(6), "production before staging");
         browser.screenshot("dashboard-sorted-by-environment");
+
+        // A custom page size stays when the table is sorted.
+        browser.open(dashboard + "?size=3");
+        assertEquals(3, browser.all("#nodes tbody tr").size());
+        browser.clickAndWait(By.linkText("Node"));
+        assertTrue(browser.driver().getCurrentUrl().contains("size=3"), browser.driver().getCurrentUrl());
+        assertEquals(List.of("x1.example.net", "n7.example.net", "n6.example.net"), browser.texts("#nodes tbody td.certname"),
+                "descending by name, three a page");
     }
 
     @Test

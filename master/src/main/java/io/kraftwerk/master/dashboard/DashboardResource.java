@@ -38,6 +38,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/dashboard")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
+    private static final int DEFAULT_PAGE_SIZE = 50;
+
     /** The node table's last-report filter: what the select offers. */
     private static final List<Map<String, String>> AGE_CHOICES = List.of(
             Views.map("value", "under-1h", "label", "within the last hour"),
@@ -112,7 +114,7 @@ public class DashboardResource {
     public Response overview(@QueryParam("status") String status, @QueryParam("environment") String environment,
                              @QueryParam("role") String role, @QueryParam("search") String search, @QueryParam("age") String age,
                              @QueryParam("sort") @DefaultValue("certname") String sort, @QueryParam("order") @DefaultValue("asc") String order,
-                             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+                             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("" + DEFAULT_PAGE_SIZE) int size) {
         Fleet.NodeQuery query;
         try {
             query = io.kraftwerk.master.api.FleetResource.query(status, environment, role, search, age, sort, order, page, size);
@@ -136,6 +138,7 @@ public class DashboardResource {
             Map<String, String> p = new LinkedHashMap<>(filters);
             p.put("sort", column);
             p.put("order", column.equals(query.sort()) && !query.descending() ? "desc" : "asc");
+            p.put("size", query.size() == DEFAULT_PAGE_SIZE ? "" : String.valueOf(query.size())); // back to page 1, same size
             sortLinks.put(column, "/dashboard/" + Views.query(p));
         }
         long pages = Math.max(1, (result.total() + query.size() - 1) / query.size());
