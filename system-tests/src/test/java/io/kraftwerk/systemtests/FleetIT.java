@@ -1,6 +1,7 @@
 package io.kraftwerk.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,7 +214,7 @@ class FleetIT {
 
     private static void assertNoSecretIn(String what, String text) {
         for (String secret : SECRETS) {
-            assertTrue(!text.contains(secret), what + " shows the secret " + secret.substring(0, 12) + "...");
+            assertFalse(text.contains(secret), what + " shows the secret " + secret.substring(0, 12) + "...");
         }
         assertTrue(text.length() > 0, what + " is empty: nothing was checked");
     }

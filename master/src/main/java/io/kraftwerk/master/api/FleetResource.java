@@ -29,7 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "fleet", description = "Nodes, reports, events, drift and compile errors (admin token required)")
 public class FleetResource {
     private static final Set<String> SORTS = Set.of("certname", "status", "environment", "role", "last_report");
-    private static final java.util.regex.Pattern AGE = java.util.regex.Pattern.compile("(under|over)-([1-9][0-9]{0,5})([mhd])");
 
     @Inject
     Fleet fleet;
@@ -85,21 +84,7 @@ public class FleetResource {
                         + " changed, unchanged");
             }
         }
-        Fleet.ReportAge reportAge = null;
-        if (age != null && !age.isBlank()) {
-            java.util.regex.Matcher m = AGE.matcher(age);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("age: '" + age + "' is not under-N or over-N with N in minutes, hours or days"
-                        + " (e.g. under-1h, over-7d)");
-            }
-            long amount = Long.parseLong(m.group(2));
-            java.time.Duration d = switch (m.group(3)) {
-                case "m" -> java.time.Duration.ofMinutes(amount);
-                case "h" -> java.time.Duration.ofHours(amount);
-                default -> java.time.Duration.ofDays(amount);
-            };
-            reportAge = new Fleet.ReportAge(m.group(1).equals("over"), d);
-        }
+        Fleet.ReportAge reportAge = age == null || age.isBlank() ? null : Fleet.ReportAge.parse(age);
         if (!SORTS.contains(sort)) {
             throw new IllegalArgumentException("sort: '" + sort + "' is not one of " + String.join(", ", new java.util.TreeSet<>(SORTS)));
         }

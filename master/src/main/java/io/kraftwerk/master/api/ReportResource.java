@@ -29,21 +29,7 @@ public class ReportResource {
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) {
-        String caller = rc.get(AccessControl.CERTNAME);
-        if (!certname.equals(caller)) {
-            metrics.report("refused");
-            return Json.error(403, "a node may send only its own reports: this certificate is " + caller);
-        }
-        if (json == null || json.length == 0) {
-            metrics.report("invalid");
-            return Json.error(400, "the request needs a report (kw-agent's JSON report)");
-        }
-        if (json.length > config.maxReportBytes()) {
-            // 400, not 413: like any invalid report it is final (the agent sets it aside), not a transient limit
-            metrics.report("invalid");
-            return Json.error(400, "the report is " + json.length + " bytes; at most " + config.maxReportBytes() + " are accepted");
-        }
-        ReportInbox.Receipt receipt = inbox.accept(certname, json);
+        ReportInbox.Receipt receipt = receive(certname, rc.get(AccessControl.CERTNAME), json);
         metrics.report(switch (receipt.status()) {
             case 201 -> "stored";
             case 200 -> "duplicate";
@@ -52,5 +38,21 @@ public class ReportResource {
         });
         return receipt.status() >= 400 ? Json.error(receipt.status(), receipt.message())
                 : Json.ok(receipt.status(), Map.of("status", receipt.message()));
+    }
+
+    /** What becomes of a report: refused here, or taken by the inbox. */
+    private ReportInbox.Receipt receive(String certname, String caller, byte[] json) {
+        if (!certname.equals(caller)) {
+            return new ReportInbox.Receipt(403, "a node may send only its own reports: this certificate is " + caller);
+        }
+        if (json == null || json.length == 0) {
+            return new ReportInbox.Receipt(400, "the request needs a report (kw-agent's JSON report)");
+        }
+        if (json.length > config.maxReportBytes()) {
+            // 400, not 413: like any invalid report it is final (the agent sets it aside), not a transient limit
+            return new ReportInbox.Receipt(400, "the report is " + json.length + " bytes; at most " + config.maxReportBytes()
+                    + " are accepted");
+        }
+        return inbox.accept(certname, json);
     }
 }

@@ -62,6 +62,24 @@ public class Fleet {
      * that ({@code over} true, which includes nodes that never reported).
      */
     public record ReportAge(boolean over, java.time.Duration age) {
+        private static final java.util.regex.Pattern WIRE = java.util.regex.Pattern.compile("(under|over)-([1-9][0-9]{0,5})([mhd])");
+
+        /** Reads the wire form; the message of the exception names the parameter and the form. */
+        public static ReportAge parse(String wire) {
+            java.util.regex.Matcher m = WIRE.matcher(wire);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("age: '" + wire + "' is not under-N or over-N with N in minutes, hours or days"
+                        + " (e.g. under-1h, over-7d)");
+            }
+            long amount = Long.parseLong(m.group(2));
+            java.time.Duration age = switch (m.group(3)) {
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+            return new ReportAge(m.group(1).equals("over"), age);
+        }
+
         /** The wire form, e.g. {@code under-1h}, {@code over-7d}. */
         public String wire() {
             long s = age.toSeconds();

@@ -25,10 +25,6 @@ public class NodeSightings {
     private static final Logger LOG = Logger.getLogger(NodeSightings.class);
     /** Rows written per transaction: the rows stay locked until it commits, and reports of those nodes wait. */
     static final int CHUNK = 100;
-    /** The node table's column sizes (V1__storage.sql). */
-    static final int ROLES_MAX = 2048;
-    static final int ENVIRONMENT_MAX = 255;
-    static final int VERSION_MAX = 128;
 
     /** The latest of one node. */
     record Sighting(String facts, String environment, String roles, String catalogVersion, Instant at) {
@@ -54,7 +50,7 @@ public class NodeSightings {
     private final Map<String, Sighting> pending = new ConcurrentHashMap<>();
 
     public void saw(String certname, String factsJson, String environment, List<String> roles, String catalogVersion) {
-        if (environment.length() > ENVIRONMENT_MAX || catalogVersion.length() > VERSION_MAX) {
+        if (environment.length() > StoredNode.ENVIRONMENT_LENGTH || catalogVersion.length() > StoredNode.CATALOG_VERSION_LENGTH) {
             return; // cannot be stored; the node's reports are refused with the reason
         }
         pending.put(certname, new Sighting(factsJson, environment, roleList(roles), catalogVersion, Instant.now()));
@@ -64,7 +60,7 @@ public class NodeSightings {
     static String roleList(List<String> roles) {
         StringBuilder list = new StringBuilder(",");
         for (String role : roles) {
-            if (list.length() + role.length() + 1 > ROLES_MAX) {
+            if (list.length() + role.length() + 1 > StoredNode.ROLES_LENGTH) {
                 break;
             }
             list.append(role).append(',');

@@ -96,7 +96,7 @@ class NodeSightingsTest {
         List<String> roles = new ArrayList<>(Collections.nCopies(200, "role-with-a-long-name"));
         sightings.saw("web1.example.net", "{}", "production", roles, "c1");
         String stored = nodeWith(sightings, "web1.example.net").roles;
-        assertTrue(stored.length() <= NodeSightings.ROLES_MAX, stored.length() + " characters");
+        assertTrue(stored.length() <= StoredNode.ROLES_LENGTH, stored.length() + " characters");
         assertTrue(stored.startsWith(",role-with-a-long-name,") && stored.endsWith(","), stored);
     }
 

@@ -12,14 +12,19 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "node")
 public class StoredNode {
+    /** Column sizes (V1__storage.sql): what a sighting or a report may put in them. */
+    public static final int ENVIRONMENT_LENGTH = 255;
+    public static final int CATALOG_VERSION_LENGTH = 128;
+    public static final int ROLES_LENGTH = 2048;
+
     @Id
     @Column(name = "certname", length = 253)
     public String certname;
 
-    @Column(name = "environment", length = 255)
+    @Column(name = "environment", length = ENVIRONMENT_LENGTH)
     public String environment;
 
-    @Column(name = "catalog_version", length = 128)
+    @Column(name = "catalog_version", length = CATALOG_VERSION_LENGTH)
     public String catalogVersion;
 
     /** The latest facts, as JSON. */
@@ -40,6 +45,6 @@ public class StoredNode {
     @Column(name = "last_status", length = 16)
     public String lastStatus;
 
-    @Column(name = "roles", length = 2048)
+    @Column(name = "roles", length = ROLES_LENGTH)
     public String roles;
 }
