@@ -48,6 +48,15 @@ public final class MasterProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(dataDir);
+        if (!Files.exists(dataDir.resolve("admin.token"))) {
+            // as an operator does before the first start: the master refuses to start without one
+            Process token = new ProcessBuilder(repositoryRoot.resolve("bin/kw-master").toString(), "admin-token", "--data-dir",
+                    dataDir.toString()).redirectErrorStream(true).start();
+            String said = new String(token.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (token.waitFor() != 0) {
+                throw new IOException("kw-master admin-token failed: " + said);
+            }
+        }
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-master.log");
         List<String> argv = new ArrayList<>(List.of(repositoryRoot.resolve("bin/kw-master").toString(), "serve",
                 "--manifests", manifests, "--data-dir", dataDir.toString(), "--port", String.valueOf(port)));

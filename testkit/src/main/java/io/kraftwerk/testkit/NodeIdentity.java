@@ -32,8 +32,14 @@ public record NodeIdentity(String certname, PrivateKey key, X509Certificate cert
 
     /** The same with another clock and lifetimes: a clock in the past and a short lifetime make an expired certificate. */
     public static NodeIdentity issue(Path caDir, String certname, Clock clock, CertificateAuthority.Profile profile) throws Exception {
+        return issue(caDir, certname, clock, profile, java.util.Map.of());
+    }
+
+    /** The same with trusted facts in the certificate, as {@code kw-master ca generate --trusted} puts them. */
+    public static NodeIdentity issue(Path caDir, String certname, Clock clock, CertificateAuthority.Profile profile,
+                                     java.util.Map<String, String> trusted) throws Exception {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(caDir, "unused", clock, profile);
-        CertificateAuthority.Generated g = ca.generate(certname);
+        CertificateAuthority.Generated g = ca.generate(certname, trusted);
         return new NodeIdentity(certname, g.key(), g.certificate(), ca.certificate());
     }
 

@@ -12,7 +12,7 @@ import java.util.Set;
 /** Options of the agent's commands: flags, options with a value, positional arguments. */
 final class Args {
     final List<String> positional = new ArrayList<>();
-    private final Map<String, String> values = new HashMap<>();
+    private final Map<String, List<String>> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
 
     static Args parse(List<String> args, Set<String> flagNames, Set<String> valueNames) {
@@ -25,7 +25,7 @@ final class Args {
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }
-                out.values.put(a, args.get(++i));
+                out.values.computeIfAbsent(a, k -> new ArrayList<>()).add(args.get(++i));
             } else if (a.startsWith("-") && !a.equals("-")) {
                 throw new IllegalArgumentException("unknown option '" + a + "'");
             } else {
@@ -39,12 +39,19 @@ final class Args {
         return flags.contains(name);
     }
 
+    /** The last value given for the option (a later one wins), or the fallback. */
     String value(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
+        List<String> given = values.get(name);
+        return given == null ? fallback : given.get(given.size() - 1);
+    }
+
+    /** Every value given for a repeatable option, in order. */
+    List<String> values(String name) {
+        return values.getOrDefault(name, List.of());
     }
 
     String required(String name) {
-        String v = values.get(name);
+        String v = value(name, null);
         if (v == null) {
             throw new IllegalArgumentException("missing " + name);
         }
@@ -52,11 +59,11 @@ final class Args {
     }
 
     Path path(String name, Path fallback) {
-        return values.containsKey(name) ? Path.of(values.get(name)).toAbsolutePath() : fallback;
+        return values.containsKey(name) ? Path.of(value(name, null)).toAbsolutePath() : fallback;
     }
 
     Duration seconds(String name, Duration fallback) {
-        String v = values.get(name);
+        String v = value(name, null);
         if (v == null) {
             return fallback;
         }

@@ -18,19 +18,36 @@ final class BootstrapCommand {
     static String usage() {
         return """
                 Usage: kw-agent bootstrap --server URL --certname NAME [--token TOKEN | --token-file FILE]
-                                          [--ca-fingerprint SHA256:…] [--wait SECONDS] [--state-dir DIR] [--config FILE]
+                                          [--ca-fingerprint SHA256:…] [--trusted KEY=VALUE]... [--wait SECONDS]
+                                          [--state-dir DIR] [--config FILE]
 
                 Makes this node's key, asks the master's CA for a certificate and waits (up to --wait, default
                 120 s) until it is signed, automatically with a valid bootstrap token or by an operator with
-                'kw-master ca sign NAME'. With --ca-fingerprint (see 'kw-master ca list'), a master whose CA
-                does not match is refused. Writes /etc/kraftwerk/agent.yaml (or --config). Safe to run again.
+                'kw-master ca sign NAME --fingerprint SHA256:…' (the request's fingerprint is printed here while
+                it waits). With --ca-fingerprint (see 'kw-master ca list'), a master whose CA does not match is
+                refused. --trusted asks for a trusted fact in the certificate (e.g. role=db), which rules can match
+                and the node cannot change later; the operator approves it when signing. Writes
+                /etc/kraftwerk/agent.yaml (or --config). Safe to run again.
                 """;
+    }
+
+    private static java.util.Map<String, String> trusted(List<String> assignments) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String a : assignments) {
+            try {
+                java.util.Map.Entry<String, String> fact = io.kraftwerk.model.trust.TrustedFacts.parse(a);
+                out.put(fact.getKey(), fact.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--trusted " + a + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         try {
             Args args = Args.parse(argv, Set.of("--help", "-h"), Set.of("--server", "--certname", "--token", "--token-file",
-                    "--ca-fingerprint", "--wait", "--state-dir", "--config", "--poll"));
+                    "--ca-fingerprint", "--wait", "--state-dir", "--config", "--poll", "--trusted"));
             if (args.flag("--help") || args.flag("-h")) {
                 out.print(usage());
                 return 0;
@@ -49,7 +66,8 @@ final class BootstrapCommand {
             }
             Bootstrapper.Options options = new Bootstrapper.Options(server, certname, token, args.value("--ca-fingerprint", null),
                     args.seconds("--wait", Duration.ofSeconds(120)), args.seconds("--poll", Duration.ofSeconds(5)),
-                    args.path("--state-dir", AgentConfig.DEFAULT_STATE_DIR), args.path("--config", AgentConfig.DEFAULT_FILE));
+                    args.path("--state-dir", AgentConfig.DEFAULT_STATE_DIR), args.path("--config", AgentConfig.DEFAULT_FILE),
+                    trusted(args.values("--trusted")));
             return new Bootstrapper(options, out).run();
         } catch (IllegalArgumentException e) {
             err.println("kw-agent bootstrap: " + e.getMessage());

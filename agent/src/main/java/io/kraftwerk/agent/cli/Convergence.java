@@ -52,6 +52,6 @@ final class Convergence {
     }
 
     static FsOps fs() {
-        return new FsOps(new ProcessCommandRunner(Duration.ofSeconds(30)));
+        return new FsOps(java.nio.file.Path.of("/"));
     }
 }

@@ -23,7 +23,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509ExtendedTrustManager;
+import io.kraftwerk.model.trust.TrustedFacts;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -46,7 +54,10 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class Bootstrapper {
     /** What to bootstrap. */
     public record Options(URI server, String certname, String token, String caFingerprint, Duration waitForSigning, Duration poll,
-                          Path stateDir, Path configFile) {
+                          Path stateDir, Path configFile, Map<String, String> trusted) {
+        public Options {
+            trusted = trusted == null ? Map.of() : Map.copyOf(trusted);
+        }
     }
 
     private final Options options;
@@ -71,25 +82,31 @@ public final class Bootstrapper {
                 MasterClient.Retry.standard());
         String path = "/v1/ca/certificates/" + options.certname();
         MasterClient.Answer answer = client.get(path);
-        if (answer.status() != 200) {
+        if (answer.status() != 200 && answer.status() != 410) {
             MasterClient.Answer sent = client.send("PUT", "/v1/ca/requests/" + options.certname(), "application/x-pem-file",
                     csr(keys).getBytes(StandardCharsets.US_ASCII), Map.of());
-            if (sent.status() == 409 || sent.status() == 400) {
-                out.println("kw-agent bootstrap: the master refused the request: " + sent.reason());
+            if (sent.status() != 200 && sent.status() != 202) {
+                out.println("kw-agent bootstrap: the master refused the request (" + sent.status() + "): " + sent.reason());
                 return 1;
             }
             out.println("kw-agent bootstrap: request sent for " + options.certname() + " (" + sent.reason() + ")");
+            if (sent.status() == 202) {
+                // what the operator compares before signing: 'kw-master ca list' shows the same
+                out.println("kw-agent bootstrap: the request's key fingerprint is " + keyFingerprint(keys)
+                        + "; the operator signs it with: kw-master ca sign " + options.certname() + " --fingerprint "
+                        + keyFingerprint(keys));
+            }
             long deadline = System.nanoTime() + options.waitForSigning().toNanos();
             answer = client.get(path);
-            while (answer.status() == 404 && System.nanoTime() < deadline) {
-                Thread.sleep(options.poll().toMillis());
+            while ((answer.status() == 404 || answer.status() == 429) && System.nanoTime() < deadline) {
+                Thread.sleep(answer.status() == 429 ? retryAfter(answer, options.poll()).toMillis() : options.poll().toMillis());
                 answer = client.get(path);
             }
         }
         if (answer.status() == 410) {
             out.println("kw-agent bootstrap: the master's certificate for " + options.certname() + " is revoked or expired: "
-                    + answer.reason() + ". Ask an operator for 'kw-master ca sign " + options.certname() + "' (the new request) or 'kw-master"
-                    + " ca clean " + options.certname() + "', then run kw-agent bootstrap again.");
+                    + answer.reason() + ". The name is not enrolled again until an operator runs 'kw-master ca clean "
+                    + options.certname() + "'; then run kw-agent bootstrap again.");
             return 1;
         }
         if (answer.status() != 200) {
@@ -169,16 +186,27 @@ public final class Bootstrapper {
     }
 
     private String csr(KeyPair keys) throws IOException {
-        return csr(options.certname(), options.token(), keys);
+        return csr(options.certname(), options.token(), options.trusted(), keys);
     }
 
     /** A PKCS#10 request for {@code CN=certname}, with the token as its challengePassword. */
     public static String csr(String certname, String token, KeyPair keys) throws IOException {
+        return csr(certname, token, Map.of(), keys);
+    }
+
+    /**
+     * A PKCS#10 request for {@code CN=certname}, with the token as its challengePassword and the
+     * trusted facts it asks for in an extension request (the CA's operator approves them).
+     */
+    public static String csr(String certname, String token, Map<String, String> trusted, KeyPair keys) throws IOException {
         try {
             PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + certname),
                     keys.getPublic());
             if (token != null) {
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(token));
+            }
+            if (!trusted.isEmpty()) {
+                builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, new Extensions(trustedFacts(trusted)));
             }
             StringWriter pem = new StringWriter();
             try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
@@ -188,6 +216,24 @@ public final class Bootstrapper {
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new IOException("cannot sign the certificate request: " + e.getMessage(), e);
         }
+    }
+
+    /** SHA-256 of the public key (SubjectPublicKeyInfo), as 'kw-master ca list' shows a pending request. */
+    static String keyFingerprint(KeyPair keys) throws GeneralSecurityException {
+        return "SHA256:" + HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded()));
+    }
+
+    private static Extension trustedFacts(Map<String, String> trusted) throws IOException {
+        ASN1EncodableVector pairs = new ASN1EncodableVector();
+        new java.util.TreeMap<>(trusted).forEach((k, v) -> pairs.add(new DERSequence(new ASN1Encodable[] {
+            new DERUTF8String(k), new DERUTF8String(v)})));
+        return new Extension(new ASN1ObjectIdentifier(TrustedFacts.OID), false, new DERSequence(pairs).getEncoded());
+    }
+
+    private static Duration retryAfter(MasterClient.Answer answer, Duration otherwise) {
+        return answer.header("Retry-After").filter(v -> v.matches("[0-9]{1,4}")).map(v -> Duration.ofSeconds(Long.parseLong(v)))
+                .orElse(otherwise);
     }
 
     static String fingerprint(X509Certificate cert) throws GeneralSecurityException {

@@ -26,7 +26,7 @@ public final class AgentContext implements ProviderContext {
     public AgentContext(CommandRunner runner, Path root, Path backupDir, Clock clock, Duration serviceTimeout) {
         this.runner = runner;
         this.root = root;
-        this.fs = new FsOps(runner);
+        this.fs = new FsOps(root);
         this.backups = new BackupStore(backupDir, clock, fs);
         this.clock = clock;
         this.serviceTimeout = serviceTimeout;

@@ -12,7 +12,7 @@ final class Failures {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
-        if (e instanceof ProviderException) {
+        if (e instanceof ProviderException || e instanceof io.kraftwerk.agent.fs.PinnedDirectory.Untrusted) {
             return e.getMessage();
         }
         if (e instanceof java.nio.file.AccessDeniedException a) {

@@ -7,12 +7,13 @@ package io.kraftwerk.agent.fs;
  * @param owner owning user name (the number when the user has no name)
  * @param group owning group name
  * @param mode  permission bits as four octal digits, special bits included
+ * @param links the number of hard links (names) the file has
  */
-public record FsEntry(Type type, String owner, String group, String mode) {
+public record FsEntry(Type type, String owner, String group, String mode, int links) {
 
     public enum Type { ABSENT, FILE, DIRECTORY, SYMLINK, OTHER }
 
-    public static final FsEntry ABSENT = new FsEntry(Type.ABSENT, null, null, null);
+    public static final FsEntry ABSENT = new FsEntry(Type.ABSENT, null, null, null, 0);
 
     public boolean exists() {
         return type != Type.ABSENT;

@@ -24,7 +24,7 @@ public interface ProviderContext {
 
     BackupStore backups();
 
-    /** Atomic writes, ownership and modes, through the command runner where Java cannot do it. */
+    /** Reads and writes of files, owners and modes that no other user of the node can redirect (see FsOps). */
     FsOps fs();
 
     Clock clock();

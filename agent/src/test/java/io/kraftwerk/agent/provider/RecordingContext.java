@@ -23,11 +23,12 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
     public final List<String> log = new ArrayList<>();
     private final Map<List<String>, CommandResult> script = new LinkedHashMap<>();
     private final Path root;
-    private final FsOps fs = new FsOps(this);
+    private final FsOps fs;
     private long generation;
 
     public RecordingContext(Path root) {
         this.root = root;
+        this.fs = new FsOps(root);
     }
 
     public RecordingContext answer(List<String> prefix, int exit, String stdout, String stderr) {

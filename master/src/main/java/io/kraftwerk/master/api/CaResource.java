@@ -5,7 +5,8 @@ import io.kraftwerk.master.ca.Certnames;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Pem;
 import io.kraftwerk.master.serve.CaService;
-import io.vertx.ext.web.RoutingContext;
+import io.kraftwerk.master.auth.NodeItself;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,18 +23,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The CA over HTTPS. Bootstrap (no client certificate yet): fetch the CA certificate and CRL, send
- * a certificate signing request, fetch the signed certificate. Renewal: a node with a valid
- * certificate gets a new one for a new key, no operator needed.
+ * The CA over HTTPS. Bootstrap, open to anyone (a node has no client certificate yet): fetch the CA certificate and CRL, send
+ * a certificate signing request, fetch the signed certificate. Renewal, for the node itself: with its valid
+ * certificate it gets a new one for a new key, no operator needed.
  */
 @Path("/v1/ca")
 public class CaResource {
     static final String PEM = "application/x-pem-file";
+    /** A P-256 signing request is about 500 bytes in PEM, an RSA-4096 one under 2 KiB. */
+    static final int MAX_REQUEST_BYTES = 8192;
 
     @Inject
     CaService ca;
 
+    @Inject
+    io.kraftwerk.master.serve.MasterConfig config;
+
     @GET
+    @PermitAll
     @Path("certificate")
     @Produces(PEM)
     public String certificate() {
@@ -42,6 +48,7 @@ public class CaResource {
     }
 
     @GET
+    @PermitAll
     @Path("crl")
     @Produces(PEM)
     public String crl() throws IOException {
@@ -49,19 +56,36 @@ public class CaResource {
     }
 
     @PUT
+    @PermitAll
+    @RateLimited
+    @MaxBody(MAX_REQUEST_BYTES)
     @Path("requests/{certname}")
     @Consumes({PEM, "text/plain"})
     public Response submit(@PathParam("certname") String certname, String csr) throws IOException {
         try {
-            CertificateAuthority.Submission s = ca.ca().submit(certname, csr, ca.autosign());
+            CertificateAuthority.Submission s = ca.ca().submit(certname, csr, ca.autosign(), config.maxPendingRequests());
             return Json.ok(s.status() == CertificateAuthority.Status.SIGNED ? 200 : 202,
                     Map.of("status", s.status().name().toLowerCase(), "message", s.message()));
         } catch (CaException e) {
-            return Json.error(e.getMessage().startsWith("a valid certificate") ? 409 : 400, e.getMessage());
+            return refusal(e);
         }
     }
 
+    /** 400 for a request that is wrong; 409, 403 or 503 for one the CA will not take (see {@link CaException.Kind}). */
+    static Response refusal(CaException e) {
+        if (e instanceof CaException.Refused refused) {
+            return switch (refused.kind()) {
+                case CONFLICT -> Json.error(409, e.getMessage());
+                case FORBIDDEN -> Json.error(403, e.getMessage());
+                case FULL -> Json.error(503, e.getMessage(), java.util.List.of(), Map.of("Retry-After", "60"));
+            };
+        }
+        return Json.error(400, e.getMessage());
+    }
+
     @GET
+    @PermitAll
+    @RateLimited
     @Path("certificates/{certname}")
     @Produces({PEM, "application/json"})
     public Response signed(@PathParam("certname") String certname) throws IOException {
@@ -87,18 +111,16 @@ public class CaResource {
     }
 
     @POST
+    @NodeItself
+    @MaxBody(MAX_REQUEST_BYTES)
     @Path("renewals/{certname}")
     @Consumes({PEM, "text/plain"})
     @Produces({PEM, "application/json"})
-    public Response renew(@PathParam("certname") String certname, String csr, @Context RoutingContext rc) throws IOException {
-        String caller = rc.get(AccessControl.CERTNAME);
-        if (!certname.equals(caller)) {
-            return Json.error(403, "a node may renew only its own certificate: this certificate is " + caller);
-        }
+    public Response renew(@PathParam("certname") String certname, String csr) throws IOException {
         try {
             return Response.ok(Pem.write(ca.ca().renew(certname, csr)), PEM).build();
         } catch (CaException e) {
-            return Json.error(400, e.getMessage());
+            return refusal(e);
         }
     }
 }

@@ -2,7 +2,9 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.serve.CatalogService;
 import io.kraftwerk.master.serve.MasterConfig;
-import io.vertx.ext.web.RoutingContext;
+import io.kraftwerk.master.auth.NodeItself;
+import io.kraftwerk.master.auth.TrustedIdentity;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -10,7 +12,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,21 +27,21 @@ public class CatalogResource {
     CatalogService catalogs;
 
     @Inject
+    SecurityIdentity identity;
+
+    @Inject
     MasterConfig config;
 
     @Inject
     io.kraftwerk.master.serve.MasterMetrics metrics;
 
     @POST
+    @NodeItself
+    @Throttled
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response catalog(@PathParam("certname") String certname, @QueryParam("environment") String environment,
-                            @HeaderParam("If-None-Match") String ifNoneMatch, byte[] facts, @Context RoutingContext rc) {
-        String caller = rc.get(AccessControl.CERTNAME);
-        if (!certname.equals(caller)) {
-            return Json.error(403, "a node may fetch only its own catalog: this certificate is " + caller
-                    + ", the request is for " + certname);
-        }
+                            @HeaderParam("If-None-Match") String ifNoneMatch, byte[] facts) {
         if (facts == null || facts.length == 0) {
             return Json.error(400, "the request needs the node's facts as a JSON object (kw-agent facts)");
         }
@@ -48,7 +49,7 @@ public class CatalogResource {
             return Json.error(413, "the facts are " + facts.length + " bytes; at most " + config.maxFactsBytes() + " are accepted");
         }
         CatalogService.Outcome outcome = catalogs.catalog(certname, facts,
-                environment == null || environment.isBlank() ? null : environment);
+                environment == null || environment.isBlank() ? null : environment, TrustedIdentity.facts(identity));
         if (outcome instanceof CatalogService.Outcome.Refused refused) {
             metrics.catalogRequest(refused.status() == 422 ? "compile_error" : "refused");
             return Json.error(refused.status(), refused.reason(), refused.errors());

@@ -1,6 +1,8 @@
 package io.kraftwerk.master.api;
 
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.git.EnvironmentState;
+import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.git.Environments;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,6 +17,7 @@ import java.util.TreeMap;
 
 /** Admin: the environments the master serves, their commits and compile errors; refresh from git now. */
 @Path("/v1/environments")
+@RolesAllowed(Callers.ADMIN)
 public class EnvironmentResource {
     @Inject
     Environments environments;

@@ -1,6 +1,8 @@
 package io.kraftwerk.master.api;
 
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.git.Environments;
+import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.serve.MasterConfig;
 import io.kraftwerk.master.store.CompileErrorStore;
 import io.kraftwerk.master.store.Fleet;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Admin, read only: the fleet as the dashboard shows it, as JSON. */
 @Path("/v1/fleet")
+@RolesAllowed(Callers.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "fleet", description = "Nodes, reports, events, drift and compile errors (admin token required)")
 public class FleetResource {

@@ -16,12 +16,18 @@ final class Json {
     }
 
     static Response error(int status, String reason, List<String> details) {
+        return error(status, reason, details, Map.of());
+    }
+
+    static Response error(int status, String reason, List<String> details, Map<String, String> headers) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", reason);
         if (!details.isEmpty()) {
             body.put("details", details);
         }
-        return Response.status(status).type("application/json").entity(ModelJson.writeBytes(body)).build();
+        Response.ResponseBuilder answer = Response.status(status).type("application/json").entity(ModelJson.writeBytes(body));
+        headers.forEach(answer::header);
+        return answer.build();
     }
 
     static Response ok(int status, Map<String, ?> body) {

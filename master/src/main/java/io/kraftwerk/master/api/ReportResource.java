@@ -2,13 +2,12 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.serve.MasterConfig;
 import io.kraftwerk.master.store.ReportInbox;
-import io.vertx.ext.web.RoutingContext;
+import io.kraftwerk.master.auth.NodeItself;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -26,10 +25,12 @@ public class ReportResource {
     io.kraftwerk.master.serve.MasterMetrics metrics;
 
     @POST
+    @NodeItself
+    @Throttled
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response report(@PathParam("certname") String certname, byte[] json, @Context RoutingContext rc) {
-        ReportInbox.Receipt receipt = receive(certname, rc.get(AccessControl.CERTNAME), json);
+    public Response report(@PathParam("certname") String certname, byte[] json) {
+        ReportInbox.Receipt receipt = receive(certname, json);
         metrics.report(switch (receipt.status()) {
             case 201 -> "stored";
             case 200 -> "duplicate";
@@ -41,10 +42,7 @@ public class ReportResource {
     }
 
     /** What becomes of a report: refused here, or taken by the inbox. */
-    private ReportInbox.Receipt receive(String certname, String caller, byte[] json) {
-        if (!certname.equals(caller)) {
-            return new ReportInbox.Receipt(403, "a node may send only its own reports: this certificate is " + caller);
-        }
+    private ReportInbox.Receipt receive(String certname, byte[] json) {
         if (json == null || json.length == 0) {
             return new ReportInbox.Receipt(400, "the request needs a report (kw-agent's JSON report)");
         }

@@ -1,6 +1,8 @@
 package io.kraftwerk.master.api;
 
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.git.Environments;
+import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.serve.CaService;
 import io.kraftwerk.master.serve.CatalogService;
 import jakarta.inject.Inject;
@@ -16,10 +18,8 @@ import java.util.TreeMap;
  * requests in flight, catalogs cached, each environment's commit, and when the CA needs attention.
  */
 @Path("/v1/admin")
+@RolesAllowed(Callers.ADMIN)
 public class StatusResource {
-    @Inject
-    AccessControl access;
-
     @Inject
     CatalogService catalogs;
 
@@ -43,11 +43,21 @@ public class StatusResource {
         return Json.ok(200, Map.of("reports_removed", removed, "retention_days", config.reportRetention().toDays()));
     }
 
+    @Inject
+    io.kraftwerk.master.auth.RouteTable routes;
+
+    /** Every route the master serves and who may call it: what the authorization tests probe. */
+    @GET
+    @Path("routes")
+    public Response routes() {
+        return Json.ok(200, Map.of("routes", routes.rows()));
+    }
+
     @GET
     @Path("status")
     public Response status() {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("inflight", access.inflight());
+        body.put("inflight", Inflight.count());
         body.put("cached_catalogs", catalogs.cachedCatalogs());
         Map<String, String> commits = new TreeMap<>();
         environments.all().forEach((name, state) -> commits.put(name, state.commit()));

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.ca;
 
+import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -91,8 +94,17 @@ public final class CertificateAuthority {
     /** The state of a certname in the CA. */
     public enum Status { PENDING, SIGNED, REVOKED, EXPIRED }
 
-    /** One line of {@code ca list}. */
-    public record Entry(String certname, Status status, String fingerprint, Instant notAfter) {
+    /**
+     * One line of {@code ca list}.
+     *
+     * @param fingerprint of the request's public key (pending), or of the certificate
+     * @param trusted     the trusted facts requested (pending) or carried (certificates)
+     */
+    public record Entry(String certname, Status status, String fingerprint, Instant notAfter, Map<String, String> trusted) {
+    }
+
+    /** A signing request as the CA checked it. */
+    private record Checked(PKCS10CertificationRequest csr, String token, Map<String, String> trusted, String keyFingerprint) {
     }
 
     /** What happened to a submitted request. */
@@ -166,32 +178,69 @@ public final class CertificateAuthority {
 
     /**
      * Takes a node's request. It is signed at once when the policy says so; otherwise it waits for
-     * {@code ca sign}.
+     * {@code ca sign}. Refused: a name of the master's; a name with a certificate (valid, revoked or
+     * expired: an operator must clean it first); a name with a pending request for another key;
+     * a new request when {@code maxPending} are waiting already.
      */
-    public Submission submit(String certname, String csrPem, AutosignPolicy policy) throws IOException, CaException {
+    public Submission submit(String certname, String csrPem, AutosignPolicy policy, int maxPending) throws IOException, CaException {
         Certnames.require(certname);
-        PKCS10CertificationRequest csr = Pem.request(csrPem);
-        String token = checkRequest(certname, csr);
+        Checked request = checkRequest(certname, Pem.request(csrPem));
         return withLock(dir, () -> {
+            requireNodeName(certname);
             Optional<X509Certificate> current = currentCertificate(certname);
-            if (current.isPresent() && status(current.get()) == Status.SIGNED) {
-                throw new CaException("a valid certificate for " + certname + " already exists; if the node lost its key,"
-                        + " run 'kw-master ca clean " + certname + "' and bootstrap it again");
+            if (current.isPresent()) {
+                Status status = status(current.get());
+                throw new CaException.Refused(CaException.Kind.CONFLICT, status == Status.SIGNED
+                        ? "a valid certificate for " + certname + " already exists; if the node lost its key, an operator runs"
+                                + " 'kw-master ca clean " + certname + "' and it bootstraps again"
+                        : "the certificate of " + certname + " is " + status.name().toLowerCase() + "; the name is not enrolled"
+                                + " again until an operator runs 'kw-master ca clean " + certname + "'");
             }
-            writeAtomically(requestFile(certname), Pem.bytes(csr));
-            String reason = policy.reason(certname, token);
-            if (reason == null) {
-                return new Submission(Status.PENDING, "waiting for an operator: kw-master ca sign " + certname);
+            Path pendingFile = requestFile(certname);
+            if (Files.exists(pendingFile)) {
+                String pendingKey = keyFingerprint(Pem.request(Files.readString(pendingFile)));
+                if (!pendingKey.equals(request.keyFingerprint())) {
+                    throw new CaException.Refused(CaException.Kind.CONFLICT, certname + " already has a pending request for"
+                            + " another key (" + pendingKey + "); if that request is not the node's, an operator clears it with"
+                            + " 'kw-master ca clean " + certname + "'");
+                }
+            } else if (countPending() >= maxPending) {
+                throw new CaException.Refused(CaException.Kind.FULL, "the CA holds " + maxPending + " pending requests, as many as"
+                        + " it takes; try again later (operators: sign or clean them, or raise kraftwerk.master.max-pending-requests)");
             }
-            issueFromRequest(certname);
-            return new Submission(Status.SIGNED, reason);
+            writeAtomically(pendingFile, Pem.bytes(request.csr()));
+            AutosignPolicy.Decision decision = policy.decide(certname, request.token(), request.trusted());
+            if (!decision.signs()) {
+                return new Submission(Status.PENDING, decision.reason());
+            }
+            issueFromRequest(certname, request.trusted());
+            return new Submission(Status.SIGNED, decision.reason());
         });
     }
 
-    /** Signs a pending request. */
-    public X509Certificate sign(String certname) throws IOException, CaException {
+    /**
+     * Signs a pending request. With {@code fingerprint}, only if the request's key has that
+     * fingerprint (what the agent printed), so that the request signed is the one the operator
+     * checked. {@code trusted} adds trusted facts to those requested, or overrides them.
+     */
+    public X509Certificate sign(String certname, String fingerprint, Map<String, String> trusted) throws IOException, CaException {
         Certnames.require(certname);
-        return withLock(dir, () -> issueFromRequest(certname));
+        return withLock(dir, () -> {
+            requireNodeName(certname);
+            Path request = requestFile(certname);
+            if (!Files.exists(request)) {
+                throw new CaException("no pending request for " + certname + " (see 'kw-master ca list')");
+            }
+            PKCS10CertificationRequest csr = Pem.request(Files.readString(request));
+            if (fingerprint != null && !Fingerprints.same(fingerprint, keyFingerprint(csr))) {
+                throw new CaException("the pending request of " + certname + " is for key " + keyFingerprint(csr) + ", not "
+                        + fingerprint + "; it was not signed (if it is not the node's request, run 'kw-master ca clean "
+                        + certname + "' and have the node bootstrap again)");
+            }
+            Map<String, String> facts = new TreeMap<>(TrustedFactsExtension.requested(csr));
+            facts.putAll(trusted);
+            return issueFromRequest(certname, approved(facts));
+        });
     }
 
     /** A key made here and the certificate issued for it. */
@@ -203,16 +252,18 @@ public final class CertificateAuthority {
      * (images, test fleets) where the node cannot run bootstrap itself. The key leaves the CA
      * host: hand it over as carefully as the node's own would be kept.
      */
-    public Generated generate(String certname) throws IOException, CaException {
+    public Generated generate(String certname, Map<String, String> trusted) throws IOException, CaException {
         Certnames.require(certname);
         KeyPair pair = newKeyPair();
         return withLock(dir, () -> {
+            requireNodeName(certname);
             Optional<X509Certificate> current = currentCertificate(certname);
             if (current.isPresent() && status(current.get()) == Status.SIGNED) {
                 throw new CaException("a valid certificate for " + certname + " already exists; revoke it first with"
                         + " 'kw-master ca clean " + certname + "'");
             }
-            X509Certificate cert = issue(certname, pair.getPublic(), clock.instant(), clock.instant().plus(profile.nodeLifetime()));
+            X509Certificate cert = issue(certname, pair.getPublic(), approved(trusted), clock.instant(),
+                    clock.instant().plus(profile.nodeLifetime()));
             writeAtomically(signedFile(certname), Pem.bytes(cert));
             Files.deleteIfExists(requestFile(certname));
             return new Generated(pair.getPrivate(), cert);
@@ -221,14 +272,17 @@ public final class CertificateAuthority {
 
     /**
      * Issues a fresh certificate to a node that proved who it is with its current, valid
-     * certificate (renewal before expiry); no operator needed.
+     * certificate (renewal before expiry); no operator needed. The new certificate carries the
+     * trusted facts of the current one, whatever the request asks for: a node cannot change them.
      */
     public X509Certificate renew(String certname, String csrPem) throws IOException, CaException {
         Certnames.require(certname);
-        PKCS10CertificationRequest csr = Pem.request(csrPem);
-        checkRequest(certname, csr);
+        Checked request = checkRequest(certname, Pem.request(csrPem));
         return withLock(dir, () -> {
-            X509Certificate cert = issue(certname, csr, clock.instant(), clock.instant().plus(profile.nodeLifetime()));
+            X509Certificate current = currentCertificate(certname).orElseThrow(() -> new CaException.Refused(
+                    CaException.Kind.CONFLICT, "the CA has no certificate for " + certname + " to renew; bootstrap it"));
+            X509Certificate cert = issue(certname, request.csr(), TrustedFactsExtension.of(current), clock.instant(),
+                    clock.instant().plus(profile.nodeLifetime()));
             writeAtomically(signedFile(certname), Pem.bytes(cert));
             return cert;
         });
@@ -293,11 +347,12 @@ public final class CertificateAuthority {
         for (Path p : files("requests")) {
             String name = nameOf(p);
             PKCS10CertificationRequest csr = Pem.request(Files.readString(p));
-            out.add(new Entry(name, Status.PENDING, Fingerprints.of(csr.getSubjectPublicKeyInfo().getEncoded()), null));
+            out.add(new Entry(name, Status.PENDING, keyFingerprint(csr), null, TrustedFactsExtension.requested(csr)));
         }
         for (Path p : files("signed")) {
             X509Certificate cert = Pem.certificate(Files.readString(p));
-            out.add(new Entry(nameOf(p), status(cert), Fingerprints.of(cert), cert.getNotAfter().toInstant()));
+            out.add(new Entry(nameOf(p), status(cert), Fingerprints.of(cert), cert.getNotAfter().toInstant(),
+                    TrustedFactsExtension.of(cert)));
         }
         out.sort(java.util.Comparator.comparing(Entry::certname).thenComparing(Entry::status));
         return out;
@@ -339,6 +394,12 @@ public final class CertificateAuthority {
      */
     public boolean ensureServerCertificate(Path keyFile, Path certFile, List<String> dnsNames, List<String> ips)
             throws IOException, CaException {
+        List<String> names = new ArrayList<>(dnsNames);
+        ips.forEach(names::add);
+        withLock(dir, () -> {
+            MasterNames.add(dir, names);
+            return null;
+        });
         if (Files.exists(certFile) && Files.exists(keyFile)) {
             X509Certificate current = Pem.certificate(Files.readString(certFile));
             boolean fresh = current.getNotAfter().toInstant().isAfter(clock.instant().plus(Duration.ofDays(30)));
@@ -351,11 +412,11 @@ public final class CertificateAuthority {
         X500Name subject = new X500Name("CN=" + dnsNames.get(0));
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(profile.serverLifetime())), subject, pair.getPublic());
-        List<GeneralName> names = new ArrayList<>();
-        dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-        ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        List<GeneralName> altNames = new ArrayList<>();
+        dnsNames.forEach(n -> altNames.add(new GeneralName(GeneralName.dNSName, n)));
+        ips.forEach(ip -> altNames.add(new GeneralName(GeneralName.iPAddress, ip)));
         addLeafExtensions(builder, pair.getPublic(), KeyPurposeId.id_kp_serverAuth);
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames.toArray(GeneralName[]::new)));
         X509Certificate cert = sign(builder, caKey);
         writeSecret(keyFile, Pem.bytes(pair.getPrivate()));
         writeAtomically(certFile, (Pem.write(cert) + Pem.write(caCertificate)).getBytes(StandardCharsets.US_ASCII));
@@ -363,42 +424,72 @@ public final class CertificateAuthority {
     }
 
     /** Issues a certificate for the request's key with an explicit validity window. */
-    X509Certificate issue(String certname, PKCS10CertificationRequest csr, Instant notBefore, Instant notAfter)
-            throws CaException, IOException {
+    X509Certificate issue(String certname, PKCS10CertificationRequest csr, Map<String, String> trusted, Instant notBefore,
+                          Instant notAfter) throws CaException, IOException {
         try {
-            return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey(), notBefore, notAfter);
+            return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey(), trusted, notBefore,
+                    notAfter);
         } catch (java.security.GeneralSecurityException e) {
             throw new CaException("cannot read the request's public key: " + e.getMessage());
         }
     }
 
-    private X509Certificate issue(String certname, PublicKey key, Instant notBefore, Instant notAfter)
+    private X509Certificate issue(String certname, PublicKey key, Map<String, String> trusted, Instant notBefore, Instant notAfter)
             throws CaException, IOException {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
                 Date.from(notBefore.minus(Duration.ofHours(1))), Date.from(notAfter), new X500Name("CN=" + certname), key);
         addLeafExtensions(builder, key, KeyPurposeId.id_kp_clientAuth);
         builder.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, certname)));
+        if (!trusted.isEmpty()) {
+            builder.addExtension(TrustedFactsExtension.extension(trusted));
+        }
         X509Certificate cert = sign(builder, caKey);
         Inventory.append(dir, new Inventory.Line(cert.getSerialNumber(), certname, cert.getNotBefore().toInstant(),
                 cert.getNotAfter().toInstant(), null));
         return cert;
     }
 
-    private X509Certificate issueFromRequest(String certname) throws IOException, CaException {
+    private X509Certificate issueFromRequest(String certname, Map<String, String> trusted) throws IOException, CaException {
         Path request = requestFile(certname);
-        if (!Files.exists(request)) {
-            throw new CaException("no pending request for " + certname + " (see 'kw-master ca list')");
-        }
         PKCS10CertificationRequest csr = Pem.request(Files.readString(request));
-        X509Certificate cert = issue(certname, csr, clock.instant(), clock.instant().plus(profile.nodeLifetime()));
+        X509Certificate cert = issue(certname, csr, trusted, clock.instant(), clock.instant().plus(profile.nodeLifetime()));
         writeAtomically(signedFile(certname), Pem.bytes(cert));
         Files.delete(request);
         return cert;
     }
 
-    /** Checks the request is well signed, for this certname, with an acceptable key; returns its token. */
-    private static String checkRequest(String certname, PKCS10CertificationRequest csr) throws CaException {
+    /** A node may never hold one of the master's own names. */
+    private void requireNodeName(String certname) throws IOException, CaException {
+        if (MasterNames.read(dir).contains(certname)) {
+            throw new CaException.Refused(CaException.Kind.FORBIDDEN, certname + " is a name of the master itself; no node"
+                    + " may have a certificate for it");
+        }
+    }
+
+    private static Map<String, String> approved(Map<String, String> trusted) throws CaException {
+        try {
+            return TrustedFacts.require(trusted);
+        } catch (IllegalArgumentException e) {
+            throw new CaException(e.getMessage());
+        }
+    }
+
+    private int countPending() throws IOException {
+        return files("requests").size();
+    }
+
+    /** The fingerprint operators compare: SHA-256 of the request's public key (SubjectPublicKeyInfo). */
+    static String keyFingerprint(PKCS10CertificationRequest csr) throws CaException {
+        try {
+            return Fingerprints.of(csr.getSubjectPublicKeyInfo().getEncoded());
+        } catch (IOException e) {
+            throw new CaException("the request's public key cannot be encoded: " + e.getMessage());
+        }
+    }
+
+    /** Checks the request is well signed, for this certname, with an acceptable key and readable trusted facts. */
+    private static Checked checkRequest(String certname, PKCS10CertificationRequest csr) throws CaException {
         try {
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Pem.BC).build(csr.getSubjectPublicKeyInfo()))) {
                 throw new CaException("the request's signature does not verify");
@@ -422,12 +513,13 @@ public final class CertificateAuthority {
             throw new CaException("the request's public key is unreadable: " + e.getMessage());
         }
         var attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
-        if (attributes.length == 0) {
-            return null;
+        String token = null;
+        if (attributes.length > 0) {
+            ASN1Encodable value = attributes[0].getAttrValues().getObjectAt(0);
+            token = value instanceof DERUTF8String s ? s.getString() : value instanceof DERPrintableString p ? p.getString()
+                    : value.toString();
         }
-        ASN1Encodable value = attributes[0].getAttrValues().getObjectAt(0);
-        return value instanceof DERUTF8String s ? s.getString() : value instanceof DERPrintableString p ? p.getString()
-                : value.toString();
+        return new Checked(csr, token, TrustedFactsExtension.requested(csr), keyFingerprint(csr));
     }
 
     private void writeCrl() throws IOException, CaException {

@@ -20,6 +20,16 @@ public final class Fingerprints {
         }
     }
 
+    /** Whether two fingerprints are the same, however they are written (case, colons, the SHA256: prefix). */
+    public static boolean same(String a, String b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    private static String normalized(String fingerprint) {
+        String s = fingerprint.strip().toUpperCase(java.util.Locale.ROOT);
+        return (s.startsWith("SHA256:") ? s.substring(7) : s).replace(":", "");
+    }
+
     public static String of(X509Certificate certificate) {
         try {
             return of(certificate.getEncoded());

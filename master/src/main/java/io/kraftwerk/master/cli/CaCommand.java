@@ -4,6 +4,7 @@ import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Fingerprints;
 import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,6 +13,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,23 +83,50 @@ final class CaCommand {
                     LocalDate.ofInstant(ca.attentionDate(), ZoneOffset.UTC));
             for (CertificateAuthority.Entry e : ca.list()) {
                 String tail = e.status() == CertificateAuthority.Status.PENDING
-                        ? "(sign with: kw-master ca sign " + e.certname() + ")"
+                        ? "(compare with what the agent printed, then: kw-master ca sign " + e.certname() + " --fingerprint "
+                                + e.fingerprint() + ")"
                         : "expires " + LocalDate.ofInstant(e.notAfter(), ZoneOffset.UTC);
-                out.printf("%-8s %-40s %s %s%n", e.status().name().toLowerCase(), e.certname(), e.fingerprint(), tail);
+                String trusted = e.trusted().isEmpty() ? "" : (e.status() == CertificateAuthority.Status.PENDING
+                        ? " asks for trusted " : " trusted ") + TrustedFacts.describe(e.trusted()) + ";";
+                out.printf("%-8s %-40s %s%s %s%n", e.status().name().toLowerCase(), e.certname(), e.fingerprint(), trusted, tail);
             }
         }
     }
 
-    @Command(name = "sign", description = "Sign a pending request.")
+    @Command(name = "sign", description = {"Sign a pending request, with the trusted facts it asks for and those given here.",
+        "With --fingerprint, only the request whose key has that fingerprint (the one the agent printed) is signed."})
     static final class SignCommand extends Action {
         @Parameters(paramLabel = "CERTNAME")
         String certname;
 
+        @Option(names = "--fingerprint", paramLabel = "SHA256:…",
+                description = "The fingerprint the agent printed while waiting; a request for another key is not signed.")
+        String fingerprint;
+
+        @Option(names = "--trusted", paramLabel = "KEY=VALUE",
+                description = "A trusted fact to put in the certificate (adds to or overrides what the request asks for); repeat.")
+        List<String> trusted = new ArrayList<>();
+
         @Override
         void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
-            X509Certificate cert = ca.sign(certname);
-            out.println("signed " + certname + " (" + Fingerprints.of(cert) + ")");
+            X509Certificate cert = ca.sign(certname, fingerprint, trustedFacts(trusted));
+            Map<String, String> carried = io.kraftwerk.master.ca.TrustedFactsExtension.of(cert);
+            out.println("signed " + certname + " (" + Fingerprints.of(cert) + ")"
+                    + (carried.isEmpty() ? "" : " with trusted facts " + TrustedFacts.describe(carried)));
         }
+    }
+
+    static Map<String, String> trustedFacts(List<String> assignments) throws CaException {
+        Map<String, String> out = new TreeMap<>();
+        for (String a : assignments) {
+            try {
+                Map.Entry<String, String> fact = TrustedFacts.parse(a);
+                out.put(fact.getKey(), fact.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new CaException("--trusted " + a + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     @Command(name = "revoke", description = "Revoke a node's certificates; the master refuses them from its next request.")
@@ -131,9 +163,12 @@ final class CaCommand {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the three files.")
         Path out;
 
+        @Option(names = "--trusted", paramLabel = "KEY=VALUE", description = "A trusted fact to put in the certificate; repeat.")
+        List<String> trusted = new ArrayList<>();
+
         @Override
         void run(CertificateAuthority ca, PrintWriter writer) throws IOException, CaException {
-            CertificateAuthority.Generated generated = ca.generate(certname);
+            CertificateAuthority.Generated generated = ca.generate(certname, trustedFacts(trusted));
             Files.createDirectories(out);
             Path key = out.resolve("private_key.pem");
             Files.deleteIfExists(key);

@@ -40,6 +40,10 @@ final class CompileCommand implements Callable<Integer> {
             description = "Compile for this environment instead of the node's own; the manifests must allow it.")
     String environment;
 
+    @Option(names = "--trusted", paramLabel = "KEY=VALUE",
+            description = "A trusted fact of the node's certificate, as 'kw-master ca sign --trusted' sets it; repeat.")
+    java.util.List<String> trusted = new java.util.ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -50,7 +54,16 @@ final class CompileCommand implements Callable<Integer> {
         try {
             Site site = SiteParser.parse(source.load());
             Facts nodeFacts = facts == null ? null : readFacts(facts);
-            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, nodeFacts, environment));
+            java.util.Map<String, String> trustedFacts;
+            try {
+                trustedFacts = CaCommand.trustedFacts(trusted);
+            } catch (io.kraftwerk.master.ca.CaException e) {
+                err.println("kw-master compile: " + e.getMessage());
+                err.flush();
+                return KwMaster.EXIT_USAGE;
+            }
+            Output.warnings(err, site.warnings());
+            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, nodeFacts, environment, trustedFacts));
             out.print(ModelJson.write(catalog));
             out.flush();
             return 0;

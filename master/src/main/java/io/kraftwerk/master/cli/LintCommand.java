@@ -43,6 +43,7 @@ final class LintCommand implements Callable<Integer> {
             Output.errors(err, e.diagnostics(), "no node compiled");
             return KwMaster.EXIT_MANIFEST_ERRORS;
         }
+        Output.warnings(err, site.warnings());
         List<String> nodes = site.declaredNodes();
         if (nodes.isEmpty() && !site.problems().isEmpty()) {
             Output.errors(err, site.problems(), "no node compiled");

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.cli;
 
+import io.kraftwerk.master.auth.AdminToken;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.serve.MasterSetup;
 import io.quarkus.runtime.Quarkus;
@@ -70,6 +71,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, CaException {
         List<String> dns = names.isEmpty() ? List.of(InetAddress.getLocalHost().getCanonicalHostName(), "localhost") : names;
         List<String> addresses = ips.isEmpty() ? List.of("127.0.0.1") : ips;
+        try {
+            AdminToken.read(new io.kraftwerk.master.serve.MasterPaths(dataDir.toAbsolutePath()).adminToken());
+        } catch (AdminToken.Unusable e) {
+            System.err.println("kw-master serve: " + e.getMessage());
+            return 1;
+        }
         Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
         tls.forEach(System::setProperty);
         io.kraftwerk.master.serve.DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)

@@ -43,10 +43,11 @@ public final class CatalogCompiler {
         Diagnostics diagnostics = new Diagnostics();
         diagnostics.addAll(site.problems());
         Classifier.Classification classification =
-                Classifier.classify(site, node, facts, request.environment(), diagnostics);
+                Classifier.classify(site, node, facts, request.trustedWithName(), request.environment(), diagnostics);
         List<RoleDef> roles = RoleExpander.expand(site.roles(), classification.roles(), diagnostics);
         YMap data = DataMerger.merge(dataLayers(site, node, classification, roles));
-        Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles), diagnostics);
+        Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles),
+                trustedInfo(request.trustedWithName()), diagnostics);
         Declarer declarer = new Declarer(site, interpolator, diagnostics);
         roles.forEach(declarer::declareRole);
         DeclarationSet declarations = declarer.declarations();
@@ -79,15 +80,19 @@ public final class CatalogCompiler {
         }
     }
 
-    public static NodeEnvironment environment(Site site, String node, Facts facts) throws ManifestException {
+    public static NodeEnvironment environment(Site site, CompileRequest request) throws ManifestException {
+        String node = request.node();
+        Facts facts = request.facts();
+        Map<String, String> trusted = request.trustedWithName();
         Diagnostics diagnostics = new Diagnostics();
-        Classifier.Classification c = Classifier.classify(site, node, facts == null ? Facts.empty() : facts, null, diagnostics);
+        Classifier.Classification c = Classifier.classify(site, node, facts == null ? Facts.empty() : facts, trusted, null,
+                diagnostics);
         if (diagnostics.hasErrors()) {
             throw new ManifestException(diagnostics.sorted());
         }
         java.util.Set<String> allowed = new java.util.TreeSet<>();
         for (NodeRule rule : site.rules()) {
-            if (rule.matches(node, facts == null ? Facts.empty() : facts)) {
+            if (rule.matches(node, facts == null ? Facts.empty() : facts, trusted)) {
                 allowed.addAll(rule.allowEnvironments());
             }
         }
@@ -111,6 +116,13 @@ public final class CatalogCompiler {
                 new YMap.Entry(YScalar.string("name", where), YScalar.string(node, where)),
                 new YMap.Entry(YScalar.string("environment", where), YScalar.string(environment, where)),
                 new YMap.Entry(YScalar.string("roles", where), new YList(roleNames, where))), where);
+    }
+
+    private static YMap trustedInfo(Map<String, String> trusted) {
+        Location where = Location.ofFile("the node's certificate");
+        List<YMap.Entry> entries = new ArrayList<>();
+        trusted.forEach((k, v) -> entries.add(new YMap.Entry(YScalar.string(k, where), YScalar.string(v, where))));
+        return new YMap(entries, where);
     }
 
     private static Catalog assemble(Site site, String node, String environment, List<Declaration> order,

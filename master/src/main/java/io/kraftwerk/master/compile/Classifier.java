@@ -28,14 +28,15 @@ final class Classifier {
     record Classification(List<YScalar> roles, String environment, List<YMap> ruleData) {
     }
 
-    static Classification classify(Site site, String node, Facts facts, String requested, Diagnostics diagnostics) {
+    static Classification classify(Site site, String node, Facts facts, Map<String, String> trusted, String requested,
+                                   Diagnostics diagnostics) {
         Map<String, YScalar> roles = new LinkedHashMap<>();
         List<YMap> data = new ArrayList<>();
         YScalar environment = null;
         Set<String> allowed = new LinkedHashSet<>();
         boolean matched = false;
         for (NodeRule rule : site.rules()) {
-            if (!rule.matches(node, facts)) {
+            if (!rule.matches(node, facts, trusted)) {
                 continue;
             }
             matched = true;

@@ -1,11 +1,29 @@
 package io.kraftwerk.master.compile;
 
+import java.util.Map;
+
 /**
  * What to compile.
  *
  * @param node        the node's certname
  * @param facts       the node's facts; null uses the site's fixture for the node, or none
  * @param environment the environment asked for; null takes the node's classified environment
+ * @param trusted     the trusted facts of the node's certificate (certname aside, which is always the node)
  */
-public record CompileRequest(String node, Facts facts, String environment) {
+public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted) {
+    public CompileRequest {
+        trusted = trusted == null ? Map.of() : Map.copyOf(trusted);
+    }
+
+    /** A request for a node without trusted facts beyond its name. */
+    public CompileRequest(String node, Facts facts, String environment) {
+        this(node, facts, environment, Map.of());
+    }
+
+    /** What rules and {@code ${trusted.…}} see: the certificate's facts and its name. */
+    Map<String, String> trustedWithName() {
+        Map<String, String> all = new java.util.TreeMap<>(trusted);
+        all.put("certname", node);
+        return all;
+    }
 }

@@ -16,27 +16,29 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${data.key}}, {@code ${facts.name}} and {@code ${node.name}} in manifest values.
+ * Replaces {@code ${data.key}}, {@code ${facts.name}}, {@code ${trusted.name}} and {@code ${node.name}} in manifest values.
  * A value that is nothing but one reference takes the referenced value whole, keeping its type (a
  * number, a list, a map); a reference inside text must name a scalar. {@code $${} writes a literal
  * {@code ${}. Data values may themselves refer to data and facts; lookups are memoized per node and
  * reference cycles are errors.
  */
 final class Interpolator {
-    static final List<String> NAMESPACES = List.of("data", "facts", "node");
+    static final List<String> NAMESPACES = List.of("data", "facts", "node", "trusted");
     private static final Pattern EXPRESSION = Pattern.compile("[a-z]+(\\.[^.\\s{}$]+)+");
 
     private final YMap data;
     private final Facts facts;
     private final YMap node;
+    private final YMap trusted;
     private final Diagnostics diagnostics;
     private final Map<String, YNode> resolvedData = new HashMap<>();
     private final List<String> resolving = new ArrayList<>();
 
-    Interpolator(YMap data, Facts facts, YMap node, Diagnostics diagnostics) {
+    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, Diagnostics diagnostics) {
         this.data = data;
         this.facts = facts;
         this.node = node;
+        this.trusted = trusted;
         this.diagnostics = diagnostics;
     }
 
@@ -142,10 +144,12 @@ final class Interpolator {
                             : "facts are what 'kw-agent facts' prints for the node"));
             case "node" -> Lookup.path(node, path).orElseGet(() -> undefined("node property", node, path, where,
                     "known: node.name, node.environment, node.roles"));
+            case "trusted" -> Lookup.path(trusted, path).orElseGet(() -> undefined("trusted fact", trusted, path, where,
+                    "trusted facts are set in the node's certificate when it is signed ('kw-master ca sign NAME --trusted KEY=VALUE')"));
             default -> {
                 diagnostics.error(where, "unknown namespace '" + namespace + "' in '${" + expression + "}'",
                         Suggestions.closest(namespace, NAMESPACES).map(s -> "did you mean '" + s + "'?")
-                                .orElse("use data, facts or node"));
+                                .orElse("use data, facts, trusted or node"));
                 yield YScalar.failed(usage.location());
             }
         };

@@ -21,10 +21,11 @@ import java.util.Set;
  * @param templates          parsed templates
  * @param brokenRoles        roles whose file exists but could not be read
  * @param problems           errors found while parsing, sorted
+ * @param warnings           what is allowed but probably unsafe or wrong ({@code lint} shows them), sorted
  */
 public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule> rules, Map<String, RoleDef> roles,
                    DataLayers data, Map<String, Facts> factFixtures, TemplateSet templates, Set<String> brokenRoles,
-                   List<Diagnostic> problems) {
+                   List<Diagnostic> problems, List<Diagnostic> warnings) {
 
     public String version() {
         return files.version();

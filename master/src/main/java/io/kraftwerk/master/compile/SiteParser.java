@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
 public final class SiteParser {
     public static final String SITE_FILE = "site.yaml";
     static final List<String> SITE_KEYS = List.of("default_environment", "nodes");
-    static final List<String> RULE_KEYS = List.of("name", "glob", "regex", "facts", "roles", "environment",
+    static final List<String> RULE_KEYS = List.of("name", "glob", "regex", "facts", "trusted", "roles", "environment",
             "allow_environments", "data");
     static final List<String> ROLE_KEYS = List.of("description", "include", "resources");
     static final List<String> DATA_KEYS = List.of("data");
@@ -69,7 +69,7 @@ public final class SiteParser {
         TemplateSet templates = TemplateSet.parse(files.files(), diagnostics);
         checkRoleReferences(rules, roles);
         return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, templates,
-                Set.copyOf(brokenRoles), diagnostics.sorted());
+                Set.copyOf(brokenRoles), diagnostics.sorted(), ForgeableRules.warnings(rules, roles));
     }
 
     /** Reads {@code path} as a document of {@code kind}; empty when absent or unusable (errors recorded). */
@@ -119,9 +119,14 @@ public final class SiteParser {
             List<String> values = fields.stringList(e.value(), e.name()).stream().map(YScalar::text).toList();
             facts.add(new NodeRule.FactCondition(e.name(), values));
         }));
-        if (matcher == null && facts.isEmpty() && matcherKeys.isEmpty()) {
-            diagnostics.error(map.location(), "this node rule matches nothing: it has no 'name', 'glob', 'regex' or 'facts'",
-                    "add e.g. 'glob: \"*.example.net\"' to match every node of a domain");
+        List<NodeRule.TrustedCondition> trusted = new ArrayList<>();
+        fields.map(map, "trusted").ifPresent(f -> f.entries().forEach(e -> {
+            List<String> values = fields.stringList(e.value(), e.name()).stream().map(YScalar::text).toList();
+            trusted.add(new NodeRule.TrustedCondition(e.name(), values));
+        }));
+        if (matcher == null && facts.isEmpty() && trusted.isEmpty() && matcherKeys.isEmpty()) {
+            diagnostics.error(map.location(), "this node rule matches nothing: it has no 'name', 'glob', 'regex', 'facts'"
+                    + " or 'trusted'", "add e.g. 'glob: \"*.example.net\"' to match every node of a domain");
         }
         List<YScalar> roles = fields.stringList(map, "roles");
         YScalar environment = fields.scalar(map, "environment").orElse(null);
@@ -131,7 +136,8 @@ public final class SiteParser {
         List<String> allowed = fields.stringList(map, "allow_environments").stream()
                 .map(s -> environmentName(s).orElse(s.text())).toList();
         YMap data = fields.map(map, "data").orElse(null);
-        return Optional.of(new NodeRule(matcher, List.copyOf(facts), roles, environment, allowed, data, map.location()));
+        return Optional.of(new NodeRule(matcher, List.copyOf(facts), List.copyOf(trusted), roles, environment, allowed, data,
+                map.location()));
     }
 
     private Optional<String> environmentName(YScalar s) {

@@ -1,6 +1,10 @@
 package io.kraftwerk.master.dashboard;
 
-import io.kraftwerk.master.api.AccessControl;
+import io.kraftwerk.master.auth.AdminCredential;
+import io.kraftwerk.master.auth.Callers;
+import io.kraftwerk.master.auth.DashboardSessions;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.store.CompileErrorStore;
 import io.kraftwerk.master.store.Fleet;
@@ -36,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * table, a node, a report, a resource, an environment. Signing in takes the admin token.
  */
 @Path("/dashboard")
+@RolesAllowed({Callers.ADMIN, Callers.DASHBOARD})
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
     private static final int DEFAULT_PAGE_SIZE = 50;
@@ -64,11 +69,12 @@ public class DashboardResource {
     DashboardSessions sessions;
 
     @Inject
-    AccessControl access;
+    AdminCredential admin;
 
     Clock clock = Clock.systemUTC();
 
     @GET
+    @PermitAll
     @Path("login")
     @Operation(hidden = true)
     public String loginPage() {
@@ -76,11 +82,12 @@ public class DashboardResource {
     }
 
     @POST
+    @PermitAll
     @Path("login")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Response login(@FormParam("token") String token) {
-        if (token == null || !access.isAdminToken(token.strip())) {
+        if (token == null || !admin.matches(token)) {
             return Response.status(401).type(MediaType.TEXT_HTML).entity(templates.render("login",
                     Map.of("error", "That is not the admin token. It is in DATA/admin.token on the master."))).build();
         }
@@ -100,6 +107,7 @@ public class DashboardResource {
     }
 
     @GET
+    @PermitAll
     @Path("style.css")
     @Produces("text/css")
     @Operation(hidden = true)

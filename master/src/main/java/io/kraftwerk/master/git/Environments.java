@@ -74,6 +74,7 @@ public class Environments {
             if (!site.problems().isEmpty()) {
                 errors.record(branch.getKey(), commit, null, site.problems());
             }
+            site.warnings().forEach(w -> LOG.warnf("environment %s at %s: %s", branch.getKey(), commit, w));
         }
         return Map.copyOf(states);
     }

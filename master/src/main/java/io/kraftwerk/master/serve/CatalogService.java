@@ -25,7 +25,7 @@ import java.util.concurrent.Semaphore;
 /**
  * Serves a node its catalog: classify it with the default environment's site, pick the branch of
  * its environment (or the one its agent asks for, where the manifests allow it), compile — or take
- * the compiled bytes from the cache keyed by (environment, commit, node, facts digest).
+ * the compiled bytes from the cache keyed by (environment, commit, node, facts digest, trusted facts).
  */
 @ApplicationScoped
 public class CatalogService {
@@ -75,7 +75,10 @@ public class CatalogService {
         compileSlots = new Semaphore(config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()), true);
     }
 
-    public Outcome catalog(String certname, byte[] factsJson, String requested) {
+    /**
+     * @param trusted the trusted facts of the node's certificate
+     */
+    public Outcome catalog(String certname, byte[] factsJson, String requested, Map<String, String> trusted) {
         Map<String, Object> factValues;
         try {
             factValues = ModelJson.mapper().readValue(factsJson, new TypeReference<Map<String, Object>>() { });
@@ -95,7 +98,7 @@ public class CatalogService {
         }
         CatalogCompiler.NodeEnvironment node;
         try {
-            node = CatalogCompiler.environment(main.get().site(), certname, facts);
+            node = CatalogCompiler.environment(main.get().site(), new CompileRequest(certname, facts, null, trusted));
         } catch (ManifestException e) {
             return failed(main.get(), certname, e.diagnostics());
         }
@@ -110,8 +113,9 @@ public class CatalogService {
                     + " such branch", List.of());
         }
         // two branches may point at the same commit, and a catalog names its environment: both in the key
+        // and so are the certificate's trusted facts: a node cleaned and signed again with others gets a new catalog
         String key = environment + "\n" + state.get().commit() + "\n" + certname + "\n"
-                + digest(ModelJson.writeCompactBytes(factValues));
+                + digest(ModelJson.writeCompactBytes(factValues)) + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(), hit.version());
@@ -128,7 +132,7 @@ public class CatalogService {
         }
         io.micrometer.core.instrument.Timer.Sample timing = io.micrometer.core.instrument.Timer.start();
         try {
-            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment));
+            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted));
             byte[] json = ModelJson.writeCompactBytes(catalog);
             timing.stop(metrics.compileTimer());
             CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",

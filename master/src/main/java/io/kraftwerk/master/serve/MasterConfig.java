@@ -55,6 +55,18 @@ public interface MasterConfig {
     @WithDefault("30d")
     Duration reportRetention();
 
+    /** Anonymous CA requests (signing requests, fetching certificates) one address may make a minute. */
+    @WithDefault("120")
+    int caRequestsPerMinute();
+
+    /** Signing requests the CA keeps waiting for an operator; new ones beyond get 503. */
+    @WithDefault("1000")
+    int maxPendingRequests();
+
+    /** How far in the future a report's start may lie (the node's clock running ahead) before it is refused. */
+    @WithDefault("5m")
+    Duration reportClockSkew();
+
     /** DNS names the master's certificate carries (renewed to match). */
     List<String> serverNames();
 

@@ -3,20 +3,16 @@ package io.kraftwerk.master.serve;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What must exist before the HTTPS server starts: the CA (created on first start), the master's
- * own certificate for the configured names (renewed when due), and the admin token. Returns the
+ * own certificate for the configured names (renewed when due). Returns the
  * Quarkus TLS settings that point at those files.
  */
 public final class MasterSetup {
@@ -30,7 +26,6 @@ public final class MasterSetup {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(paths.ca(), "Kraftwerk CA on " + names.get(0),
                 Clock.systemUTC(), CertificateAuthority.Profile.standard());
         ca.ensureServerCertificate(paths.serverKey(), paths.serverCertificate(), names, ips);
-        adminToken(paths.adminToken());
         Map<String, String> tls = new LinkedHashMap<>();
         tls.put("quarkus.tls.key-store.pem.master.cert", paths.serverCertificate().toString());
         tls.put("quarkus.tls.key-store.pem.master.key", paths.serverKey().toString());
@@ -38,17 +33,4 @@ public final class MasterSetup {
         return tls;
     }
 
-    /** A random token in a 0600 file, created once: the admin credential. */
-    public static String adminToken(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        Files.createDirectories(file.getParent());
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-        return token;
-    }
 }

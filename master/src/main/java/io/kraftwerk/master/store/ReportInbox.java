@@ -33,6 +33,9 @@ public class ReportInbox {
     @Inject
     NodeSightings sightings;
 
+    @Inject
+    io.kraftwerk.master.serve.MasterConfig config;
+
     Clock clock = Clock.systemUTC();
 
     /** What became of a report. */
@@ -61,6 +64,13 @@ public class ReportInbox {
             }
             if (!report.node().equals(certname)) {
                 return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
+            }
+            java.time.Instant latest = clock.instant().plus(config.reportClockSkew());
+            if (report.start().isAfter(latest)) {
+                // stored, it would stand as the node's latest report until the clock caught up with it
+                return new Receipt(400, "the report's start (" + report.start() + ") lies more than "
+                        + config.reportClockSkew().toMinutes() + " minutes after the master's clock (" + clock.instant()
+                        + "); the node's clock is wrong: set it right (NTP) and the agent's next run reports again");
             }
             nodes.ensure(report.node()); // before the transaction: see NodeRows
             return store(report, json);

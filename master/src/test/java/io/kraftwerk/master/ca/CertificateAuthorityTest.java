@@ -14,10 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CertificateAuthorityTest {
+    private static final int MAX_PENDING = 1000;
+
     @TempDir
     Path dir;
 
@@ -45,13 +48,13 @@ class CertificateAuthorityTest {
     void aRequestWaitsForAnOperatorUntilSigned() throws Exception {
         CertificateAuthority ca = ca();
         Csrs.Request req = Csrs.create("web1.example.net", null);
-        CertificateAuthority.Submission s = ca.submit("web1.example.net", req.pem(), AutosignPolicy.off());
+        CertificateAuthority.Submission s = ca.submit("web1.example.net", req.pem(), AutosignPolicy.off(), MAX_PENDING);
         assertEquals(CertificateAuthority.Status.PENDING, s.status());
         assertEquals("waiting for an operator: kw-master ca sign web1.example.net", s.message());
         assertTrue(ca.pending("web1.example.net"));
         assertTrue(ca.currentCertificate("web1.example.net").isEmpty());
 
-        X509Certificate cert = ca.sign("web1.example.net");
+        X509Certificate cert = ca.sign("web1.example.net", null, Map.of());
         cert.verify(ca.certificate().getPublicKey());
         assertEquals("CN=web1.example.net", cert.getSubjectX500Principal().getName());
         assertEquals(req.keys().getPublic(), cert.getPublicKey());
@@ -59,12 +62,12 @@ class CertificateAuthorityTest {
         assertEquals(cert, ca.currentCertificate("web1.example.net").orElseThrow());
         assertFalse(ca.pending("web1.example.net"));
         assertEquals(List.of(new CertificateAuthority.Entry("web1.example.net", CertificateAuthority.Status.SIGNED,
-                Fingerprints.of(cert), cert.getNotAfter().toInstant())), ca.list());
+                Fingerprints.of(cert), cert.getNotAfter().toInstant(), Map.of())), ca.list());
 
         CaException again = assertThrows(CaException.class,
-                () -> ca.submit("web1.example.net", Csrs.create("web1.example.net", null).pem(), AutosignPolicy.off()));
-        assertEquals("a valid certificate for web1.example.net already exists; if the node lost its key, run"
-                + " 'kw-master ca clean web1.example.net' and bootstrap it again", again.getMessage());
+                () -> ca.submit("web1.example.net", Csrs.create("web1.example.net", null).pem(), AutosignPolicy.off(), MAX_PENDING));
+        assertEquals("a valid certificate for web1.example.net already exists; if the node lost its key, an operator runs"
+                + " 'kw-master ca clean web1.example.net' and it bootstraps again", again.getMessage());
     }
 
     @Test
@@ -72,21 +75,21 @@ class CertificateAuthorityTest {
         CertificateAuthority ca = ca();
         AutosignPolicy policy = new AutosignPolicy("s3cret-token", List.of("*.lab.example.net"));
         assertEquals(CertificateAuthority.Status.SIGNED,
-                ca.submit("web1.example.net", Csrs.create("web1.example.net", "s3cret-token").pem(), policy).status());
+                ca.submit("web1.example.net", Csrs.create("web1.example.net", "s3cret-token").pem(), policy, MAX_PENDING).status());
         assertEquals(CertificateAuthority.Status.PENDING,
-                ca.submit("web2.example.net", Csrs.create("web2.example.net", "wrong-token").pem(), policy).status());
+                ca.submit("web2.example.net", Csrs.create("web2.example.net", "wrong-token").pem(), policy, MAX_PENDING).status());
         assertEquals("autosigned: the certname matches '*.lab.example.net'",
-                ca.submit("t1.lab.example.net", Csrs.create("t1.lab.example.net", null).pem(), policy).message());
+                ca.submit("t1.lab.example.net", Csrs.create("t1.lab.example.net", null).pem(), policy, MAX_PENDING).message());
         assertEquals(CertificateAuthority.Status.PENDING,
-                ca.submit("a.t1.lab.example.net", Csrs.create("a.t1.lab.example.net", null).pem(), policy).status(),
+                ca.submit("a.t1.lab.example.net", Csrs.create("a.t1.lab.example.net", null).pem(), policy, MAX_PENDING).status(),
                 "'*' stays within one DNS label");
     }
 
     @Test
     void revocationReachesTheCrlAndCleaningAllowsANewBootstrap() throws Exception {
         CertificateAuthority ca = ca();
-        ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off());
-        X509Certificate cert = ca.sign("db1.example.net");
+        ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off(), MAX_PENDING);
+        X509Certificate cert = ca.sign("db1.example.net", null, Map.of());
         ca.revoke("db1.example.net");
         assertEquals(CertificateAuthority.Status.REVOKED, ca.status(cert));
         assertTrue(ca.revokedSerials().contains(cert.getSerialNumber()));
@@ -96,7 +99,7 @@ class CertificateAuthorityTest {
         ca.clean("db1.example.net");
         assertTrue(ca.currentCertificate("db1.example.net").isEmpty());
         assertEquals(CertificateAuthority.Status.PENDING,
-                ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off()).status());
+                ca.submit("db1.example.net", Csrs.create("db1.example.net", null).pem(), AutosignPolicy.off(), MAX_PENDING).status());
         assertThrows(CaException.class, () -> ca.revoke("nobody.example.net"));
     }
 
@@ -104,17 +107,17 @@ class CertificateAuthorityTest {
     void refusesRequestsThatAreNotWhatTheyClaim() throws Exception {
         CertificateAuthority ca = ca();
         assertEquals("the request is for CN=evil.example.net, not web1.example.net", assertThrows(CaException.class,
-                () -> ca.submit("web1.example.net", Csrs.create("evil.example.net", null).pem(), AutosignPolicy.off())).getMessage());
+                () -> ca.submit("web1.example.net", Csrs.create("evil.example.net", null).pem(), AutosignPolicy.off(), MAX_PENDING)).getMessage());
         assertEquals("the request's key is too weak: use ECDSA P-256 or better, or RSA of 2048 bits or more",
                 assertThrows(CaException.class, () -> ca.submit("web1.example.net",
-                        Csrs.create("web1.example.net", null, Csrs.rsa(1024), "SHA256withRSA").pem(), AutosignPolicy.off())).getMessage());
+                        Csrs.create("web1.example.net", null, Csrs.rsa(1024), "SHA256withRSA").pem(), AutosignPolicy.off(), MAX_PENDING)).getMessage());
         String tampered = Csrs.create("web1.example.net", null).pem().replace("MIH", "MIG");
-        assertThrows(CaException.class, () -> ca.submit("web1.example.net", tampered, AutosignPolicy.off()));
+        assertThrows(CaException.class, () -> ca.submit("web1.example.net", tampered, AutosignPolicy.off(), MAX_PENDING));
         assertEquals("'../../etc/passwd' is not a valid certname: use a lowercase DNS name such as web1.example.net",
                 assertThrows(CaException.class, () -> ca.submit("../../etc/passwd",
-                        Csrs.create("x", null).pem(), AutosignPolicy.off())).getMessage());
+                        Csrs.create("x", null).pem(), AutosignPolicy.off(), MAX_PENDING)).getMessage());
         assertEquals("not a PEM certificate signing request (expected -----BEGIN ...----- armour)",
-                assertThrows(CaException.class, () -> ca.submit("web1.example.net", "hello", AutosignPolicy.off())).getMessage());
+                assertThrows(CaException.class, () -> ca.submit("web1.example.net", "hello", AutosignPolicy.off(), MAX_PENDING)).getMessage());
     }
 
     @Test
@@ -143,7 +146,7 @@ class CertificateAuthorityTest {
     @Test
     void generatesAKeyAndCertificateForProvisioningButNotOverAValidOne() throws Exception {
         CertificateAuthority ca = ca();
-        CertificateAuthority.Generated g = ca.generate("img1.example.net");
+        CertificateAuthority.Generated g = ca.generate("img1.example.net", Map.of());
         g.certificate().verify(ca.certificate().getPublicKey());
         assertEquals("CN=img1.example.net", g.certificate().getSubjectX500Principal().getName());
         assertEquals(g.certificate(), ca.currentCertificate("img1.example.net").orElseThrow());
@@ -154,7 +157,7 @@ class CertificateAuthorityTest {
         sig.initVerify(g.certificate().getPublicKey());
         sig.update(new byte[] {1, 2, 3});
         assertTrue(sig.verify(signed), "the key belongs to the certificate");
-        CaException again = assertThrows(CaException.class, () -> ca.generate("img1.example.net"));
+        CaException again = assertThrows(CaException.class, () -> ca.generate("img1.example.net", Map.of()));
         assertEquals("a valid certificate for img1.example.net already exists; revoke it first with"
                 + " 'kw-master ca clean img1.example.net'", again.getMessage());
     }
@@ -165,7 +168,7 @@ class CertificateAuthorityTest {
         Instant past = Instant.now().minus(Duration.ofDays(3));
         CertificateAuthority then = CertificateAuthority.openOrCreate(dir.resolve("ca"), "unused", Clock.fixed(past, ZoneOffset.UTC),
                 new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(30)));
-        X509Certificate cert = then.generate("old.example.net").certificate();
+        X509Certificate cert = then.generate("old.example.net", Map.of()).certificate();
         assertTrue(cert.getNotAfter().toInstant().isBefore(Instant.now()));
         assertEquals(CertificateAuthority.Status.EXPIRED, ca().status(cert));
         assertEquals(CertificateAuthority.Status.EXPIRED, ca().list().get(0).status());

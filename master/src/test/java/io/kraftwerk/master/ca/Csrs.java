@@ -22,9 +22,19 @@ public final class Csrs {
     }
 
     public static Request create(String cn, String token, KeyPair keys, String algorithm) throws Exception {
+        return create(cn, token, java.util.Map.of(), keys, algorithm);
+    }
+
+    /** A request that also asks for trusted facts, as 'kw-agent bootstrap --trusted' makes it. */
+    public static Request create(String cn, String token, java.util.Map<String, String> trusted, KeyPair keys, String algorithm)
+            throws Exception {
         PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), keys.getPublic());
         if (token != null) {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(token));
+        }
+        if (!trusted.isEmpty()) {
+            builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                    new org.bouncycastle.asn1.x509.Extensions(TrustedFactsExtension.extension(trusted)));
         }
         return new Request(keys, Pem.write(builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()))));
     }

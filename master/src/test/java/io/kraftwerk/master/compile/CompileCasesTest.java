@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every folder under {@code compile-cases/} is one case: {@code manifests/} to compile, an optional
- * {@code case.properties} ({@code node}, {@code environment}, {@code facts}), and the expected
- * result, {@code expected-catalog.json} or {@code expected-errors.txt} (one diagnostic per line).
+ * {@code case.properties} ({@code node}, {@code environment}, {@code facts}, {@code trusted} as
+ * {@code key=value,key=value}), and the expected result, {@code expected-catalog.json} or
+ * {@code expected-errors.txt} (one diagnostic per line); and {@code expected-warnings.txt} when the
+ * manifests draw warnings.
  */
 class CompileCasesTest {
     private static final Path CASES = Golden.testResources().resolve("compile-cases");
@@ -43,14 +45,23 @@ class CompileCasesTest {
         String node = props.getProperty("node", "node1.example.net");
         Facts facts = props.containsKey("facts")
                 ? Facts.parse(props.getProperty("facts"), Files.readAllBytes(dir.resolve(props.getProperty("facts")))) : null;
+        java.util.Map<String, String> trusted = new java.util.TreeMap<>();
+        for (String pair : props.getProperty("trusted", "").split(",")) {
+            if (!pair.isBlank()) {
+                trusted.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1).strip());
+            }
+        }
         String actual;
+        String warnings = "";
         boolean failed;
         try {
             ManifestFiles files = DirectoryManifests.load(dir.resolve("manifests"));
             // the version depends on every byte of the case; pin it so expected files stay readable
             files = new ManifestFiles("sha256:case-" + name, files.files());
             Site site = SiteParser.parse(files);
-            actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"))));
+            warnings = site.warnings().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
+            actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"),
+                    trusted)));
             failed = false;
         } catch (ManifestException e) {
             actual = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
@@ -60,6 +71,10 @@ class CompileCasesTest {
         Path expectedCatalog = dir.resolve("expected-catalog.json");
         boolean expectsErrors = Files.exists(expectedErrors) || (Golden.UPDATE && failed && !Files.exists(expectedCatalog));
         Golden.assertMatches(expectsErrors ? expectedErrors : expectedCatalog, actual);
+        Path expectedWarnings = dir.resolve("expected-warnings.txt");
+        if (Files.exists(expectedWarnings) || !warnings.isBlank()) {
+            Golden.assertMatches(expectedWarnings, warnings);
+        }
     }
 
 }

@@ -41,7 +41,7 @@ public final class DataDirProvider implements Provider<DataDirResource> {
             context.log(LogLine.Level.WARNING, dir.id().toString(), "ensure: absent without purge: true; "
                     + dir.path() + " and its data are kept (add purge: true to delete them)");
         }
-        return Directories.observe(context.path(dir.path()));
+        return Directories.observe(context.path(dir.path()), context);
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class DataDirProvider implements Provider<DataDirResource> {
             throws IOException, ProviderException {
         Path path = context.path(dir.path());
         if (dir.ensure() == Ensure.ABSENT) {
-            Directories.remove(dir.path(), path, dir.purge(), "purge: true");
+            Directories.remove(dir.path(), path, dir.purge(), "purge: true", context);
         } else if (changes.stream().anyMatch(Change::isEnsure)) {
             Directories.create(dir.path(), path, dir.owner(), dir.group(), dir.mode(), context);
         } else {

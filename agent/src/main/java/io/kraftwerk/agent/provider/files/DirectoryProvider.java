@@ -31,7 +31,7 @@ public final class DirectoryProvider implements Provider<DirectoryResource> {
 
     @Override
     public Observed observe(DirectoryResource dir, ProviderContext context) throws IOException {
-        return Directories.observe(context.path(dir.path()));
+        return Directories.observe(context.path(dir.path()), context);
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class DirectoryProvider implements Provider<DirectoryResource> {
             throws IOException, ProviderException {
         Path path = context.path(dir.path());
         if (dir.ensure() == Ensure.ABSENT) {
-            Directories.remove(dir.path(), path, dir.force(), "force: true");
+            Directories.remove(dir.path(), path, dir.force(), "force: true", context);
         } else if (changes.stream().anyMatch(Change::isEnsure)) {
             Directories.create(dir.path(), path, dir.owner(), dir.group(), dir.mode(), context);
         } else {

@@ -13,7 +13,6 @@ import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.FileResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -38,14 +37,15 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
     }
 
     @Override
-    public Observed observe(FileResource file, ProviderContext context) throws IOException {
+    public Observed observe(FileResource file, ProviderContext context) throws IOException, ProviderException {
         Path path = context.path(file.path());
-        FsEntry entry = FsOps.stat(path);
+        FsEntry entry = context.fs().stat(path);
         Observed observed = new Observed().put(Desired.ENSURE, FsAttributes.ensureOf(entry, FsEntry.Type.FILE));
         if (entry.type() == FsEntry.Type.FILE) {
             FsAttributes.observe(observed, entry);
             if (file.content() != null) {
-                observed.put(CONTENT, new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+                // a link or hard link others may have planted is not read: the resource fails with the reason
+                observed.put(CONTENT, new String(context.fs().read(path), StandardCharsets.UTF_8));
             }
         }
         return observed;
@@ -55,26 +55,21 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
     public boolean apply(FileResource file, List<Change> changes, ProviderContext context)
             throws IOException, ProviderException {
         Path path = context.path(file.path());
-        FsEntry entry = FsOps.stat(path);
+        FsEntry entry = context.fs().stat(path);
         if (entry.type() == FsEntry.Type.DIRECTORY || entry.type() == FsEntry.Type.OTHER) {
             throw new ProviderException(file.path() + " is " + entry.describe() + "; Kraftwerk does not replace it with a file"
                     + " (remove it by hand, or manage it as a directory)");
         }
         if (file.ensure() == Ensure.ABSENT) {
             backUp(file.path(), path, entry, context);
-            Files.deleteIfExists(path);
-            FsOps.syncDirectory(path.getParent());
+            context.fs().delete(path);
             return false;
         }
         boolean create = changes.stream().anyMatch(Change::isEnsure);
         boolean rewrite = create || changes.stream().anyMatch(c -> c.property().equals(CONTENT));
         if (rewrite) {
-            if (!Files.isDirectory(path.getParent())) {
-                throw new ProviderException("the directory " + path.getParent() + " does not exist"
-                        + " (declare it as a directory resource, or create it)");
-            }
             byte[] content = file.content() != null ? file.content().getBytes(StandardCharsets.UTF_8)
-                    : entry.type() == FsEntry.Type.FILE ? Files.readAllBytes(path) : new byte[0];
+                    : entry.type() == FsEntry.Type.FILE ? context.fs().read(path) : new byte[0];
             backUp(file.path(), path, entry, context);
             context.fs().writeAtomically(path, content, file.owner(), file.group(), file.mode());
             return false;
@@ -98,7 +93,7 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
     private static void backUp(String name, Path path, FsEntry entry, ProviderContext context)
             throws IOException, ProviderException {
         if (entry.type() == FsEntry.Type.FILE) {
-            context.backups().store(name, Files.readAllBytes(path));
+            context.backups().store(name, context.fs().read(path));
         }
     }
 }

@@ -2,7 +2,6 @@ package io.kraftwerk.agent.provider.nginx;
 
 import io.kraftwerk.agent.exec.CommandResult;
 import io.kraftwerk.agent.fs.FsEntry;
-import io.kraftwerk.agent.fs.FsOps;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Observed;
@@ -63,7 +62,7 @@ public final class NginxVhostProvider implements Provider<NginxVhostResource>, R
         Path file = context.path(AVAILABLE + v.name());
         Path link = context.path(ENABLED + v.name());
         byte[] previous = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
-        FsEntry previousLink = FsOps.stat(link);
+        FsEntry previousLink = context.fs().stat(link);
         if (v.ensure() == Ensure.ABSENT) {
             Files.deleteIfExists(link);
             if (previous != null) {

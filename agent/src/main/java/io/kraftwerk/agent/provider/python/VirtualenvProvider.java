@@ -1,7 +1,6 @@
 package io.kraftwerk.agent.provider.python;
 
 import io.kraftwerk.agent.fs.FsEntry;
-import io.kraftwerk.agent.fs.FsOps;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Observed;
@@ -48,7 +47,7 @@ public final class VirtualenvProvider implements Provider<VirtualenvResource> {
     @Override
     public Observed observe(VirtualenvResource venv, ProviderContext context) throws IOException {
         Path root = context.path(venv.path());
-        FsEntry entry = FsOps.stat(root);
+        FsEntry entry = context.fs().stat(root);
         if (!entry.exists()) {
             return Observed.absent();
         }

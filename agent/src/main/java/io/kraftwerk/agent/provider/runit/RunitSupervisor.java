@@ -1,7 +1,6 @@
 package io.kraftwerk.agent.provider.runit;
 
 import io.kraftwerk.agent.fs.FsEntry;
-import io.kraftwerk.agent.fs.FsOps;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Observed;
@@ -148,7 +147,7 @@ public final class RunitSupervisor {
         if (linked(spec, context)) {
             return;
         }
-        FsEntry existing = FsOps.stat(link);
+        FsEntry existing = context.fs().stat(link);
         if (existing.type() == FsEntry.Type.SYMLINK) {
             Files.delete(link);
         } else if (existing.exists()) {

@@ -44,21 +44,23 @@ class FileProvidersTest {
         assertEquals(List.of("content", "mode"), update.stream().map(Change::property).toList());
         provider.apply(updated, update, ctx);
         assertEquals("bye\n", Files.readString(root.resolve("etc/motd")));
-        assertEquals("0644", io.kraftwerk.agent.fs.FsOps.stat(root.resolve("etc/motd")).mode());
+        assertEquals("0644", ctx.fs().stat(root.resolve("etc/motd")).mode());
         List<Path> backups = ctx.backups().list("/etc/motd");
         assertEquals(1, backups.size());
         assertEquals("hello\n", Files.readString(backups.get(0)));
-        assertEquals(List.of(), ctx.commands, "plain modes need no chmod(1)");
+        assertEquals(List.of(), ctx.commands, "files need no commands");
     }
 
     @Test
-    void specialModeBitsGoThroughChmod() throws Exception {
+    void specialModeBitsAreSetToo() throws Exception {
         RecordingContext ctx = context();
         Files.createDirectories(root.resolve("srv/shared"));
         DataDirResource dir = new DataDirResource("/srv/shared", null, null, null, "2770", false);
         DataDirProvider provider = new DataDirProvider();
         provider.apply(dir, Diff.changes(provider.desired(dir), provider.observe(dir, ctx)), ctx);
-        assertEquals(List.of(List.of("chmod", "2770", root.resolve("srv/shared").toString())), ctx.commands);
+        assertEquals("2770", ctx.fs().stat(root.resolve("srv/shared")).mode());
+        assertEquals(List.of(), Diff.changes(provider.desired(dir), provider.observe(dir, ctx)));
+        assertEquals(List.of(), ctx.commands, "no chmod(1), which would follow a link");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.kraftwerk.master.dashboard;
+package io.kraftwerk.master.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;

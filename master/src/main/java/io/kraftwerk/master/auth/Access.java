@@ -1,0 +1,73 @@
+package io.kraftwerk.master.auth;
+
+import io.quarkus.security.PermissionsAllowed;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Who a route declares may call it, read from the security annotations of the method that serves
+ * it (or its class). Quarkus enforces the annotations; this names them, for the route table, the
+ * refusal messages and the tests that probe every route.
+ */
+public enum Access {
+    ANONYMOUS("anyone"),
+    NODE_ITSELF("the node named in the request"),
+    ADMIN("admin (bearer token)"),
+    ADMIN_OR_SESSION("admin (bearer token or dashboard session)"),
+    NOBODY("nobody: the route declares no caller");
+
+    private final String description;
+
+    Access(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** What the annotations on {@code method}, or else on its class, declare. */
+    public static Access of(Method method) {
+        Access declared = declared(method.getAnnotations());
+        return declared != null ? declared : orNobody(declared(method.getDeclaringClass().getAnnotations()));
+    }
+
+    private static Access orNobody(Access access) {
+        return access != null ? access : NOBODY;
+    }
+
+    private static Access declared(java.lang.annotation.Annotation[] annotations) {
+        for (java.lang.annotation.Annotation a : annotations) {
+            if (a instanceof DenyAll) {
+                return NOBODY;
+            }
+            if (a instanceof PermitAll) {
+                return ANONYMOUS;
+            }
+            if (a instanceof RolesAllowed roles) {
+                Set<String> allowed = Set.of(roles.value());
+                if (allowed.equals(Set.of(Callers.ADMIN))) {
+                    return ADMIN;
+                }
+                if (allowed.equals(Set.of(Callers.ADMIN, Callers.DASHBOARD))) {
+                    return ADMIN_OR_SESSION;
+                }
+                throw new IllegalStateException("roles " + allowed + " are not a caller Kraftwerk knows (see Callers);"
+                        + " this is a Kraftwerk bug, please report it");
+            }
+            if (a instanceof NodeItself || isNodeItself(a.annotationType().getAnnotation(PermissionsAllowed.class))
+                    || a instanceof PermissionsAllowed p && isNodeItself(p)) {
+                return NODE_ITSELF;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNodeItself(PermissionsAllowed p) {
+        return p != null && Arrays.equals(p.value(), new String[] {Callers.NODE_ITSELF});
+    }
+}

@@ -1,0 +1,97 @@
+package io.kraftwerk.master.auth;
+
+import io.kraftwerk.master.ca.CaException;
+import io.kraftwerk.master.ca.TrustedFactsExtension;
+import io.kraftwerk.master.serve.CaService;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+
+/**
+ * Turns {@link Credentials} into an identity. A bearer token must be the admin token (a wrong one
+ * fails the request: it is never silently ignored); a dashboard session is an admin on dashboard
+ * pages only; a client certificate (its chain already checked by TLS against this CA) is the node
+ * its CN names, unless it is revoked or out of its validity, which is recorded as a {@link Refusal}.
+ */
+@ApplicationScoped
+public class CredentialsIdentityProvider implements IdentityProvider<Credentials> {
+    @Inject
+    AdminCredential admin;
+
+    @Inject
+    CaService ca;
+
+    @Override
+    public Class<Credentials> getRequestType() {
+        return Credentials.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(Credentials credentials, AuthenticationRequestContext context) {
+        if (credentials.bearer() != null) {
+            if (!admin.matches(credentials.bearer())) {
+                return Uni.createFrom().failure(new AuthenticationFailedException(credentials.bearer().isEmpty()
+                        ? "the Authorization header must be 'Bearer TOKEN'" : "the bearer token is not the admin token"));
+            }
+            return Uni.createFrom().item(identity("admin", Callers.ADMIN));
+        }
+        if (credentials.session() != null) {
+            return Uni.createFrom().item(identity("dashboard session", Callers.DASHBOARD));
+        }
+        return Uni.createFrom().item(node(credentials.certificate()));
+    }
+
+    private SecurityIdentity node(X509Certificate cert) {
+        var cns = new X500Name(cert.getSubjectX500Principal().getName()).getRDNs(BCStyle.CN);
+        if (cns.length != 1) {
+            return refused("(no name)", 403, "the client certificate has no single CN");
+        }
+        String certname = IETFUtils.valueToString(cns[0].getFirst().getValue());
+        try {
+            // The TLS layer already refuses an expired certificate; checked again so that no TLS
+            // setting can ever let one through.
+            cert.checkValidity();
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            return refused(certname, 403, "this certificate is not valid now (valid " + cert.getNotBefore().toInstant() + " to "
+                    + cert.getNotAfter().toInstant() + "); renew it, or 'kw-master ca clean' it and bootstrap again");
+        }
+        try {
+            if (ca.isRevoked(cert.getSerialNumber())) {
+                return refused(certname, 403, "this certificate (serial " + cert.getSerialNumber().toString(16) + ") has been revoked");
+            }
+        } catch (IOException e) {
+            return refused(certname, 503, "the CA's revocation list cannot be read: " + e.getMessage());
+        }
+        Map<String, String> trusted;
+        try {
+            trusted = TrustedFactsExtension.of(cert);
+        } catch (CaException e) {
+            return refused(certname, 403, e.getMessage());
+        }
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(certname)).addRole(Callers.NODE)
+                .addAttribute(TrustedIdentity.ATTRIBUTE, trusted).build();
+    }
+
+    private static SecurityIdentity identity(String name, String role) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name)).addRole(role).build();
+    }
+
+    private static SecurityIdentity refused(String name, int status, String reason) {
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
+                .addAttribute(Refusal.ATTRIBUTE, new Refusal(status, reason)).build();
+    }
+}

@@ -1,0 +1,81 @@
+package io.kraftwerk.master.compile;
+
+import io.kraftwerk.master.manifest.Diagnostic;
+import io.kraftwerk.master.manifest.YList;
+import io.kraftwerk.master.manifest.YMap;
+import io.kraftwerk.master.manifest.YNode;
+import io.kraftwerk.master.manifest.YScalar;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Finds rules a node can talk its way into: a rule matched only by {@code facts:} trusts what the
+ * agent reports, and any node can report {@code os.codename: bookworm}. When such a rule gives a
+ * role that declares sensitive values ({@code sensitive: true}, {@code sensitive_env}), every node
+ * that claims the facts receives those secrets: a warning that says to match {@code trusted:} values
+ * from the certificate (or the name) instead.
+ */
+final class ForgeableRules {
+    private ForgeableRules() {
+    }
+
+    static List<Diagnostic> warnings(List<NodeRule> rules, Map<String, RoleDef> roles) {
+        Set<Diagnostic> out = new TreeSet<>();
+        for (NodeRule rule : rules) {
+            if (!rule.matchesOnlyAgentFacts()) {
+                continue;
+            }
+            for (YScalar reference : rule.roles()) {
+                sensitiveDeclaration(reference.text(), roles, new LinkedHashSet<>()).ifPresent(found -> out.add(new Diagnostic(
+                        rule.location(), "this rule gives role '" + reference.text() + "', which declares " + found
+                        + ", to any node whose agent reports " + describe(rule.facts()) + ": facts are what a node says of itself,"
+                        + " so any node can claim them and receive the secret",
+                        "match on 'trusted:' values from the node's certificate (kw-master ca sign NAME --trusted role="
+                                + reference.text() + ") or on 'name'/'glob' instead")));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The first sensitive declaration of the role or a role it includes, as "file[/x] (roles/r.yaml:3:5)". */
+    private static Optional<String> sensitiveDeclaration(String role, Map<String, RoleDef> roles, Set<String> seen) {
+        RoleDef def = roles.get(role);
+        if (def == null || !seen.add(role)) {
+            return Optional.empty();
+        }
+        for (YMap.Entry type : def.resources().entries()) {
+            if (type.value() instanceof YMap titles) {
+                for (YMap.Entry title : titles.entries()) {
+                    if (title.value() instanceof YMap attributes && isSensitive(attributes)) {
+                        return Optional.of(type.name() + "[" + title.name() + "] (" + title.key().location() + ")");
+                    }
+                }
+            }
+        }
+        for (YScalar include : def.includes()) {
+            Optional<String> found = sensitiveDeclaration(include.text(), roles, seen);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSensitive(YMap attributes) {
+        Optional<YNode> flag = attributes.get("sensitive");
+        Optional<YNode> env = attributes.get("sensitive_env");
+        return flag.isPresent() && flag.get() instanceof YScalar s && s.text().equals("true")
+                || env.isPresent() && env.get() instanceof YList list && !list.items().isEmpty();
+    }
+
+    private static String describe(List<NodeRule.FactCondition> facts) {
+        List<String> parts = new ArrayList<>();
+        facts.forEach(f -> parts.add(f.path() + "=" + String.join("|", f.values())));
+        return String.join(", ", parts);
+    }
+}
