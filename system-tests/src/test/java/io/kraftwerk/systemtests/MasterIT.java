@@ -36,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -140,11 +142,21 @@ class MasterIT {
 
         Answer other = call(web1, "POST", "/v1/catalogs/db1.example.net", web1Facts, Map.of());
         assertEquals(403, other.status());
-        assertEquals("a node may fetch only its own catalog: this certificate is web1.example.net, the request is for"
+        assertEquals("a node may act only for itself: this certificate is web1.example.net, the request is for"
                 + " db1.example.net", other.reason());
         Answer report = call(web1, "POST", "/v1/reports/db1.example.net", "{}".getBytes(), Map.of());
         assertEquals(403, report.status());
-        assertEquals("a node may send only its own reports: this certificate is web1.example.net", report.reason());
+        assertEquals("a node may act only for itself: this certificate is web1.example.net, the request is for"
+                + " db1.example.net", report.reason());
+        // its own address, but a report that says it is another node's
+        Answer disguised = call(web1, "POST", "/v1/reports/web1.example.net",
+                ModelJson.writeBytes(ScriptedReports.unchanged("db1.example.net", Instant.now())), Map.of());
+        assertEquals(403, disguised.status());
+        assertEquals("a node may send only its own reports: this report is for db1.example.net", disguised.reason());
+        Answer renewal = call(web1, "POST", "/v1/ca/renewals/db1.example.net", "x".getBytes(), Map.of("Content-Type", "text/plain"));
+        assertEquals(403, renewal.status(), "a renewal for another node's name");
+        assertEquals("a node may act only for itself: this certificate is web1.example.net, the request is for"
+                + " db1.example.net", renewal.reason());
     }
 
     @Test
@@ -183,12 +195,22 @@ class MasterIT {
             String line = out.readLine();
             assertEquals("kw-agent bootstrap: request sent for new1.example.net (waiting for an operator: kw-master ca sign"
                     + " new1.example.net)", line);
+            Matcher printed = Pattern.compile("kw-agent bootstrap: the request's key fingerprint is (SHA256:[0-9A-F:]{95}); the"
+                    + " operator signs it with: kw-master ca sign new1.example.net --fingerprint \\1").matcher(out.readLine());
+            assertTrue(printed.matches(), "the agent prints its request's fingerprint");
             assertTrue(agent.isAlive(), "the agent waits for the signature");
             Map.Entry<Integer, String> list = master.cli(Repo.ROOT, "ca", "list");
-            assertTrue(list.getValue().lines().anyMatch(l -> l.matches("pending +new1\\.example\\.net .*kw-master ca sign new1.*")),
-                    list.getValue());
+            assertTrue(list.getValue().lines().anyMatch(l -> l.matches("pending +new1\\.example\\.net +" + printed.group(1)
+                    + " \\(compare with what the agent printed, then: kw-master ca sign new1.example.net --fingerprint "
+                    + printed.group(1) + "\\)")), list.getValue());
 
-            Map.Entry<Integer, String> sign = master.cli(Repo.ROOT, "ca", "sign", "new1.example.net");
+            Map.Entry<Integer, String> wrong = master.cli(Repo.ROOT, "ca", "sign", "new1.example.net", "--fingerprint",
+                    "SHA256:" + "AB:".repeat(31) + "AB");
+            assertEquals(1, wrong.getKey(), wrong.getValue());
+            assertTrue(wrong.getValue().contains("kw-master ca: the pending request of new1.example.net is for key "
+                    + printed.group(1) + ", not SHA256:AB:"), wrong.getValue());
+            Map.Entry<Integer, String> sign = master.cli(Repo.ROOT, "ca", "sign", "new1.example.net", "--fingerprint",
+                    printed.group(1));
             assertEquals(0, sign.getKey(), sign.getValue());
             assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "bootstrap ends once signed");
             String rest = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -238,8 +260,15 @@ class MasterIT {
         assertEquals(1, revoked.exitCode(), revoked.output());
         assertTrue(revoked.output().contains("kw-agent bootstrap: the master's certificate for new2.example.net is revoked or expired: "),
                 revoked.output());
-        assertTrue(revoked.output().contains("Ask an operator for 'kw-master ca sign new2.example.net' (the new request) or"
-                + " 'kw-master ca clean new2.example.net'"), revoked.output());
+        assertTrue(revoked.output().contains("The name is not enrolled again until an operator runs 'kw-master ca clean"
+                + " new2.example.net'; then run kw-agent bootstrap again."), revoked.output());
+        // nor with the bootstrap token, by a request sent straight to the CA
+        Answer again2 = call(null, "PUT", "/v1/ca/requests/new2.example.net",
+                io.kraftwerk.agent.client.Bootstrapper.csr("new2.example.net", TOKEN, newKeys()).getBytes(StandardCharsets.US_ASCII),
+                Map.of("Content-Type", "text/plain"));
+        assertEquals(409, again2.status());
+        assertEquals("the certificate of new2.example.net is revoked; the name is not enrolled again until an operator runs"
+                + " 'kw-master ca clean new2.example.net'", again2.reason());
     }
 
     @Test
@@ -300,16 +329,21 @@ class MasterIT {
     @Test
     @Order(10)
     void adminEndpointsNeedTheToken() throws Exception {
-        Answer without = call(web1, "GET", "/v1/environments", null, Map.of());
+        Answer without = call(null, "GET", "/v1/environments", null, Map.of());
         assertEquals(401, without.status());
         assertEquals("Bearer", without.header("WWW-Authenticate"));
+        Answer node = call(web1, "GET", "/v1/environments", null, Map.of());
+        assertEquals(403, node.status());
+        assertEquals("this is for admins, not nodes (this certificate is web1.example.net)", node.reason());
         Answer wrong = call(web1, "GET", "/v1/environments", null, Map.of("Authorization", "Bearer nope"));
         assertEquals(401, wrong.status());
+        assertEquals("Bearer", wrong.header("WWW-Authenticate"));
         Answer status = admin("GET", "/v1/admin/status");
         assertEquals(200, status.status());
         assertEquals(manifests.head(), status.json().get("environments").get("production").asText());
 
-        assertEquals(401, call(web1, "GET", "/q/metrics", null, Map.of()).status(), "metrics are for admins");
+        assertEquals(403, call(web1, "GET", "/q/metrics", null, Map.of()).status(), "metrics are for admins");
+        assertEquals(401, call(null, "GET", "/q/metrics", null, Map.of()).status());
         Answer stored = call(web1, "POST", "/v1/reports/web1.example.net",
                 io.kraftwerk.model.json.ModelJson.writeBytes(ScriptedReports.unchanged("web1.example.net", java.time.Instant.now())),
                 Map.of());
@@ -319,7 +353,8 @@ class MasterIT {
         assertTrue(metrics.body().contains("kraftwerk_catalog_requests_total{result=\"not_modified\"}"), metrics.body());
         assertTrue(metrics.body().contains("kraftwerk_catalog_compile_seconds_bucket"), "the compile time histogram");
         assertTrue(metrics.body().contains("kraftwerk_nodes{status=\"unresponsive\"}"), "nodes by status");
-        // Reports so far: one for another node (order 4), one too big (order 8), the one above.
+        // Reports so far: one naming another node in its body (order 4), one too big (order 8), the one above; a report
+        // to another node's address is refused before it is read, as any request a caller may not make.
         for (String result : List.of("refused", "invalid", "stored")) {
             assertTrue(metrics.body().contains("kraftwerk_reports_total{result=\"" + result + "\"} 1.0"), result + "\n" + metrics.body());
         }
@@ -449,7 +484,7 @@ class MasterIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url("localhost") + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body != null) {
+        if (body != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
             request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
@@ -460,6 +495,12 @@ class MasterIT {
     private Answer admin(String method, String path) throws Exception {
         return call(web1, method, path, method.equals("POST") ? new byte[0] : null,
                 Map.of("Authorization", "Bearer " + master.adminToken()));
+    }
+
+    private static java.security.KeyPair newKeys() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
     }
 
     private String fingerprint() throws Exception {

@@ -56,7 +56,7 @@ final class RawHttps implements AutoCloseable {
         }
         StringBuilder head = new StringBuilder(method + " " + rawPath + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        if (body != null) {
+        if (body != null && !headers.containsKey("Transfer-Encoding")) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");

@@ -266,6 +266,28 @@ class StorageIT {
         }
 
         @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node: after the tests that count them
+        void aReportFromTheFutureIsRefusedAndANodesLatestReportNeverGoesBack() throws Exception {
+            NodeIdentity late1 = NodeIdentity.issue(master.caDir(), "late1.example.net");
+            Instant now = Instant.now();
+            Report ahead = ScriptedReports.failed("late1.example.net", now.plus(Duration.ofDays(1)));
+            FleetApi.Answer refused = api.asNode(late1, "POST", "/v1/reports/late1.example.net", ModelJson.writeBytes(ahead));
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.json().get("error").asText().startsWith("the report's start (" + ahead.start() + ") lies more than 5"
+                    + " minutes after the master's clock ("), refused.body());
+            assertEquals(404, api.get("/v1/fleet/nodes/late1.example.net").status(), "nothing of it was stored");
+
+            Report latest = ScriptedReports.changed("late1.example.net", now.minusSeconds(10));
+            assertEquals(201, api.asNode(late1, "POST", "/v1/reports/late1.example.net", ModelJson.writeBytes(latest)).status());
+            // a report the agent queued an hour ago arrives late: stored, but the node's latest stays the newer one
+            Report late = ScriptedReports.failed("late1.example.net", now.minus(Duration.ofHours(1)));
+            assertEquals(201, api.asNode(late1, "POST", "/v1/reports/late1.example.net", ModelJson.writeBytes(late)).status());
+            JsonNode node = api.get("/v1/fleet/nodes/late1.example.net").json().get("node");
+            assertEquals("changed", node.get("status").asText(), node.toString());
+            assertEquals(2, api.get("/v1/fleet/nodes/late1.example.net/reports").json().get("reports").size());
+        }
+
+        @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // adds a node, removes a report: after the tests that count them
         void aReportIsStoredOnceAndOldReportsGoWithTheRetention() throws Exception {
             Report again = ScriptedReports.unchanged("n9.example.net", Instant.now().minusSeconds(5));

@@ -31,9 +31,12 @@ public class ManagementResource {
 
     @GET
     @Path("metrics")
-    @Operation(summary = "Prometheus metrics in the text exposition format")
-    public Response metrics() {
-        return Response.ok(prometheus.scrape(), "text/plain; version=0.0.4; charset=utf-8").build();
+    @Operation(summary = "Prometheus metrics: OpenMetrics, or the text format 0.0.4 when the Accept header asks for text/plain")
+    public Response metrics(@HeaderParam("Accept") String accept) {
+        // as Quarkus's own endpoint chooses
+        String type = accept != null && (accept.contains("text/plain") || accept.contains("text/html"))
+                ? "text/plain; version=0.0.4; charset=utf-8" : "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        return Response.ok(prometheus.scrape(type), type).build();
     }
 
     @GET
