@@ -124,6 +124,10 @@ class AuthorizationIT {
                                 && (reply.status() == 401 || reply.status() == 403 || toSignIn)) {
                             locked.add(caller.name() + " got " + reply.status() + " for " + method + " " + path + ": " + reply.text());
                         }
+                        if (caller.name().equals("wrong bearer") && reply.status() != 401) {
+                            breaches.add("a wrong bearer token got " + reply.status() + ", not 401, for " + spelling.method() + " "
+                                    + spelling.path());
+                        }
                     }
                 }
             }
@@ -138,7 +142,9 @@ class AuthorizationIT {
     /** Whether the route's declared access admits the caller, for a path naming {@code certname}. */
     private static boolean declares(String access, Caller caller, String certname) {
         return switch (access) {
-            case "ANONYMOUS" -> true;
+            // a wrong credential is refused wherever it is presented (authentication is proactive):
+            // a typo in a token is said at once, never silently taken as anonymous
+            case "ANONYMOUS" -> !caller.name().equals("wrong bearer");
             case "NODE_ITSELF" -> caller.name().equals("node " + certname);
             case "ADMIN" -> caller.name().equals("admin token");
             case "ADMIN_OR_SESSION" -> caller.name().equals("admin token") || caller.name().equals("dashboard session");

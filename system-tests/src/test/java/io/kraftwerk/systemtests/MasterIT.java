@@ -163,9 +163,20 @@ class MasterIT {
     @Order(5)
     void aRevokedCertificateIsRefusedFromTheNextRequestWithoutARestart() throws Exception {
         NodeIdentity gone = NodeIdentity.issue(master.caDir(), "gone.example.net");
-        assertEquals(200, call(gone, "POST", "/v1/catalogs/gone.example.net", web1Facts, Map.of()).status());
-        Map.Entry<Integer, String> revoke = master.cli(Repo.ROOT, "ca", "revoke", "gone.example.net");
-        assertEquals(0, revoke.getKey(), revoke.getValue());
+        // on one kept-alive connection: the master keeps a node's identity per TLS session, and a
+        // revocation must still count from the very next request on it
+        try (RawHttps connection = new RawHttps(gone.sslContext(), "localhost", master.port())) {
+            Map<String, String> json = Map.of("Content-Type", "application/json");
+            assertEquals(200, connection.send("POST", "/v1/catalogs/gone.example.net", json, web1Facts).status());
+            assertEquals(200, connection.send("POST", "/v1/catalogs/gone.example.net", json, web1Facts).status());
+            Map.Entry<Integer, String> revoke = master.cli(Repo.ROOT, "ca", "revoke", "gone.example.net");
+            assertEquals(0, revoke.getKey(), revoke.getValue());
+            RawHttps.Reply refused = connection.send("POST", "/v1/catalogs/gone.example.net", json, web1Facts);
+            assertEquals(403, refused.status());
+            assertEquals(1, connection.connections(), "all three requests on one connection");
+            assertTrue(refused.text().contains("this certificate (serial " + gone.certificate().getSerialNumber().toString(16)
+                    + ") has been revoked"), refused.text());
+        }
         Answer refused = call(gone, "POST", "/v1/catalogs/gone.example.net", web1Facts, Map.of());
         assertEquals(403, refused.status());
         assertEquals("this certificate (serial " + gone.certificate().getSerialNumber().toString(16) + ") has been revoked",

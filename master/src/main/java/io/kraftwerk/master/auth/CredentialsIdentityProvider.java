@@ -17,6 +17,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
@@ -26,9 +27,19 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  * fails the request: it is never silently ignored); a dashboard session is an admin on dashboard
  * pages only; a client certificate (its chain already checked by TLS against this CA) is the node
  * its CN names, unless it is revoked or out of its validity, which is recorded as a {@link Refusal}.
+ *
+ * <p>A node's identity is made once per TLS session (an agent keeps its connection for a whole
+ * run) and kept on the session; its validity and revocation are checked again on every request,
+ * so a revocation takes effect on the next request of a kept-alive connection.
  */
 @ApplicationScoped
 public class CredentialsIdentityProvider implements IdentityProvider<Credentials> {
+    private static final String SESSION_IDENTITY = "kraftwerk.node-identity";
+
+    /** A node identity kept on the TLS session it was made for, with the certificate it was made from. */
+    private record SessionIdentity(X509Certificate certificate, SecurityIdentity identity) {
+    }
+
     @Inject
     AdminCredential admin;
 
@@ -52,18 +63,46 @@ public class CredentialsIdentityProvider implements IdentityProvider<Credentials
         if (credentials.session() != null) {
             return Uni.createFrom().item(identity("dashboard session", Callers.DASHBOARD));
         }
-        return Uni.createFrom().item(node(credentials.certificate()));
+        return Uni.createFrom().item(node(credentials.certificate(), credentials.tls()));
     }
 
-    private SecurityIdentity node(X509Certificate cert) {
+    private SecurityIdentity node(X509Certificate cert, SSLSession tls) {
+        if (tls != null && tls.getValue(SESSION_IDENTITY) instanceof SessionIdentity kept && kept.certificate().equals(cert)) {
+            SecurityIdentity refusal = stillValid(kept.identity().getPrincipal().getName(), cert);
+            return refusal != null ? refusal : kept.identity();
+        }
+        SecurityIdentity made = made(cert);
+        if (tls != null && Refusal.of(made) == null) {
+            tls.putValue(SESSION_IDENTITY, new SessionIdentity(cert, made));
+        }
+        return made;
+    }
+
+    private SecurityIdentity made(X509Certificate cert) {
         var cns = new X500Name(cert.getSubjectX500Principal().getName()).getRDNs(BCStyle.CN);
         if (cns.length != 1) {
             return refused("(no name)", 403, "the client certificate has no single CN");
         }
         String certname = IETFUtils.valueToString(cns[0].getFirst().getValue());
+        SecurityIdentity refusal = stillValid(certname, cert);
+        if (refusal != null) {
+            return refusal;
+        }
+        Map<String, String> trusted;
+        try {
+            trusted = TrustedFactsExtension.of(cert);
+        } catch (CaException e) {
+            return refused(certname, 403, e.getMessage());
+        }
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(certname)).addRole(Callers.NODE)
+                .addAttribute(TrustedIdentity.ATTRIBUTE, trusted).build();
+    }
+
+    /** A refusal when the certificate is out of its validity or revoked now; null when it is good. */
+    private SecurityIdentity stillValid(String certname, X509Certificate cert) {
         try {
             // The TLS layer already refuses an expired certificate; checked again so that no TLS
-            // setting can ever let one through.
+            // setting can ever let one through, and so that a kept session cannot outlive it.
             cert.checkValidity();
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             return refused(certname, 403, "this certificate is not valid now (valid " + cert.getNotBefore().toInstant() + " to "
@@ -76,14 +115,7 @@ public class CredentialsIdentityProvider implements IdentityProvider<Credentials
         } catch (IOException e) {
             return refused(certname, 503, "the CA's revocation list cannot be read: " + e.getMessage());
         }
-        Map<String, String> trusted;
-        try {
-            trusted = TrustedFactsExtension.of(cert);
-        } catch (CaException e) {
-            return refused(certname, 403, e.getMessage());
-        }
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(certname)).addRole(Callers.NODE)
-                .addAttribute(TrustedIdentity.ATTRIBUTE, trusted).build();
+        return null;
     }
 
     private static SecurityIdentity identity(String name, String role) {
