@@ -80,13 +80,25 @@ class PackageIT {
             assertEquals(0, bootstrap.exitCode(), bootstrap.stdout() + bootstrap.stderr());
             assertTrue(Files.exists(node.path("/etc/kraftwerk/agent.yaml")));
 
-            DisposableNode.Result first = node.exec(List.of("kw-agent", "run"), Duration.ofMinutes(4));
+            // the promised commands: 'kw-agent --noop' is the dry run, plain 'kw-agent' one run now
+            DisposableNode.Result dryRun = node.exec(List.of("kw-agent", "--noop"), Duration.ofMinutes(4));
+            assertEquals(2, dryRun.exitCode(), dryRun.stdout() + dryRun.stderr());
+            assertTrue(dryRun.stdout().contains("would change user[deploy]"), dryRun.stdout());
+            assertFalse(Files.exists(node.path("/etc/motd")) && Files.readString(node.path("/etc/motd")).contains(NODE),
+                    "--noop changed nothing");
+            assertEquals(2, node.exec(List.of("getent", "passwd", "deploy")).exitCode(), "--noop made no user");
+            DisposableNode.Result first = node.exec(List.of("kw-agent"), Duration.ofMinutes(4));
             assertEquals(2, first.exitCode(), first.stdout() + first.stderr());
             assertTrue(Files.readString(node.path("/etc/motd")).contains(NODE), "the base role's motd is in place");
             assertEquals(0, node.exec(List.of("getent", "passwd", "deploy")).exitCode(), "the base role's user exists");
             assertEquals(0, node.exec(List.of("dpkg-query", "--show", "unattended-upgrades")).exitCode());
-            DisposableNode.Result second = node.exec(List.of("kw-agent", "run"), Duration.ofMinutes(2));
+            DisposableNode.Result second = node.exec(List.of("kw-agent"), Duration.ofMinutes(2));
             assertEquals(0, second.exitCode(), "converged in one run:\n" + second.stdout() + second.stderr());
+            DisposableNode.Result shortNoop = node.exec(List.of("kw-agent", "--noop"), Duration.ofMinutes(2));
+            DisposableNode.Result runNoop = node.exec(List.of("kw-agent", "run", "--noop"), Duration.ofMinutes(2));
+            assertEquals(0, shortNoop.exitCode(), shortNoop.stdout() + shortNoop.stderr());
+            assertEquals(runNoop.exitCode(), shortNoop.exitCode());
+            assertEquals(withoutTimes(runNoop.stdout()), withoutTimes(shortNoop.stdout()), "kw-agent --noop prints what kw-agent run --noop does");
             String token = Files.readString(master.path("/var/lib/kraftwerk-master/admin.token")).strip();
             String fleet = node.exec(List.of("curl", "-sS", "--fail", "--cacert", "/var/lib/kraftwerk/ssl/ca.pem", "-H",
                     "Authorization: Bearer " + token, "https://" + MASTER + ":8140/v1/fleet/nodes/" + NODE)).orThrow().stdout();
@@ -161,4 +173,10 @@ class PackageIT {
             Thread.sleep(200);
         }
     }
+
+    /** A run's output without what differs between two runs of the same catalog: durations. */
+    private static String withoutTimes(String output) {
+        return output.replaceAll("in [0-9.]+ s", "in N s");
+    }
+
 }

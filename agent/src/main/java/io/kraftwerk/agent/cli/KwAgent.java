@@ -10,7 +10,8 @@ import java.util.Arrays;
 
 /**
  * {@code kw-agent}. The agent runs on every node, so it starts fast: no framework, arguments
- * parsed here.
+ * parsed here. Plain {@code kw-agent} is one run now and {@code kw-agent --noop} its dry run, as
+ * {@code puppet agent -t} and {@code --noop} are: the commands people type most are the shortest.
  */
 public final class KwAgent {
     static final int EXIT_USAGE = 64;
@@ -28,9 +29,13 @@ public final class KwAgent {
             out.println("kw-agent " + (version == null ? "development" : version));
             return 0;
         }
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
             out.print(usage());
             return 0;
+        }
+        if (args.length == 0 || args[0].startsWith("-")) {
+            // no command, or run's options alone: kw-agent [--noop] [run options] is kw-agent run
+            return RunCommand.run(java.util.List.of(args), out, err);
         }
         String command = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -60,7 +65,8 @@ public final class KwAgent {
 
     static String usage() {
         return """
-                Usage: kw-agent COMMAND [OPTIONS]
+                Usage: kw-agent [--noop] [RUN OPTIONS]   one run now (kw-agent run), or its dry run
+                       kw-agent COMMAND [OPTIONS]
 
                 Commands:
                   bootstrap get this node a certificate from the master's CA (kw-agent bootstrap --help)

@@ -1,0 +1,76 @@
+package io.kraftwerk.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The promised short forms: {@code kw-agent [OPTIONS]} is {@code kw-agent run [OPTIONS]}, with the
+ * same output and exit status, and the usage is printed only when asked for. (A converging run of
+ * the short forms against a real master is in PackageIT, on the packaged agent in a disposable node.)
+ */
+class KwAgentTest {
+    @TempDir
+    Path dir;
+
+    private record Answer(int status, String out, String err) {
+    }
+
+    private static Answer kwAgent(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = KwAgent.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Answer(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Answer asRun(String... args) {
+        List<String> withRun = new ArrayList<>(List.of("run"));
+        withRun.addAll(List.of(args));
+        return kwAgent(withRun.toArray(String[]::new));
+    }
+
+    @Test
+    void theShortFormsAnswerAsRunDoes() throws Exception {
+        Path missing = dir.resolve("missing.yaml");
+        Path broken = Files.writeString(dir.resolve("agent.yaml"), "server: https://master.example.net:8140\ncertnam: web1\n");
+        List<String[]> cases = List.of(
+                new String[] {"--noop", "--config", missing.toString()},
+                new String[] {"--config", missing.toString()},
+                new String[] {"-n", "--config", broken.toString()},
+                new String[] {"--config", broken.toString(), "--noop"},
+                new String[] {"--noop", "--lock-timeout", "soon"},
+                new String[] {"--noop", "--bogus"});
+        for (String[] args : cases) {
+            Answer shortForm = kwAgent(args);
+            Answer run = asRun(args);
+            assertEquals(run, shortForm, "kw-agent " + String.join(" ", args));
+            assertTrue(shortForm.status() == 1 || shortForm.status() == KwAgent.EXIT_USAGE, shortForm.toString());
+            assertFalse(shortForm.err().isEmpty(), "a failed run says why");
+        }
+        assertTrue(kwAgent("--noop", "--config", missing.toString()).err().contains(missing + " does not exist"));
+        assertTrue(kwAgent("--config", broken.toString()).err().contains("certnam"), "the config's wrong key is named");
+    }
+
+    @Test
+    void usageOnlyWhenAskedFor() {
+        for (String help : List.of("--help", "-h", "help")) {
+            Answer answer = kwAgent(help);
+            assertEquals(0, answer.status());
+            assertTrue(answer.out().startsWith("Usage: kw-agent [--noop]"), answer.out());
+        }
+        assertEquals(asRun("--help"), kwAgent("--noop", "--help"), "a run option with --help is run's help");
+        Answer unknown = kwAgent("converge");
+        assertEquals(KwAgent.EXIT_USAGE, unknown.status());
+        assertTrue(unknown.err().startsWith("kw-agent: unknown command 'converge'"), unknown.err());
+    }
+}
