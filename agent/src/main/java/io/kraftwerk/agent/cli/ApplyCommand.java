@@ -1,5 +1,6 @@
 package io.kraftwerk.agent.cli;
 
+import io.kraftwerk.agent.config.AgentConfig;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunLock;
 import io.kraftwerk.agent.engine.RunOptions;
@@ -32,6 +33,7 @@ final class ApplyCommand {
         return """
                 Usage: kw-agent apply CATALOG.json [--noop] [--json REPORT.json] [--state-dir DIR]
                                       [--lock-timeout SECONDS] [--service-timeout SECONDS]
+                                      [--dpkg-lock-timeout SECONDS]
 
                 Converges this node to the catalog (as 'kw-master compile' writes it).
                   --noop              change nothing: print and report what would change
@@ -39,6 +41,8 @@ final class ApplyCommand {
                   --state-dir DIR     drift state, lock, backups and reports (default /var/lib/kraftwerk)
                   --lock-timeout S    wait this long for another run to finish (default 300)
                   --service-timeout S wait this long for services and health checks (default 60)
+                  --dpkg-lock-timeout S  wait this long for another apt or dpkg to let go of the dpkg lock
+                                      (default 300; kw-agent run takes dpkg_lock_timeout from agent.yaml)
 
                 Exit status: 0 nothing to change, 2 changes made (with --noop: changes pending),
                 4 failures, 6 changes and failures, 1 the run could not start, 64 wrong usage.
@@ -77,7 +81,7 @@ final class ApplyCommand {
         PrintStream human = o.json != null && o.json.toString().equals("-") ? err : out;
         try (RunLock lock = RunLock.acquire(paths.lock(), o.lockTimeout)) {
             Report report = Convergence.converge(catalog, paths, new RunOptions(o.noop, CatalogSource.FILE, ""),
-                    o.serviceTimeout, human);
+                    o.serviceTimeout, o.dpkgLockTimeout, human);
             writeReports(report, paths, o, out, err);
             return Engine.exitCode(report);
         } catch (RunLock.BusyException e) {
@@ -115,6 +119,7 @@ final class ApplyCommand {
         Path stateDir = AgentPaths.DEFAULT_STATE_DIR;
         Duration lockTimeout = Duration.ofSeconds(300);
         Duration serviceTimeout = Duration.ofSeconds(60);
+        Duration dpkgLockTimeout = AgentConfig.DEFAULT_DPKG_LOCK_TIMEOUT;
 
         static Options parse(List<String> args) {
             Options o = new Options();
@@ -128,6 +133,7 @@ final class ApplyCommand {
                     case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a)).toAbsolutePath();
                     case "--lock-timeout" -> o.lockTimeout = seconds(value(args, ++i, a), a);
                     case "--service-timeout" -> o.serviceTimeout = seconds(value(args, ++i, a), a);
+                    case "--dpkg-lock-timeout" -> o.dpkgLockTimeout = seconds(value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("-") && !a.equals("-")) {
                             throw new IllegalArgumentException("unknown option '" + a + "'");

@@ -23,7 +23,8 @@ final class Convergence {
     private Convergence() {
     }
 
-    static Report converge(Catalog catalog, AgentPaths paths, RunOptions options, Duration serviceTimeout, PrintStream human) {
+    static Report converge(Catalog catalog, AgentPaths paths, RunOptions options, Duration serviceTimeout, Duration dpkgLockTimeout,
+                           PrintStream human) {
         ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofMinutes(30));
         AgentContext context = new AgentContext(runner, Path.of("/"), paths.backups(), Clock.systemUTC(), serviceTimeout);
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
@@ -32,7 +33,7 @@ final class Convergence {
             context.log(LogLine.Level.WARNING, "agent", "using the cached catalog: " + options.catalogSourceNote());
         }
         StateStore state = StateStore.load(paths.state(), w -> context.log(LogLine.Level.WARNING, "agent", w));
-        Engine engine = new Engine(ProviderRegistry.standard(serviceTimeout), context, state, output);
+        Engine engine = new Engine(ProviderRegistry.standard(serviceTimeout, dpkgLockTimeout), context, state, output);
         Report report = engine.run(catalog, options);
         output.summary(report);
         return report;

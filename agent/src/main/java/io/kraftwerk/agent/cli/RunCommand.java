@@ -119,7 +119,8 @@ final class RunCommand {
             return ApplyCommand.EXIT_NOT_RUN;
         }
         Report report = Convergence.converge(fetched.catalog(), paths,
-                new RunOptions(settings.noop(), fetched.source(), fetched.note()), settings.serviceTimeout(), out);
+                new RunOptions(settings.noop(), fetched.source(), fetched.note()), settings.serviceTimeout(),
+                config.dpkgLockTimeout(), out);
         if (!settings.noop() && fetched.json() != null) {
             cache.save(fetched.json(), fetched.etag(), Convergence.fs());
         }

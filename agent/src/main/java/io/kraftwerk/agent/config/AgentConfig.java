@@ -23,12 +23,21 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *   environment: production      # optional: ask for this environment
  *   run_interval: 30m            # daemon: how often to run
  *   state_dir: /var/lib/kraftwerk
+ *   dpkg_lock_timeout: 5m        # optional: how long apt waits for another apt or dpkg to finish
  * </pre>
  */
-public record AgentConfig(URI server, String certname, String environment, Duration runInterval, Path stateDir) {
+public record AgentConfig(URI server, String certname, String environment, Duration runInterval, Path stateDir,
+                          Duration dpkgLockTimeout) {
     public static final Path DEFAULT_FILE = Path.of("/etc/kraftwerk/agent.yaml");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/kraftwerk");
-    private static final List<String> KEYS = List.of("server", "certname", "environment", "run_interval", "state_dir");
+    public static final Duration DEFAULT_DPKG_LOCK_TIMEOUT = Duration.ofMinutes(5);
+    private static final List<String> KEYS = List.of("server", "certname", "environment", "run_interval", "state_dir",
+            "dpkg_lock_timeout");
+
+    /** Settings with the default dpkg lock timeout. */
+    public AgentConfig(URI server, String certname, String environment, Duration runInterval, Path stateDir) {
+        this(server, certname, environment, runInterval, stateDir, DEFAULT_DPKG_LOCK_TIMEOUT);
+    }
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(s|m|h)");
 
     /** Reads the file; every problem names the file and the key. */
@@ -64,9 +73,11 @@ public record AgentConfig(URI server, String certname, String environment, Durat
         Object env = map.get("environment");
         Object interval = map.get("run_interval");
         Object stateDir = map.get("state_dir");
+        Object dpkgLock = map.get("dpkg_lock_timeout");
         return new AgentConfig(uri, certname, env == null ? null : String.valueOf(env),
-                interval == null ? Duration.ofMinutes(30) : duration(file, String.valueOf(interval)),
-                stateDir == null ? DEFAULT_STATE_DIR : Path.of(String.valueOf(stateDir)));
+                interval == null ? Duration.ofMinutes(30) : duration(file, "run_interval", String.valueOf(interval)),
+                stateDir == null ? DEFAULT_STATE_DIR : Path.of(String.valueOf(stateDir)),
+                dpkgLock == null ? DEFAULT_DPKG_LOCK_TIMEOUT : duration(file, "dpkg_lock_timeout", String.valueOf(dpkgLock)));
     }
 
     /** Writes the file with the given values (bootstrap). */
@@ -79,6 +90,9 @@ public record AgentConfig(URI server, String certname, String environment, Durat
         }
         out.put("run_interval", format(runInterval));
         out.put("state_dir", stateDir.toString());
+        if (!dpkgLockTimeout.equals(DEFAULT_DPKG_LOCK_TIMEOUT)) {
+            out.put("dpkg_lock_timeout", format(dpkgLockTimeout));
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         StringBuilder text = new StringBuilder("# kw-agent settings, written by 'kw-agent bootstrap'\n");
         out.forEach((k, v) -> text.append(k).append(": ").append(v).append('\n'));
@@ -99,10 +113,10 @@ public record AgentConfig(URI server, String certname, String environment, Durat
         return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
-    static Duration duration(Path file, String text) throws ConfigException {
+    static Duration duration(Path file, String key, String text) throws ConfigException {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new ConfigException(file + ": run_interval: '" + text + "' is not a duration such as 30m, 1h or 90s");
+            throw new ConfigException(file + ": " + key + ": '" + text + "' is not a duration such as 30m, 1h or 90s");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

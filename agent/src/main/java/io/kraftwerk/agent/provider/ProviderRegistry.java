@@ -30,10 +30,14 @@ public final class ProviderRegistry {
         }
     }
 
-    public static ProviderRegistry standard(Duration healthTimeout) {
+    /**
+     * @param healthTimeout   how long an app gets to pass its health check
+     * @param dpkgLockTimeout how long apt waits for the dpkg lock that another apt or dpkg holds
+     */
+    public static ProviderRegistry standard(Duration healthTimeout, Duration dpkgLockTimeout) {
         GroupProvider groups = new GroupProvider();
         RunitSupervisor runit = new RunitSupervisor();
-        return new ProviderRegistry(List.of(new PackageProvider(), groups, new UserProvider(groups), new FileProvider(),
+        return new ProviderRegistry(List.of(new PackageProvider(dpkgLockTimeout), groups, new UserProvider(groups), new FileProvider(),
                 new DirectoryProvider(), new DataDirProvider(), new VirtualenvProvider(), new RunitServiceProvider(runit),
                 new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider()));
     }

@@ -42,18 +42,23 @@ class AgentConfigTest {
         assertEquals(Duration.ofMinutes(30), c.runInterval());
         assertEquals(Path.of("/var/lib/kraftwerk"), c.stateDir());
         assertEquals(null, c.environment());
+        assertEquals(Duration.ofMinutes(5), c.dpkgLockTimeout());
+        Files.writeString(dir.resolve("agent.yaml"), "server: https://m:8140\ncertname: n1.example.net\ndpkg_lock_timeout: 20m\n");
+        assertEquals(Duration.ofMinutes(20), AgentConfig.load(dir.resolve("agent.yaml")).dpkgLockTimeout());
     }
 
     @Test
     void eachMistakeNamesTheFileAndTheKey() throws Exception {
         Path f = dir.resolve("agent.yaml");
-        assertEquals(f + ": unknown key 'sever' (known: server, certname, environment, run_interval, state_dir)",
+        assertEquals(f + ": unknown key 'sever' (known: server, certname, environment, run_interval, state_dir, dpkg_lock_timeout)",
                 refused("sever: https://m\ncertname: n\n").getMessage());
         assertEquals(f + ": missing 'certname:'", refused("server: https://m:8140\n").getMessage());
         assertEquals(f + ": server: 'http://m:8140' must be an https:// URL such as https://master.example.net:8140",
                 refused("server: http://m:8140\ncertname: n\n").getMessage());
         assertEquals(f + ": run_interval: '30 minutes' is not a duration such as 30m, 1h or 90s",
                 refused("server: https://m\ncertname: n\nrun_interval: 30 minutes\n").getMessage());
+        assertEquals(f + ": dpkg_lock_timeout: 'forever' is not a duration such as 30m, 1h or 90s",
+                refused("server: https://m\ncertname: n\ndpkg_lock_timeout: forever\n").getMessage());
         assertEquals(dir.resolve("none.yaml") + " does not exist: run 'kw-agent bootstrap --server URL --certname NAME' first",
                 assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.load(dir.resolve("none.yaml"))).getMessage());
     }

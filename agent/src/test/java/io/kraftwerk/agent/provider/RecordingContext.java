@@ -22,6 +22,7 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
     public final List<Map<String, String>> environments = new ArrayList<>();
     public final List<String> log = new ArrayList<>();
     private final Map<List<String>, CommandResult> script = new LinkedHashMap<>();
+    private final List<CommandResult> once = new ArrayList<>();
     private final Path root;
     private final FsOps fs;
     private long generation;
@@ -36,6 +37,12 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
         return this;
     }
 
+    /** Like {@link #answer}, for the next matching command only; answers given once go first, in order. */
+    public RecordingContext answerOnce(List<String> prefix, int exit, String stdout, String stderr) {
+        once.add(new CommandResult(prefix, exit, stdout, stderr));
+        return this;
+    }
+
     public void bump() {
         generation++;
     }
@@ -44,6 +51,12 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
     public CommandResult run(List<String> argv, Map<String, String> env, byte[] stdin) {
         commands.add(List.copyOf(argv));
         environments.add(Map.copyOf(env));
+        for (CommandResult r : once) {
+            if (argv.size() >= r.argv().size() && argv.subList(0, r.argv().size()).equals(r.argv())) {
+                once.remove(r);
+                return new CommandResult(argv, r.exitCode(), r.stdout(), r.stderr());
+            }
+        }
         for (Map.Entry<List<String>, CommandResult> e : script.entrySet()) {
             if (argv.size() >= e.getKey().size() && argv.subList(0, e.getKey().size()).equals(e.getKey())) {
                 CommandResult r = e.getValue();
