@@ -192,9 +192,10 @@ class MasterIT {
                 "new1.example.net", "--token", "not-the-token", "--wait", "1", "--poll", "1", "--state-dir", state.toString(),
                 "--config", state.resolve("agent.yaml").toString()));
         assertEquals(1, gaveUp.exitCode(), gaveUp.output());
-        assertTrue(gaveUp.output().contains("kw-agent bootstrap: no certificate yet after 1 s: waiting for an operator: kw-master"
-                + " ca sign new1.example.net. Ask an operator to run 'kw-master ca sign new1.example.net' on the master, then run"
-                + " kw-agent bootstrap again (it keeps its key and request)."), gaveUp.output());
+        Matcher gaveUpLine = Pattern.compile("kw-agent bootstrap: no certificate yet after 1 s: waiting for an operator: kw-master"
+                + " ca sign new1.example.net --fingerprint (SHA256:[0-9A-F:]{95})\\. Once an operator has signed it, run kw-agent"
+                + " bootstrap again \\(it keeps its key and request\\)\\.").matcher(gaveUp.output());
+        assertTrue(gaveUpLine.find(), gaveUp.output());
         String key = Files.readString(state.resolve("ssl/private_key.pem"));
         // run again, it goes on with the same key and waits until an operator signs
         Process agent = new ProcessBuilder(Repo.agent(), "bootstrap", "--server", master.url("localhost").toString(),
@@ -205,7 +206,7 @@ class MasterIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertEquals("kw-agent bootstrap: request sent for new1.example.net (waiting for an operator: kw-master ca sign"
-                    + " new1.example.net)", line);
+                    + " new1.example.net --fingerprint " + gaveUpLine.group(1) + ")", line, "the same key as the first time");
             Matcher printed = Pattern.compile("kw-agent bootstrap: the request's key fingerprint is (SHA256:[0-9A-F:]{95}); the"
                     + " operator signs it with: kw-master ca sign new1.example.net --fingerprint \\1").matcher(out.readLine());
             assertTrue(printed.matches(), "the agent prints its request's fingerprint");
@@ -349,6 +350,13 @@ class MasterIT {
         Answer wrong = call(web1, "GET", "/v1/environments", null, Map.of("Authorization", "Bearer nope"));
         assertEquals(401, wrong.status());
         assertEquals("Bearer", wrong.header("WWW-Authenticate"));
+        assertTrue(wrong.reason().startsWith("the bearer token is not the admin token ("), wrong.body());
+        Answer wrongOnAnOpenRoute = call(null, "GET", "/v1/ca/certificate", null, Map.of("Authorization", "Bearer nope"));
+        assertEquals(401, wrongOnAnOpenRoute.status(), "a wrong token is refused even where none is needed");
+        assertEquals(wrong.reason(), wrongOnAnOpenRoute.reason());
+        Answer notBearer = call(null, "GET", "/v1/environments", null, Map.of("Authorization", "Basic YWRtaW46YWRtaW4="));
+        assertEquals(401, notBearer.status());
+        assertTrue(notBearer.reason().startsWith("the Authorization header must be 'Bearer TOKEN'"), notBearer.body());
         Answer status = admin("GET", "/v1/admin/status");
         assertEquals(200, status.status());
         assertEquals(manifests.head(), status.json().get("environments").get("production").asText());

@@ -2,6 +2,7 @@ package io.kraftwerk.agent.cli;
 
 import io.kraftwerk.agent.client.Bootstrapper;
 import io.kraftwerk.agent.config.AgentConfig;
+import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,19 +32,6 @@ final class BootstrapCommand {
                 """;
     }
 
-    private static java.util.Map<String, String> trusted(List<String> assignments) {
-        java.util.Map<String, String> out = new java.util.TreeMap<>();
-        for (String a : assignments) {
-            try {
-                java.util.Map.Entry<String, String> fact = io.kraftwerk.model.trust.TrustedFacts.parse(a);
-                out.put(fact.getKey(), fact.getValue());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--trusted " + a + ": " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         try {
             Args args = Args.parse(argv, Set.of("--help", "-h"), Set.of("--server", "--certname", "--token", "--token-file",
@@ -67,7 +55,7 @@ final class BootstrapCommand {
             Bootstrapper.Options options = new Bootstrapper.Options(server, certname, token, args.value("--ca-fingerprint", null),
                     args.seconds("--wait", Duration.ofSeconds(120)), args.seconds("--poll", Duration.ofSeconds(5)),
                     args.path("--state-dir", AgentConfig.DEFAULT_STATE_DIR), args.path("--config", AgentConfig.DEFAULT_FILE),
-                    trusted(args.values("--trusted")));
+                    TrustedFacts.parseAll(args.values("--trusted")));
             return new Bootstrapper(options, out).run();
         } catch (IllegalArgumentException e) {
             err.println("kw-agent bootstrap: " + e.getMessage());

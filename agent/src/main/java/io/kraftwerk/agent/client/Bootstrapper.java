@@ -109,10 +109,14 @@ public final class Bootstrapper {
                     + options.certname() + "'; then run kw-agent bootstrap again.");
             return 1;
         }
-        if (answer.status() != 200) {
+        if (answer.status() == 404 || answer.status() == 429) {
+            // the master's answer says what it waits for (for a pending request: the 'ca sign' of this key)
             out.println("kw-agent bootstrap: no certificate yet after " + options.waitForSigning().toSeconds() + " s: " + answer.reason()
-                    + ". Ask an operator to run 'kw-master ca sign " + options.certname() + "' on the master, then run"
-                    + " kw-agent bootstrap again (it keeps its key and request).");
+                    + ". Once an operator has signed it, run kw-agent bootstrap again (it keeps its key and request).");
+            return 1;
+        }
+        if (answer.status() != 200) {
+            out.println("kw-agent bootstrap: the master answered " + answer.status() + " for the certificate: " + answer.reason());
             return 1;
         }
         X509Certificate cert = Tls.certificate(answer.text());

@@ -72,6 +72,23 @@ public final class TrustedFacts {
         return Map.entry(key, value);
     }
 
+    /**
+     * Parses the {@code KEY=VALUE} of repeated {@code --trusted} options (a later key wins); the
+     * message names the option at fault.
+     */
+    public static Map<String, String> parseAll(Iterable<String> assignments) {
+        Map<String, String> out = new TreeMap<>();
+        for (String a : assignments) {
+            try {
+                Map.Entry<String, String> fact = parse(a);
+                out.put(fact.getKey(), fact.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--trusted " + a + ": " + e.getMessage());
+            }
+        }
+        return require(out);
+    }
+
     /** {@code role=db, site=fra}: how commands show a set. */
     public static String describe(Map<String, String> facts) {
         StringBuilder out = new StringBuilder();

@@ -5,8 +5,10 @@ import io.kraftwerk.master.ca.Certnames;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Pem;
 import io.kraftwerk.master.serve.CaService;
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
 import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -102,8 +104,10 @@ public class CaResource {
                 }
                 return Response.ok(Pem.write(cert.get()), PEM).build();
             }
-            return ca.ca().pending(certname)
-                    ? Json.ok(404, Map.of("status", "pending", "message", "waiting for an operator: kw-master ca sign " + certname))
+            Optional<String> pendingKey = ca.ca().pendingKey(certname);
+            return pendingKey.isPresent()
+                    ? Json.ok(404, Map.of("status", "pending", "message", "waiting for an operator: kw-master ca sign " + certname
+                            + " --fingerprint " + pendingKey.get()))
                     : Json.error(404, "the CA has no request from " + certname + " (send one first)");
         } catch (CaException e) {
             return Json.error(400, e.getMessage());
@@ -112,6 +116,7 @@ public class CaResource {
 
     @POST
     @NodeItself
+    @RolesAllowed(Callers.NODE)
     @MaxBody(MAX_REQUEST_BYTES)
     @Path("renewals/{certname}")
     @Consumes({PEM, "text/plain"})

@@ -2,9 +2,11 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.serve.CatalogService;
 import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
 import io.kraftwerk.master.auth.TrustedIdentity;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -37,6 +39,7 @@ public class CatalogResource {
 
     @POST
     @NodeItself
+    @RolesAllowed(Callers.NODE)
     @Throttled
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -2,7 +2,9 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.serve.MasterConfig;
 import io.kraftwerk.master.store.ReportInbox;
+import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -26,6 +28,7 @@ public class ReportResource {
 
     @POST
     @NodeItself
+    @RolesAllowed(Callers.NODE)
     @Throttled
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,6 +1,5 @@
 package io.kraftwerk.master.auth;
 
-import io.quarkus.security.PermissionsAllowed;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -41,6 +40,7 @@ public enum Access {
     }
 
     private static Access declared(java.lang.annotation.Annotation[] annotations) {
+        boolean nodeItself = Arrays.stream(annotations).anyMatch(a -> a instanceof NodeItself);
         for (java.lang.annotation.Annotation a : annotations) {
             if (a instanceof DenyAll) {
                 return NOBODY;
@@ -50,24 +50,21 @@ public enum Access {
             }
             if (a instanceof RolesAllowed roles) {
                 Set<String> allowed = Set.of(roles.value());
+                if (allowed.equals(Set.of(Callers.NODE)) && nodeItself) {
+                    return NODE_ITSELF;
+                }
                 if (allowed.equals(Set.of(Callers.ADMIN))) {
                     return ADMIN;
                 }
                 if (allowed.equals(Set.of(Callers.ADMIN, Callers.DASHBOARD))) {
                     return ADMIN_OR_SESSION;
                 }
-                throw new IllegalStateException("roles " + allowed + " are not a caller Kraftwerk knows (see Callers);"
-                        + " this is a Kraftwerk bug, please report it");
-            }
-            if (a instanceof NodeItself || isNodeItself(a.annotationType().getAnnotation(PermissionsAllowed.class))
-                    || a instanceof PermissionsAllowed p && isNodeItself(p)) {
-                return NODE_ITSELF;
+                throw new IllegalStateException("roles " + allowed + (nodeItself ? "" : " without @NodeItself")
+                        + " are not a caller Kraftwerk knows (see Callers); this is a Kraftwerk bug, please report it");
             }
         }
+        // @NodeItself alone is no declaration: without the role, Quarkus security denies the method
         return null;
     }
 
-    private static boolean isNodeItself(PermissionsAllowed p) {
-        return p != null && Arrays.equals(p.value(), new String[] {Callers.NODE_ITSELF});
-    }
 }

@@ -42,7 +42,10 @@ public final class AdminToken {
 
     /** Reads and checks the token, or says what is wrong with it and how to make one. */
     public static String read(Path file) throws IOException, Unusable {
-        String make = "make one with 'kw-master admin-token --data-dir " + file.toAbsolutePath().getParent() + "'";
+        String dir = file.toAbsolutePath().getParent().toString();
+        String make = "make one with 'kw-master admin-token --data-dir " + dir + "'";
+        // a file that is there but unusable is replaced, not made: 'admin-token' alone keeps an existing file
+        String replace = "replace it with 'kw-master admin-token --rotate --data-dir " + dir + "'";
         String content;
         try {
             content = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -50,18 +53,17 @@ public final class AdminToken {
             throw new Unusable("the admin token " + file + " is missing: " + make);
         }
         if (content.isEmpty()) {
-            throw new Unusable("the admin token " + file + " is empty: " + make);
+            throw new Unusable("the admin token " + file + " is empty: " + replace);
         }
         int bits = estimatedBits(content);
         if (bits < MIN_BITS) {
             throw new Unusable("the admin token in " + file + " is too weak (about " + bits + " bits; at least " + MIN_BITS
-                    + " are needed, such as 64 random hex digits): " + make.replace("make one", "replace it") + " --rotate");
+                    + " are needed, such as 64 random hex digits): " + replace);
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
         if (mode.stream().anyMatch(OTHERS::contains)) {
             throw new Unusable("the admin token " + file + " is readable or writable by others (mode "
-                    + PosixFilePermissions.toString(mode) + "): run 'chmod 600 " + file + "' and consider it leaked: "
-                    + make.replace("make one", "replace it") + " --rotate");
+                    + PosixFilePermissions.toString(mode) + "): consider it leaked and " + replace + " (it writes the new one 0600)");
         }
         return content;
     }

@@ -4,8 +4,8 @@ package io.kraftwerk.master.auth;
  * The callers a route can declare, as the roles and permission names its annotations use:
  * <ul>
  *   <li>anyone: {@code @PermitAll}, only for the CA bootstrap and the dashboard's sign-in;</li>
- *   <li>the node named in the request: {@link NodeItself}, its certificate's CN equal to the
- *       decoded {@code certname} parameter of the matched method;</li>
+ *   <li>the node named in the request: {@code @RolesAllowed(NODE)} with {@link NodeItself}, its
+ *       certificate's CN equal to the decoded {@code certname} parameter of the matched method;</li>
  *   <li>an admin: {@code @RolesAllowed(ADMIN)} for the API (the bearer token), and
  *       {@code @RolesAllowed({ADMIN, DASHBOARD})} for dashboard pages (the token or a session).</li>
  * </ul>
@@ -21,9 +21,6 @@ public final class Callers {
 
     /** A dashboard session opened with the admin token; only dashboard pages accept it. */
     public static final String DASHBOARD = "dashboard";
-
-    /** The permission {@link NodeItself} asks for. */
-    public static final String NODE_ITSELF = "node-itself";
 
     private Callers() {
     }

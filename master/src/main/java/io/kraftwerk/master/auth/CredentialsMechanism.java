@@ -18,8 +18,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Gathers what a request presents (bearer token, dashboard session, client certificate and the TLS
- * session it came with) for {@link CredentialsIdentityProvider}. Authentication is proactive: it
+ * Gathers what a request presents: a bearer token or dashboard session goes to
+ * {@link CredentialsIdentityProvider}, a client certificate alone makes a node's identity
+ * ({@link NodeIdentities}). Authentication is proactive: it
  * runs for every request before routing (a wrong bearer token is refused on every route), and what
  * the matched method's security check then reads is already there. Deferring it to the check cost
  * 5 to 15% of catalog throughput in Mutiny and context propagation (docs/benchmarks.md).
@@ -31,6 +32,9 @@ public class CredentialsMechanism implements HttpAuthenticationMechanism {
     @Inject
     DashboardSessions sessions;
 
+    @Inject
+    NodeIdentities nodes;
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext rc, IdentityProviderManager identities) {
         String authorization = rc.request().getHeader("Authorization");
@@ -38,13 +42,14 @@ public class CredentialsMechanism implements HttpAuthenticationMechanism {
                 : authorization.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? authorization.substring(BEARER.length()).strip() : "";
         Cookie cookie = rc.request().getCookie(DashboardSessions.COOKIE);
         String session = cookie != null && sessions.valid(cookie.getValue()) ? cookie.getValue() : null;
+        if (bearer != null || session != null) {
+            return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new Credentials(bearer, session), rc));
+        }
         SSLSession tls = rc.request().sslSession();
         X509Certificate certificate = clientCertificate(tls);
-        if (bearer == null && session == null && certificate == null) {
-            return Uni.createFrom().nullItem();
-        }
-        return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(
-                new Credentials(bearer, session, certificate, tls), rc));
+        // a node: its identity is kept on its TLS session and re-checked here, on every request, without
+        // the provider pipeline (no augmentor applies to it), which cost more than the check itself
+        return certificate == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(nodes.of(certificate, tls));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.kraftwerk.master.auth;
 
-import io.quarkus.security.PermissionsAllowed;
+import jakarta.ws.rs.NameBinding;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -8,11 +8,14 @@ import java.lang.annotation.Target;
 
 /**
  * Only the node the request names may call the method: its certificate's CN must equal the
- * method's {@code certname} argument, as the router decoded it from the matched path. Checked by
- * {@link NodeItselfCheck} after routing, so no spelling of the path can change what is compared.
+ * method's {@code certname} path parameter, as the router decoded it from the matched path.
+ * Always together with {@code @RolesAllowed(Callers.NODE)}, which Quarkus security checks (a node
+ * at all); {@code api.NodeItselfFilter}, bound to the matched method by this annotation, then compares
+ * the names. Both run after routing, so no spelling of the path can change what is compared, and
+ * {@link Access} refuses to name a route that has only one of the two.
  */
+@NameBinding
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.METHOD})
-@PermissionsAllowed(value = Callers.NODE_ITSELF, params = "certname")
+@Target({ElementType.METHOD, ElementType.TYPE})
 public @interface NodeItself {
 }

@@ -211,7 +211,8 @@ public final class CertificateAuthority {
             writeAtomically(pendingFile, Pem.bytes(request.csr()));
             AutosignPolicy.Decision decision = policy.decide(certname, request.token(), request.trusted());
             if (!decision.signs()) {
-                return new Submission(Status.PENDING, decision.reason());
+                // the operator signs exactly this key: what the agent printed and 'ca list' shows
+                return new Submission(Status.PENDING, decision.reason() + " --fingerprint " + request.keyFingerprint());
             }
             issueFromRequest(certname, request.trusted());
             return new Submission(Status.SIGNED, decision.reason());
@@ -258,9 +259,14 @@ public final class CertificateAuthority {
         return withLock(dir, () -> {
             requireNodeName(certname);
             Optional<X509Certificate> current = currentCertificate(certname);
-            if (current.isPresent() && status(current.get()) == Status.SIGNED) {
-                throw new CaException("a valid certificate for " + certname + " already exists; revoke it first with"
-                        + " 'kw-master ca clean " + certname + "'");
+            if (current.isPresent()) {
+                // as for requests: a revoked or expired name stays out until an operator cleans it on purpose
+                Status status = status(current.get());
+                throw new CaException(status == Status.SIGNED
+                        ? "a valid certificate for " + certname + " already exists; revoke it first with 'kw-master ca clean "
+                                + certname + "'"
+                        : "the certificate of " + certname + " is " + status.name().toLowerCase() + "; the name is not enrolled"
+                                + " again until you run 'kw-master ca clean " + certname + "'");
             }
             X509Certificate cert = issue(certname, pair.getPublic(), approved(trusted), clock.instant(),
                     clock.instant().plus(profile.nodeLifetime()));
@@ -332,6 +338,16 @@ public final class CertificateAuthority {
 
     public boolean pending(String certname) throws CaException {
         return Files.exists(requestFile(Certnames.require(certname)));
+    }
+
+    /** The key fingerprint of the pending request of {@code certname}, if it has one. */
+    public Optional<String> pendingKey(String certname) throws IOException, CaException {
+        Path file = requestFile(Certnames.require(certname));
+        try {
+            return Optional.of(keyFingerprint(Pem.request(Files.readString(file))));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     public Status status(X509Certificate cert) throws IOException {

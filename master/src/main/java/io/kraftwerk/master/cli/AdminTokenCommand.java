@@ -37,13 +37,14 @@ final class AdminTokenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path file = new MasterPaths(dataDir).adminToken();
         try {
-            if (Files.exists(file) && !rotate) {
+            boolean exists = Files.exists(file);
+            if (exists && !rotate) {
                 AdminToken.read(file);
                 out.println("kept the admin token in " + file + " (replace it with --rotate)");
             } else {
                 AdminToken.create(file);
-                out.println((rotate ? "replaced" : "made") + " the admin token: " + file
-                        + (rotate ? " (restart the master to use it)" : ""));
+                out.println((exists ? "replaced" : "made") + " the admin token: " + file
+                        + (exists ? " (restart the master to use it)" : ""));
             }
             out.flush();
             return 0;
@@ -52,7 +53,7 @@ final class AdminTokenCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } catch (IOException e) {
-            err.println("kw-master admin-token: cannot write " + file + ": " + e.getMessage());
+            err.println("kw-master admin-token: cannot read or write " + file + ": " + e.getMessage());
             err.flush();
             return 1;
         }

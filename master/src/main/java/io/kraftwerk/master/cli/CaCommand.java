@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,16 +116,11 @@ final class CaCommand {
     }
 
     static Map<String, String> trustedFacts(List<String> assignments) throws CaException {
-        Map<String, String> out = new TreeMap<>();
-        for (String a : assignments) {
-            try {
-                Map.Entry<String, String> fact = TrustedFacts.parse(a);
-                out.put(fact.getKey(), fact.getValue());
-            } catch (IllegalArgumentException e) {
-                throw new CaException("--trusted " + a + ": " + e.getMessage());
-            }
+        try {
+            return TrustedFacts.parseAll(assignments);
+        } catch (IllegalArgumentException e) {
+            throw new CaException(e.getMessage());
         }
-        return out;
     }
 
     @Command(name = "revoke", description = "Revoke a node's certificates; the master refuses them from its next request.")

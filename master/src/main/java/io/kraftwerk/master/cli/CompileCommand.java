@@ -10,10 +10,14 @@ import io.kraftwerk.master.manifest.Location;
 import io.kraftwerk.master.manifest.ManifestException;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +45,9 @@ final class CompileCommand implements Callable<Integer> {
     String environment;
 
     @Option(names = "--trusted", paramLabel = "KEY=VALUE",
-            description = "A trusted fact of the node's certificate, as 'kw-master ca sign --trusted' sets it; repeat.")
-    java.util.List<String> trusted = new java.util.ArrayList<>();
+            description = {"A trusted fact of the node's certificate, as 'kw-master ca sign --trusted' sets it; repeat.",
+                "Default: trusted/NAME.yaml in the manifests, else none."})
+    List<String> trusted = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
@@ -54,10 +59,10 @@ final class CompileCommand implements Callable<Integer> {
         try {
             Site site = SiteParser.parse(source.load());
             Facts nodeFacts = facts == null ? null : readFacts(facts);
-            java.util.Map<String, String> trustedFacts;
+            Map<String, String> trustedFacts;
             try {
-                trustedFacts = CaCommand.trustedFacts(trusted);
-            } catch (io.kraftwerk.master.ca.CaException e) {
+                trustedFacts = trusted.isEmpty() ? site.trustedFixture(node) : TrustedFacts.parseAll(trusted);
+            } catch (IllegalArgumentException e) {
                 err.println("kw-master compile: " + e.getMessage());
                 err.flush();
                 return KwMaster.EXIT_USAGE;

@@ -58,7 +58,7 @@ final class LintCommand implements Callable<Integer> {
         Map<Diagnostic, TreeSet<String>> errors = new TreeMap<>();
         for (String node : nodes) {
             try {
-                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node)));
                 out.println("ok " + node + ": " + catalog.resources().size() + " resources, "
                         + catalog.edges().size() + " edges, environment " + catalog.environment());
             } catch (ManifestException e) {

@@ -18,22 +18,31 @@ import java.util.Set;
  * @param roles              role definitions by name
  * @param data               data files by hierarchy level
  * @param factFixtures       facts of declared nodes for lint and offline compiles, by node name
+ * @param trustedFixtures    trusted facts of declared nodes for lint and offline compiles (what their
+ *                           certificates carry), by node name; never used for a node the master serves
  * @param templates          parsed templates
  * @param brokenRoles        roles whose file exists but could not be read
  * @param problems           errors found while parsing, sorted
  * @param warnings           what is allowed but probably unsafe or wrong ({@code lint} shows them), sorted
  */
 public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule> rules, Map<String, RoleDef> roles,
-                   DataLayers data, Map<String, Facts> factFixtures, TemplateSet templates, Set<String> brokenRoles,
+                   DataLayers data, Map<String, Facts> factFixtures, Map<String, Map<String, String>> trustedFixtures,
+                   TemplateSet templates, Set<String> brokenRoles,
                    List<Diagnostic> problems, List<Diagnostic> warnings) {
+
+    /** The trusted facts a fixture gives {@code node} (trusted/NODE.yaml), or none. */
+    public Map<String, String> trustedFixture(String node) {
+        return trustedFixtures.getOrDefault(node, Map.of());
+    }
 
     public String version() {
         return files.version();
     }
 
-    /** Nodes named exactly by a rule or by a facts fixture: the nodes {@code lint} compiles. */
+    /** Nodes named exactly by a rule or by a facts or trusted-facts fixture: the nodes {@code lint} compiles. */
     public List<String> declaredNodes() {
         java.util.TreeSet<String> names = new java.util.TreeSet<>(factFixtures.keySet());
+        names.addAll(trustedFixtures.keySet());
         for (NodeRule rule : rules) {
             if (rule.name() instanceof NodeRule.NameMatcher.Exact exact) {
                 names.add(exact.name());

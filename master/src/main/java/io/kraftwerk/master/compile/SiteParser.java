@@ -10,6 +10,7 @@ import io.kraftwerk.master.manifest.YNode;
 import io.kraftwerk.master.manifest.YScalar;
 import io.kraftwerk.master.manifest.YamlReader;
 import io.kraftwerk.model.Suggestions;
+import io.kraftwerk.model.trust.TrustedFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,9 +67,10 @@ public final class SiteParser {
         Map<String, RoleDef> roles = roles();
         DataLayers data = data(roles);
         Map<String, Facts> facts = facts();
+        Map<String, Map<String, String>> trusted = trustedFixtures();
         TemplateSet templates = TemplateSet.parse(files.files(), diagnostics);
         checkRoleReferences(rules, roles);
-        return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, templates,
+        return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, trusted, templates,
                 Set.copyOf(brokenRoles), diagnostics.sorted(), ForgeableRules.warnings(rules, roles));
     }
 
@@ -121,6 +123,12 @@ public final class SiteParser {
         }));
         List<NodeRule.TrustedCondition> trusted = new ArrayList<>();
         fields.map(map, "trusted").ifPresent(f -> f.entries().forEach(e -> {
+            // a key no certificate can carry would silently match no node: say so
+            String problem = e.name().equals(TrustedFacts.CERTNAME) ? null : TrustedFacts.problem(e.name(), "x");
+            if (problem != null) {
+                diagnostics.error(e.key().location(), problem, "trusted facts are set by 'kw-master ca sign NAME --trusted KEY=VALUE';"
+                        + " 'certname' is the certificate's name");
+            }
             List<String> values = fields.stringList(e.value(), e.name()).stream().map(YScalar::text).toList();
             trusted.add(new NodeRule.TrustedCondition(e.name(), values));
         }));
@@ -256,6 +264,51 @@ public final class SiteParser {
             } catch (ManifestException e) {
                 diagnostics.addAll(e.diagnostics());
             }
+        }
+        return fixtures;
+    }
+
+    /**
+     * {@code trusted/NODE.yaml}: the trusted facts a node's certificate will carry, as a flat map
+     * ({@code role: db}), so that {@code lint} and offline compiles see the node as the master will.
+     */
+    private Map<String, Map<String, String>> trustedFixtures() {
+        Map<String, Map<String, String>> fixtures = new TreeMap<>();
+        for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
+            String path = file.getKey();
+            if (!path.startsWith("trusted/")) {
+                continue;
+            }
+            String fileName = path.substring("trusted/".length());
+            if (!fileName.endsWith(".yaml") || fileName.contains("/")) {
+                diagnostics.error(Location.ofFile(path), "trusted-facts fixtures are trusted/NODE.yaml",
+                        "write the node's trusted facts as a map, e.g. 'role: db'");
+                continue;
+            }
+            YNode document;
+            try {
+                document = YamlReader.read(path, file.getValue());
+            } catch (ManifestException e) {
+                diagnostics.addAll(e.diagnostics());
+                continue;
+            }
+            if (!(document instanceof YMap map)) {
+                diagnostics.error(document.location(), "a trusted-facts fixture is a map of names to values, not "
+                        + document.describe(), "write e.g. 'role: db'");
+                continue;
+            }
+            Map<String, String> facts = new TreeMap<>();
+            for (YMap.Entry e : map.entries()) {
+                String problem = e.value() instanceof YScalar value ? TrustedFacts.problem(e.name(), value.text())
+                        : "the value of trusted fact '" + e.name() + "' must be text, not " + e.value().describe();
+                if (problem != null) {
+                    diagnostics.error(e.key().location(), problem, "'certname' is the node's name; other facts come from"
+                            + " 'kw-master ca sign NAME --trusted KEY=VALUE'");
+                } else {
+                    facts.put(e.name(), ((YScalar) e.value()).text());
+                }
+            }
+            fixtures.put(fileName.substring(0, fileName.length() - ".yaml".length()), Map.copyOf(facts));
         }
         return fixtures;
     }

@@ -69,7 +69,7 @@ public class ReportInbox {
             if (report.start().isAfter(latest)) {
                 // stored, it would stand as the node's latest report until the clock caught up with it
                 return new Receipt(400, "the report's start (" + report.start() + ") lies more than "
-                        + config.reportClockSkew().toMinutes() + " minutes after the master's clock (" + clock.instant()
+                        + config.reportClockSkew().toSeconds() + " s after the master's clock (" + clock.instant()
                         + "); the node's clock is wrong: set it right (NTP) and the agent's next run reports again");
             }
             nodes.ensure(report.node()); // before the transaction: see NodeRows

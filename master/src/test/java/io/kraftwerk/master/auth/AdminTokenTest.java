@@ -37,14 +37,15 @@ class AdminTokenTest {
     void aMissingEmptyWeakOrReadableTokenIsRefusedSayingHowToMakeOne() throws Exception {
         Path file = dir.resolve("admin.token");
         String make = "'kw-master admin-token --data-dir " + dir + "'";
+        String replace = "'kw-master admin-token --rotate --data-dir " + dir + "'";
         assertEquals("the admin token " + file + " is missing: make one with " + make,
                 assertThrows(AdminToken.Unusable.class, () -> AdminToken.read(file)).getMessage());
         Files.writeString(file, " \n");
-        assertEquals("the admin token " + file + " is empty: make one with " + make,
+        assertEquals("the admin token " + file + " is empty: replace it with " + replace,
                 assertThrows(AdminToken.Unusable.class, () -> AdminToken.read(file)).getMessage());
         Files.writeString(file, "changeme-changeme-changeme-changeme\n");
         assertEquals("the admin token in " + file + " is too weak (about 27 bits; at least 256 are needed, such as 64 random hex"
-                + " digits): replace it with " + make + " --rotate",
+                + " digits): replace it with " + replace,
                 assertThrows(AdminToken.Unusable.class, () -> AdminToken.read(file)).getMessage());
         Files.writeString(file, HexFormat.of().formatHex(new byte[24]) + "\n");
         assertThrows(AdminToken.Unusable.class, () -> AdminToken.read(file), "48 zeros");
@@ -52,7 +53,8 @@ class AdminTokenTest {
         String good = AdminToken.create(file);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         assertTrue(assertThrows(AdminToken.Unusable.class, () -> AdminToken.read(file)).getMessage()
-                .startsWith("the admin token " + file + " is readable or writable by others (mode rw-r--r--): run 'chmod 600 "), good);
+                .equals("the admin token " + file + " is readable or writable by others (mode rw-r--r--): consider it leaked and"
+                        + " replace it with " + replace + " (it writes the new one 0600)"), good);
     }
 
     @Test

@@ -50,7 +50,9 @@ class CertificateAuthorityTest {
         Csrs.Request req = Csrs.create("web1.example.net", null);
         CertificateAuthority.Submission s = ca.submit("web1.example.net", req.pem(), AutosignPolicy.off(), MAX_PENDING);
         assertEquals(CertificateAuthority.Status.PENDING, s.status());
-        assertEquals("waiting for an operator: kw-master ca sign web1.example.net", s.message());
+        assertEquals("waiting for an operator: kw-master ca sign web1.example.net --fingerprint " + Fingerprints.of(req.keys().getPublic().getEncoded()),
+                s.message());
+        assertEquals(java.util.Optional.of(Fingerprints.of(req.keys().getPublic().getEncoded())), ca.pendingKey("web1.example.net"));
         assertTrue(ca.pending("web1.example.net"));
         assertTrue(ca.currentCertificate("web1.example.net").isEmpty());
 

@@ -92,6 +92,36 @@ class KwMasterCliTest {
     }
 
     @Test
+    void lintAndCompileSeeANodesTrustedFactsFromItsFixture() throws Exception {
+        Path site = tmp.resolve("trusted-site");
+        Files.createDirectories(site.resolve("roles"));
+        Files.createDirectories(site.resolve("trusted"));
+        Files.writeString(site.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
+                + "  - name: db7.example.net\n    trusted: {role: db}\n    roles: [db]\n");
+        Files.writeString(site.resolve("roles/db.yaml"),
+                "apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  file:\n    /etc/motd:\n      content: \"${trusted.role} in ${trusted.site}\\n\"\n");
+        assertEquals(1, run("lint", "--manifests", site.toString()), "without the fixture, db7 matches no rule: " + err);
+
+        Files.writeString(site.resolve("trusted/db7.example.net.yaml"), "role: db\nsite: fra\n");
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertEquals(0, run("lint", "--manifests", site.toString()), err.toString());
+        assertEquals("ok db7.example.net: 1 resources, 0 edges, environment production\n", out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("compile", "--manifests", site.toString(), "--node", "db7.example.net"), err.toString());
+        assertTrue(out.toString().contains("\"content\": \"db in fra\\n\""), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("compile", "--manifests", site.toString(), "--node", "db7.example.net", "--trusted", "role=db",
+                "--trusted", "site=ams"), err.toString());
+        assertTrue(out.toString().contains("\"content\": \"db in ams\\n\""), "--trusted replaces the fixture: " + out);
+
+        Files.writeString(site.resolve("trusted/db7.example.net.yaml"), "role: db\nSite: fra\n");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("lint", "--manifests", site.toString()));
+        assertTrue(err.toString().contains("trusted/db7.example.net.yaml:2:1: 'Site' is not a trusted fact name"), err.toString());
+    }
+
+    @Test
     void wrongUsageExitsWith2AndSaysWhatIsMissing() {
         int status = run("compile", "--manifests", "x");
         assertEquals(2, status);

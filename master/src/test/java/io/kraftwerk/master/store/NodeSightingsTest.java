@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftwerk.master.store.entity.StoredNode;
+import jakarta.enterprise.inject.Vetoed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The batch of catalog sightings: written once, kept for the next batch when the database refuses it. */
 class NodeSightingsTest {
     /** Sightings whose database write fails as long as {@code failing} is set; records what it wrote. */
+    @Vetoed // not a bean of the in-process master DefaultDenyTest starts
     static final class Recording extends NodeSightings {
         boolean failing;
         Runnable duringWrite = () -> { };

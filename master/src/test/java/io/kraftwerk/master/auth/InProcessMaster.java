@@ -1,0 +1,62 @@
+package io.kraftwerk.master.auth;
+
+import io.kraftwerk.master.serve.DatabaseSettings;
+import io.kraftwerk.master.serve.MasterSetup;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+
+/**
+ * What {@code kw-master serve} prepares before Quarkus starts (admin token, CA and TLS files, the
+ * H2 database, a manifests repository), for a master started in-process by a Quarkus test.
+ */
+public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
+    static Path dataDir;
+    static int port;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path work = Files.createTempDirectory("kw-master-test");
+            dataDir = work.resolve("data");
+            Files.createDirectories(dataDir);
+            AdminToken.create(dataDir.resolve("admin.token"));
+            Path manifests = work.resolve("manifests");
+            Files.createDirectories(manifests);
+            Files.writeString(manifests.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
+                    + "  - glob: '*.example.net'\n    roles: []\n");
+            try (Git git = Git.init().setDirectory(manifests.toFile()).setInitialBranch("production").call()) {
+                git.add().addFilepattern(".").call();
+                git.commit().setMessage("site").setAuthor("test", "test@example.net").setCommitter("test", "test@example.net")
+                        .setSign(false).call();
+            }
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Map<String, String> config = new HashMap<>(MasterSetup.prepare(dataDir, List.of("localhost"), List.of("127.0.0.1")));
+            config.putAll(DatabaseSettings.properties(dataDir, null, null, null));
+            config.put("quarkus.http.test-ssl-port", String.valueOf(port));
+            config.put("quarkus.http.host", "127.0.0.1");
+            config.put("kraftwerk.master.data-dir", dataDir.toString());
+            config.put("kraftwerk.master.manifests", manifests.toString());
+            config.put("kraftwerk.master.poll-interval", "1h");
+            config.put("kraftwerk.master.server-names", "localhost");
+            config.put("kraftwerk.master.server-ips", "127.0.0.1");
+            return config;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare the master: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+    }
+}
