@@ -17,6 +17,7 @@ import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.resource.RunitServiceResource;
 import io.kraftwerk.model.resource.ServiceEnsure;
+import io.kraftwerk.model.resource.SysctlResource;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
@@ -54,6 +55,7 @@ public final class Samples {
                 List.of("app.example.net", "*.app.example.net"), List.of("www.app.example.net"), 8080,
                 List.of("unix:/run/app/gunicorn.sock", "10.0.0.5:8001"), new TreeMap<>(Map.of("/static/", "/srv/app/static")),
                 "20m", new TlsSettings("/etc/ssl/app.crt", "/etc/ssl/app.key")));
+        all.put(ResourceType.SYSCTL, new SysctlResource("net.ipv4.ip_local_port_range", Ensure.PRESENT, "32768 60999"));
         return all;
     }
 

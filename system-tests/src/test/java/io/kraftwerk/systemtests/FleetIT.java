@@ -124,6 +124,11 @@ class FleetIT {
         DisposableNode lb1 = nodes.get("lb1.example.net");
         Http blog = Http.await(lb1, "blog.example.net", "/", h -> h.status() == 200, SETTLE);
         assertEquals("<h1>The example.net blog</h1>", blog.body());
+        // and has its kernel tuned for many connections, now and for the next boot (net.* is lb1's own, in its namespace)
+        assertEquals("1024\n", lb1.exec(List.of("cat", "/proc/sys/net/core/somaxconn")).orThrow().stdout());
+        assertEquals("1024\t65000\n", lb1.exec(List.of("cat", "/proc/sys/net/ipv4/ip_local_port_range")).orThrow().stdout());
+        assertTrue(Files.readString(lb1.path("/etc/sysctl.d/60-kraftwerk-net.core.somaxconn.conf"))
+                .endsWith("net.core.somaxconn = 1024\n"));
 
         for (String name : nodes.keySet()) {
             assertEquals(1, storedReports(name).size(), name + "'s report reached the master");

@@ -5,6 +5,7 @@ import io.kraftwerk.agent.provider.accounts.UserProvider;
 import io.kraftwerk.agent.provider.files.DataDirProvider;
 import io.kraftwerk.agent.provider.files.DirectoryProvider;
 import io.kraftwerk.agent.provider.files.FileProvider;
+import io.kraftwerk.agent.provider.kernel.SysctlProvider;
 import io.kraftwerk.agent.provider.nginx.NginxVhostProvider;
 import io.kraftwerk.agent.provider.packages.PackageProvider;
 import io.kraftwerk.agent.provider.python.VirtualenvProvider;
@@ -39,7 +40,7 @@ public final class ProviderRegistry {
         RunitSupervisor runit = new RunitSupervisor();
         return new ProviderRegistry(List.of(new PackageProvider(dpkgLockTimeout), groups, new UserProvider(groups), new FileProvider(),
                 new DirectoryProvider(), new DataDirProvider(), new VirtualenvProvider(), new RunitServiceProvider(runit),
-                new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider()));
+                new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider(), new SysctlProvider()));
     }
 
     @SuppressWarnings("unchecked")

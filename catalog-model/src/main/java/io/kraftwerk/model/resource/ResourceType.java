@@ -19,7 +19,8 @@ public enum ResourceType {
     VIRTUALENV("virtualenv", VirtualenvResource.class),
     RUNIT_SERVICE("runit_service", RunitServiceResource.class),
     GUNICORN_APP("gunicorn_app", GunicornAppResource.class),
-    NGINX_VHOST("nginx_vhost", NginxVhostResource.class);
+    NGINX_VHOST("nginx_vhost", NginxVhostResource.class),
+    SYSCTL("sysctl", SysctlResource.class);
 
     private final String wireName;
     private final Class<? extends Resource> recordClass;
