@@ -19,11 +19,12 @@ import org.eclipse.jgit.api.Git;
 public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
     static Path dataDir;
     static int port;
+    private Path work;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path work = Files.createTempDirectory("kw-master-test");
+            work = Files.createTempDirectory("kw-master-test");
             dataDir = work.resolve("data");
             Files.createDirectories(dataDir);
             AdminToken.create(dataDir.resolve("admin.token"));
@@ -58,5 +59,13 @@ public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        // the CA key and the admin token of a test master: gone with it
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + work + ": " + e.getMessage(), e);
+        }
     }
 }
