@@ -31,16 +31,17 @@ public enum Access {
 
     /** What the annotations on {@code method}, or else on its class, declare. */
     public static Access of(Method method) {
-        Access declared = declared(method.getAnnotations());
-        return declared != null ? declared : orNobody(declared(method.getDeclaringClass().getAnnotations()));
+        // @NodeItself binds its filter from the method or its class (JAX-RS name binding)
+        boolean nodeItself = method.isAnnotationPresent(NodeItself.class) || method.getDeclaringClass().isAnnotationPresent(NodeItself.class);
+        Access declared = declared(method.getAnnotations(), nodeItself);
+        return declared != null ? declared : orNobody(declared(method.getDeclaringClass().getAnnotations(), nodeItself));
     }
 
     private static Access orNobody(Access access) {
         return access != null ? access : NOBODY;
     }
 
-    private static Access declared(java.lang.annotation.Annotation[] annotations) {
-        boolean nodeItself = Arrays.stream(annotations).anyMatch(a -> a instanceof NodeItself);
+    private static Access declared(java.lang.annotation.Annotation[] annotations, boolean nodeItself) {
         for (java.lang.annotation.Annotation a : annotations) {
             if (a instanceof DenyAll) {
                 return NOBODY;

@@ -11,8 +11,10 @@ import java.lang.annotation.Target;
  * method's {@code certname} path parameter, as the router decoded it from the matched path.
  * Always together with {@code @RolesAllowed(Callers.NODE)}, which Quarkus security checks (a node
  * at all); {@code api.NodeItselfFilter}, bound to the matched method by this annotation, then compares
- * the names. Both run after routing, so no spelling of the path can change what is compared, and
- * {@link Access} refuses to name a route that has only one of the two.
+ * the names. Both run after routing, so no spelling of the path can change what is compared.
+ * {@code @RolesAllowed(NODE)} without this is a bug {@link Access} reports; this without the role
+ * declares nothing, and the method is refused to everyone. On a class (as on the filter itself),
+ * it binds the filter to every method of the class.
  */
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)

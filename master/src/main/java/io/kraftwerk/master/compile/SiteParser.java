@@ -308,6 +308,11 @@ public final class SiteParser {
                     facts.put(e.name(), ((YScalar) e.value()).text());
                 }
             }
+            if (facts.size() > TrustedFacts.MAX_FACTS) {
+                diagnostics.error(map.location(), "a certificate carries at most " + TrustedFacts.MAX_FACTS + " trusted facts, not "
+                        + facts.size(), "keep the facts that rules and manifests use");
+                continue;
+            }
             fixtures.put(fileName.substring(0, fileName.length() - ".yaml".length()), Map.copyOf(facts));
         }
         return fixtures;

@@ -40,6 +40,19 @@ class AccessTest {
         }
     }
 
+    @SuppressWarnings("unused")
+    @NodeItself
+    static class NodeRoutes {
+        @RolesAllowed(Callers.NODE)
+        void report(String certname) {
+        }
+    }
+
+    @Test
+    void aNodeItselfOnTheClassBindsItsMethodsToo() throws Exception {
+        assertEquals(Access.NODE_ITSELF, Access.of(NodeRoutes.class.getDeclaredMethod("report", String.class)));
+    }
+
     @Test
     void eachDeclarationIsNamedAndAnUnknownOneIsABug() throws Exception {
         assertEquals(Access.NODE_ITSELF, access("ownCatalog", String.class));

@@ -59,13 +59,7 @@ public final class SysctlProvider implements Provider<SysctlResource> {
             return false;
         }
         String value = normalized(s.value());
-        if (changes.stream().anyMatch(c -> c.property().equals(PERSISTED) || c.isEnsure())) {
-            Path dir = context.path("/etc/sysctl.d");
-            if (!context.fs().stat(dir).exists()) {
-                context.fs().createDirectory(dir, "root", "root", "0755");
-            }
-            context.fs().writeAtomically(conf, content(s.name(), value).getBytes(StandardCharsets.UTF_8), "root", "root", "0644");
-        }
+        // the kernel first: a value it refuses or adjusts must not be kept for every boot
         if (changes.stream().anyMatch(c -> c.property().equals(VALUE) || c.isEnsure())) {
             Path proc = procFile(s, context);
             try {
@@ -81,6 +75,13 @@ public final class SysctlProvider implements Provider<SysctlResource> {
                 throw new ProviderException("the kernel took " + s.name() + " = " + value + " as " + now
                         + ": it adjusts values out of range; use a value it keeps");
             }
+        }
+        if (changes.stream().anyMatch(c -> c.property().equals(PERSISTED) || c.isEnsure())) {
+            Path dir = context.path("/etc/sysctl.d");
+            if (!context.fs().stat(dir).exists()) {
+                context.fs().createDirectory(dir, "root", "root", "0755");
+            }
+            context.fs().writeAtomically(conf, content(s.name(), value).getBytes(StandardCharsets.UTF_8), "root", "root", "0644");
         }
         return false;
     }

@@ -50,7 +50,8 @@ final class AptOutput {
                 holder = "process " + m.group(1) + " (" + m.group(2) + ")";
             }
         }
-        boolean gaveUp = !result.succeeded() && LOCK_FAILED.matcher(result.stderr()).find();
+        // only after waiting: a lock apt does not wait for (an older apt, the archives lock) is apt's own error
+        boolean gaveUp = lines > 0 && !result.succeeded() && LOCK_FAILED.matcher(result.stderr()).find();
         if (lines == 0 && !gaveUp) {
             return null;
         }

@@ -119,4 +119,13 @@ class PackageProviderTest {
                 + " failed: dpkg exited with 1: dpkg: error processing package x"), context.log);
     }
 
+
+    @Test
+    void aLockAptDidNotWaitForIsAptsOwnError() throws Exception {
+        context.answer(APT_GET, 100, "", "E: Could not get lock /var/cache/apt/archives/lock. It is held by process 77 (apt-get)\n");
+        assertEquals(Map.of(nginx, "apt-get exited with 100: E: Could not get lock /var/cache/apt/archives/lock. It is held by"
+                + " process 77 (apt-get)"), provider.applyBatch(work(nginx), context));
+        assertEquals(List.of(), context.log);
+    }
+
 }
