@@ -2,6 +2,7 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -13,7 +14,8 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * Decides {@link NodeItself} on the matched method: a node, and the one whose decoded
  * {@code certname} path parameter the request carries. A caller that is no node at all is left to
- * the method's {@code @RolesAllowed(Callers.NODE)}, which refuses it with the reason.
+ * the method's {@code @RolesAllowed(Callers.NODE)}, which refuses it with the reason. A refusal is
+ * worded where every other is, by {@link SecurityAnswers}.
  */
 @Provider
 @NodeItself
@@ -27,11 +29,8 @@ public class NodeItselfFilter implements ContainerRequestFilter {
         if (!identity.hasRole(Callers.NODE)) {
             return;
         }
-        String named = request.getUriInfo().getPathParameters().getFirst("certname");
-        String caller = identity.getPrincipal().getName();
-        if (!caller.equals(named)) {
-            request.abortWith(Json.error(403, "a node may act only for itself: this certificate is " + caller
-                    + ", the request is for " + named));
+        if (!identity.getPrincipal().getName().equals(request.getUriInfo().getPathParameters().getFirst("certname"))) {
+            throw new ForbiddenException();
         }
     }
 }

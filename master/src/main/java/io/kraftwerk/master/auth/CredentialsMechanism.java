@@ -22,8 +22,8 @@ import javax.net.ssl.SSLSession;
  * {@link CredentialsIdentityProvider}, a client certificate alone makes a node's identity
  * ({@link NodeIdentities}). Authentication is proactive: it
  * runs for every request before routing (a wrong bearer token is refused on every route), and what
- * the matched method's security check then reads is already there. Deferring it to the check cost
- * 5 to 15% of catalog throughput in Mutiny and context propagation (docs/benchmarks.md).
+ * the matched method's security check then reads is already there (deferred to the check, it was
+ * made through Mutiny and context propagation on the worker thread, which cost more: docs/benchmarks.md).
  */
 @ApplicationScoped
 public class CredentialsMechanism implements HttpAuthenticationMechanism {

@@ -246,25 +246,14 @@ public final class SiteParser {
 
     private Map<String, Facts> facts() {
         Map<String, Facts> fixtures = new TreeMap<>();
-        for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
-            String path = file.getKey();
-            if (!path.startsWith("facts/")) {
-                continue;
-            }
-            String fileName = path.substring("facts/".length());
-            String node = fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5)
-                    : fileName.endsWith(".yaml") ? fileName.substring(0, fileName.length() - 5) : null;
-            if (node == null || fileName.contains("/")) {
-                diagnostics.error(Location.ofFile(path), "facts fixtures are facts/NODE.json or facts/NODE.yaml",
-                        "capture one with 'kw-agent facts > facts/NODE.json'");
-                continue;
-            }
-            try {
-                fixtures.put(node, Facts.parse(path, file.getValue()));
-            } catch (ManifestException e) {
-                diagnostics.addAll(e.diagnostics());
-            }
-        }
+        fixtureFiles("facts/", List.of(".json", ".yaml"), "facts fixtures are facts/NODE.json or facts/NODE.yaml",
+                "capture one with 'kw-agent facts > facts/NODE.json'").forEach((node, file) -> {
+                    try {
+                        fixtures.put(node, Facts.parse(file.getKey(), file.getValue()));
+                    } catch (ManifestException e) {
+                        diagnostics.addAll(e.diagnostics());
+                    }
+                });
         return fixtures;
     }
 
@@ -274,48 +263,64 @@ public final class SiteParser {
      */
     private Map<String, Map<String, String>> trustedFixtures() {
         Map<String, Map<String, String>> fixtures = new TreeMap<>();
+        fixtureFiles("trusted/", List.of(".yaml"), "trusted-facts fixtures are trusted/NODE.yaml",
+                "write the node's trusted facts as a map, e.g. 'role: db'")
+                .forEach((node, file) -> trustedFixture(file.getKey(), file.getValue()).ifPresent(f -> fixtures.put(node, f)));
+        return fixtures;
+    }
+
+    private Optional<Map<String, String>> trustedFixture(String path, byte[] bytes) {
+        YNode document;
+        try {
+            document = YamlReader.read(path, bytes);
+        } catch (ManifestException e) {
+            diagnostics.addAll(e.diagnostics());
+            return Optional.empty();
+        }
+        if (!(document instanceof YMap map)) {
+            diagnostics.error(document.location(), "a trusted-facts fixture is a map of names to values, not "
+                    + document.describe(), "write e.g. 'role: db'");
+            return Optional.empty();
+        }
+        Map<String, String> facts = new TreeMap<>();
+        for (YMap.Entry e : map.entries()) {
+            String problem = e.value() instanceof YScalar value ? TrustedFacts.problem(e.name(), value.text())
+                    : "the value of trusted fact '" + e.name() + "' must be text, not " + e.value().describe();
+            if (problem != null) {
+                diagnostics.error(e.key().location(), problem, "'certname' is the node's name; other facts come from"
+                        + " 'kw-master ca sign NAME --trusted KEY=VALUE'");
+            } else {
+                facts.put(e.name(), ((YScalar) e.value()).text());
+            }
+        }
+        if (facts.size() > TrustedFacts.MAX_FACTS) {
+            diagnostics.error(map.location(), "a certificate carries at most " + TrustedFacts.MAX_FACTS + " trusted facts, not "
+                    + facts.size(), "keep the facts that rules and manifests use");
+            return Optional.empty();
+        }
+        return Optional.of(Map.copyOf(facts));
+    }
+
+    /**
+     * The fixture files directly under {@code dir} named {@code NODE} plus one of {@code extensions},
+     * by node, each with its path; any other file there is an error saying {@code what} and {@code hint}.
+     */
+    private Map<String, Map.Entry<String, byte[]>> fixtureFiles(String dir, List<String> extensions, String what, String hint) {
+        Map<String, Map.Entry<String, byte[]>> found = new TreeMap<>();
         for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
             String path = file.getKey();
-            if (!path.startsWith("trusted/")) {
+            if (!path.startsWith(dir)) {
                 continue;
             }
-            String fileName = path.substring("trusted/".length());
-            if (!fileName.endsWith(".yaml") || fileName.contains("/")) {
-                diagnostics.error(Location.ofFile(path), "trusted-facts fixtures are trusted/NODE.yaml",
-                        "write the node's trusted facts as a map, e.g. 'role: db'");
+            String fileName = path.substring(dir.length());
+            Optional<String> extension = extensions.stream().filter(fileName::endsWith).findFirst();
+            if (extension.isEmpty() || fileName.contains("/")) {
+                diagnostics.error(Location.ofFile(path), what, hint);
                 continue;
             }
-            YNode document;
-            try {
-                document = YamlReader.read(path, file.getValue());
-            } catch (ManifestException e) {
-                diagnostics.addAll(e.diagnostics());
-                continue;
-            }
-            if (!(document instanceof YMap map)) {
-                diagnostics.error(document.location(), "a trusted-facts fixture is a map of names to values, not "
-                        + document.describe(), "write e.g. 'role: db'");
-                continue;
-            }
-            Map<String, String> facts = new TreeMap<>();
-            for (YMap.Entry e : map.entries()) {
-                String problem = e.value() instanceof YScalar value ? TrustedFacts.problem(e.name(), value.text())
-                        : "the value of trusted fact '" + e.name() + "' must be text, not " + e.value().describe();
-                if (problem != null) {
-                    diagnostics.error(e.key().location(), problem, "'certname' is the node's name; other facts come from"
-                            + " 'kw-master ca sign NAME --trusted KEY=VALUE'");
-                } else {
-                    facts.put(e.name(), ((YScalar) e.value()).text());
-                }
-            }
-            if (facts.size() > TrustedFacts.MAX_FACTS) {
-                diagnostics.error(map.location(), "a certificate carries at most " + TrustedFacts.MAX_FACTS + " trusted facts, not "
-                        + facts.size(), "keep the facts that rules and manifests use");
-                continue;
-            }
-            fixtures.put(fileName.substring(0, fileName.length() - ".yaml".length()), Map.copyOf(facts));
+            found.put(fileName.substring(0, fileName.length() - extension.get().length()), file);
         }
-        return fixtures;
+        return found;
     }
 
     private void checkRoleReferences(List<NodeRule> rules, Map<String, RoleDef> roles) {

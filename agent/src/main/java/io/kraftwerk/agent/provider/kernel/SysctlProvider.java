@@ -10,7 +10,11 @@ import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.SysctlResource;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,11 +46,11 @@ public final class SysctlProvider implements Provider<SysctlResource> {
     public Observed observe(SysctlResource s, ProviderContext context) throws IOException, ProviderException {
         Path conf = context.path(confFile(s.name()));
         FsEntry entry = context.fs().stat(conf);
-        String persisted = entry.type() == FsEntry.Type.FILE ? persisted(s.name(),
-                new String(context.fs().read(conf), StandardCharsets.UTF_8)) : null;
         if (s.ensure() == Ensure.ABSENT) {
             return entry.exists() ? new Observed().put(Desired.ENSURE, "present") : Observed.absent();
         }
+        String persisted = entry.type() == FsEntry.Type.FILE ? persisted(s.name(),
+                new String(context.fs().read(conf), StandardCharsets.UTF_8)) : null;
         String now = live(s, context);
         return new Observed().put(Desired.ENSURE, "present").put(VALUE, now).put(PERSISTED, persisted == null ? "(not kept)" : persisted);
     }
@@ -63,7 +67,7 @@ public final class SysctlProvider implements Provider<SysctlResource> {
         if (changes.stream().anyMatch(c -> c.property().equals(VALUE) || c.isEnsure())) {
             Path proc = procFile(s, context);
             try {
-                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(proc)) {
+                try (OutputStream out = Files.newOutputStream(proc)) {
                     out.write((value + "\n").getBytes(StandardCharsets.US_ASCII)); // one write(), as the kernel wants it
                 }
             } catch (IOException e) {
@@ -115,11 +119,11 @@ public final class SysctlProvider implements Provider<SysctlResource> {
         // in one read() from offset 0: the kernel answers a sysctl read at any other offset with
         // end-of-file, so a reader that reads a byte first (as Files.readString does on a file whose
         // size is 0, as /proc files say) gets only the first digit
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(proc)) {
+        try (InputStream in = Files.newInputStream(proc)) {
             byte[] buffer = new byte[8192];
             int n = in.read(buffer);
             return normalized(new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new ProviderException("the kernel has no parameter " + s.name() + " (no " + proc + "): check its name, or load"
                     + " the module that provides it first");
         } catch (IOException e) {
