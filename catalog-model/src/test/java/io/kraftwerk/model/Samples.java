@@ -5,9 +5,12 @@ import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.catalog.Edge;
 import io.kraftwerk.model.catalog.EdgeKind;
 import io.kraftwerk.model.catalog.Provenance;
+import io.kraftwerk.model.resource.AptSourceResource;
+import io.kraftwerk.model.resource.CronJobResource;
 import io.kraftwerk.model.resource.DataDirResource;
 import io.kraftwerk.model.resource.DirectoryResource;
 import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.ExecResource;
 import io.kraftwerk.model.resource.FileResource;
 import io.kraftwerk.model.resource.GroupResource;
 import io.kraftwerk.model.resource.GunicornAppResource;
@@ -17,6 +20,7 @@ import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.resource.RunitServiceResource;
 import io.kraftwerk.model.resource.ServiceEnsure;
+import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.resource.SysctlResource;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.UserResource;
@@ -29,6 +33,9 @@ import java.util.TreeMap;
 
 /** One fully populated, valid resource of every type, for round trips and validation tests. */
 public final class Samples {
+    /** A real ed25519 public key (ssh-keygen -t ed25519), whose blob names its type. */
+    public static final String ED25519_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIFWIr8hnoDiSi1YiVf7BnBDHxd/Ns917k2Nv4PeF5NA/";
+
     private Samples() {
     }
 
@@ -56,6 +63,17 @@ public final class Samples {
                 List.of("unix:/run/app/gunicorn.sock", "10.0.0.5:8001"), new TreeMap<>(Map.of("/static/", "/srv/app/static")),
                 "20m", new TlsSettings("/etc/ssl/app.crt", "/etc/ssl/app.key")));
         all.put(ResourceType.SYSCTL, new SysctlResource("net.ipv4.ip_local_port_range", Ensure.PRESENT, "32768 60999"));
+        all.put(ResourceType.SSH_AUTHORIZED_KEY, new SshAuthorizedKeyResource("alice@laptop", Ensure.PRESENT, "deploy", "ssh-ed25519",
+                ED25519_KEY, "Alice's laptop", List.of("from=\"10.0.0.0/8\"", "no-port-forwarding"), true));
+        all.put(ResourceType.CRON_JOB, new CronJobResource("app-clearsessions", Ensure.PRESENT, "*/15 2-5 * jan-jun mon-fri", "app",
+                List.of("/srv/app/venv/bin/python", "-m", "app.clearsessions", "--older-than=50%"), new TreeMap<>(Map.of("MAILTO", ""))));
+        all.put(ResourceType.APT_SOURCE, new AptSourceResource("pgdg", Ensure.PRESENT, List.of("deb"),
+                List.of("https://apt.postgresql.org/pub/repos/apt"), List.of("bookworm-pgdg"), List.of("main"), List.of("amd64"),
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBE6XR8IBEACVdDKT2HEH1IyHzXkb4nIWAY7echjRxo7MTcj4vbXAyBKOfjja\n=Dz3c\n"
+                        + "-----END PGP PUBLIC KEY BLOCK-----\n"));
+        all.put(ResourceType.EXEC, new ExecResource("app-migrate", List.of("/srv/app/venv/bin/python", "-m", "app.migrate"), null,
+                List.of("/srv/app/venv/bin/python", "-m", "app.migrate", "--check"), List.of(), false, 600, "app", "/srv/app",
+                new TreeMap<>(Map.of("DATABASE_URL", "postgres://app:s3cret@db/app")), List.of("DATABASE_URL")));
         return all;
     }
 

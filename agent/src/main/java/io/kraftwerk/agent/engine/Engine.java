@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.engine;
 
 import io.kraftwerk.agent.provider.Batching;
+import io.kraftwerk.agent.provider.Prefetching;
 import io.kraftwerk.agent.provider.Diff;
 import io.kraftwerk.agent.provider.Provider;
 import io.kraftwerk.agent.provider.ProviderRegistry;
@@ -89,8 +90,8 @@ public final class Engine {
                 continue;
             }
             try {
-                if (provider instanceof Batching<?> b) {
-                    prefetch(b, ofType);
+                if (provider instanceof Prefetching<?> p) {
+                    prefetch(p, ofType);
                 }
                 if (!options.noop() && provider instanceof Tidying<?> t) {
                     tidy(t, ofType);
@@ -103,8 +104,8 @@ public final class Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private <R extends Resource> void prefetch(Batching<R> batching, List<Resource> resources) throws Exception {
-        batching.prefetch((List<R>) resources, context);
+    private <R extends Resource> void prefetch(Prefetching<R> prefetching, List<Resource> resources) throws Exception {
+        prefetching.prefetch((List<R>) resources, context);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.exec;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,8 +34,21 @@ public final class ProcessCommandRunner implements CommandRunner {
         builder.environment().put("LC_ALL", "C.UTF-8");
         builder.environment().put("LANG", "C.UTF-8");
         builder.environment().putAll(extraEnvironment);
+        return run(builder, stdin, timeout);
+    }
+
+    @Override
+    public CommandResult run(Invocation invocation) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(invocation.argv()).directory(invocation.directory().toFile());
+        builder.environment().clear();
+        builder.environment().putAll(invocation.environment());
+        return run(builder, null, invocation.timeout());
+    }
+
+    private static CommandResult run(ProcessBuilder builder, byte[] stdin, Duration timeout) throws IOException {
+        List<String> argv = builder.command();
         if (stdin == null) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         Process process = builder.start();
         CompletableFuture<byte[]> out = drain(process.getInputStream());
@@ -50,7 +64,7 @@ public final class ProcessCommandRunner implements CommandRunner {
                 process.destroyForcibly();
                 process.waitFor();
                 return new CommandResult(List.copyOf(argv), 124, text(out), text(err)
-                        + "\n(killed by kw-agent after " + timeout.toSeconds() + " s)");
+                        + "\n(killed by kw-agent after " + seconds(timeout) + ")");
             }
             return new CommandResult(List.copyOf(argv), process.exitValue(), text(out), text(err));
         } catch (InterruptedException e) {
@@ -58,6 +72,10 @@ public final class ProcessCommandRunner implements CommandRunner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + argv.get(0), e);
         }
+    }
+
+    private static String seconds(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
     }
 
     private static CompletableFuture<byte[]> drain(InputStream stream) {

@@ -1,12 +1,16 @@
 package io.kraftwerk.agent.provider;
 
 import io.kraftwerk.agent.provider.accounts.GroupProvider;
+import io.kraftwerk.agent.provider.accounts.SshAuthorizedKeyProvider;
 import io.kraftwerk.agent.provider.accounts.UserProvider;
+import io.kraftwerk.agent.provider.commands.CronJobProvider;
+import io.kraftwerk.agent.provider.commands.ExecProvider;
 import io.kraftwerk.agent.provider.files.DataDirProvider;
 import io.kraftwerk.agent.provider.files.DirectoryProvider;
 import io.kraftwerk.agent.provider.files.FileProvider;
 import io.kraftwerk.agent.provider.kernel.SysctlProvider;
 import io.kraftwerk.agent.provider.nginx.NginxVhostProvider;
+import io.kraftwerk.agent.provider.packages.AptSourceProvider;
 import io.kraftwerk.agent.provider.packages.PackageProvider;
 import io.kraftwerk.agent.provider.python.VirtualenvProvider;
 import io.kraftwerk.agent.provider.runit.GunicornAppProvider;
@@ -40,7 +44,8 @@ public final class ProviderRegistry {
         RunitSupervisor runit = new RunitSupervisor();
         return new ProviderRegistry(List.of(new PackageProvider(dpkgLockTimeout), groups, new UserProvider(groups), new FileProvider(),
                 new DirectoryProvider(), new DataDirProvider(), new VirtualenvProvider(), new RunitServiceProvider(runit),
-                new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider(), new SysctlProvider()));
+                new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider(), new SysctlProvider(),
+                new SshAuthorizedKeyProvider(groups), new CronJobProvider(), new AptSourceProvider(dpkgLockTimeout), new ExecProvider()));
     }
 
     @SuppressWarnings("unchecked")

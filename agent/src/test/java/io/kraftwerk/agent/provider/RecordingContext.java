@@ -2,6 +2,7 @@ package io.kraftwerk.agent.provider;
 
 import io.kraftwerk.agent.exec.CommandResult;
 import io.kraftwerk.agent.exec.CommandRunner;
+import io.kraftwerk.agent.exec.Invocation;
 import io.kraftwerk.agent.fs.BackupStore;
 import io.kraftwerk.agent.fs.FsOps;
 import io.kraftwerk.model.report.LogLine;
@@ -21,6 +22,7 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
     public final List<List<String>> commands = new ArrayList<>();
     public final List<Map<String, String>> environments = new ArrayList<>();
     public final List<String> log = new ArrayList<>();
+    public final List<Invocation> invocations = new ArrayList<>();
     private final Map<List<String>, CommandResult> script = new LinkedHashMap<>();
     private final List<CommandResult> once = new ArrayList<>();
     private final Path root;
@@ -64,6 +66,13 @@ public final class RecordingContext implements ProviderContext, CommandRunner {
             }
         }
         return new CommandResult(argv, 0, "", "");
+    }
+
+    /** Recorded in {@link #invocations}, and like any other command in {@link #commands}, answered from the script. */
+    @Override
+    public CommandResult run(Invocation invocation) {
+        invocations.add(invocation);
+        return run(invocation.argv(), Map.of(), null);
     }
 
     @Override

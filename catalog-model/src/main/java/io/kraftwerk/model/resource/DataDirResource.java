@@ -17,6 +17,7 @@ import jakarta.validation.constraints.NotNull;
  * @param mode   permission bits as octal, e.g. {@code 0750}; null leaves them alone
  * @param purge  with {@code ensure: absent}, really delete the folder and everything in it
  */
+@Sensitivity // nothing of it is secret
 public record DataDirResource(
         @NotNull @AbsolutePath String path,
         @NotNull Ensure ensure,

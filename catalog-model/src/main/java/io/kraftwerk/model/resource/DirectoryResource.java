@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
  * @param mode   permission bits as octal, e.g. {@code 0755}; null leaves them alone
  * @param force  with {@code ensure: absent}, remove the directory even when it is not empty
  */
+@Sensitivity // nothing of it is secret
 public record DirectoryResource(
         @NotNull @AbsolutePath String path,
         @NotNull Ensure ensure,

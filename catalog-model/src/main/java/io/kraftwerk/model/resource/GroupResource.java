@@ -12,6 +12,7 @@ import jakarta.validation.constraints.PositiveOrZero;
  * @param gid    a fixed numeric id; null lets groupadd choose
  * @param system create as a system group (id from the system range)
  */
+@Sensitivity // nothing of it is secret
 public record GroupResource(
         @NotNull @PosixName String name,
         @NotNull Ensure ensure,

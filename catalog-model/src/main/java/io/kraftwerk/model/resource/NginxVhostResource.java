@@ -32,6 +32,7 @@ import java.util.SortedMap;
  * @param clientMaxBodySize  the largest request body accepted (default {@code 1m})
  * @param tls                certificate and key; null for plain HTTP
  */
+@Sensitivity // nothing of it is secret
 public record NginxVhostResource(
         @NotNull @ServiceName String name,
         @NotNull Ensure ensure,

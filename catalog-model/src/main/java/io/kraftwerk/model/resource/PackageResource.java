@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
  * @param ensure  {@code present} (default) or {@code absent}
  * @param version an exact version to hold, e.g. {@code 1.22.1-9}; null means any version
  */
+@Sensitivity // nothing of it is secret
 public record PackageResource(
         @NotNull @DebianPackageName String name,
         @NotNull Ensure ensure,

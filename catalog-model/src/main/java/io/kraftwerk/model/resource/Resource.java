@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface Resource
         permits PackageResource, GroupResource, UserResource, FileResource, DirectoryResource,
                 DataDirResource, VirtualenvResource, RunitServiceResource, GunicornAppResource,
-                NginxVhostResource, SysctlResource {
+                NginxVhostResource, SysctlResource, SshAuthorizedKeyResource,
+                CronJobResource, AptSourceResource, ExecResource {
 
     /** The identifying attribute: a package or user name, a path, a service or vhost name. */
     String title();

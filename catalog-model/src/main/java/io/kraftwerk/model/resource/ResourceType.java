@@ -20,7 +20,11 @@ public enum ResourceType {
     RUNIT_SERVICE("runit_service", RunitServiceResource.class),
     GUNICORN_APP("gunicorn_app", GunicornAppResource.class),
     NGINX_VHOST("nginx_vhost", NginxVhostResource.class),
-    SYSCTL("sysctl", SysctlResource.class);
+    SYSCTL("sysctl", SysctlResource.class),
+    SSH_AUTHORIZED_KEY("ssh_authorized_key", SshAuthorizedKeyResource.class),
+    CRON_JOB("cron_job", CronJobResource.class),
+    APT_SOURCE("apt_source", AptSourceResource.class),
+    EXEC("exec", ExecResource.class);
 
     private final String wireName;
     private final Class<? extends Resource> recordClass;

@@ -15,6 +15,7 @@ import jakarta.validation.constraints.Size;
  *               and the value now is left as it is (the kernel's default comes back at the next boot)
  * @param value  the value, e.g. {@code 1} or {@code 32768 60999}; required with {@code present}
  */
+@Sensitivity // nothing of it is secret
 public record SysctlResource(
         @NotNull @SysctlName String name,
         @NotNull Ensure ensure,

@@ -21,6 +21,7 @@ import java.util.List;
  * @param system      create as a system account (id from the system range, no aging)
  * @param manageHome  create the home directory when the user is created
  */
+@Sensitivity // nothing of it is secret
 public record UserResource(
         @NotNull @PosixName String name,
         @NotNull Ensure ensure,

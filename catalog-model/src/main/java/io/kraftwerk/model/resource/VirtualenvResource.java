@@ -25,6 +25,7 @@ import java.util.List;
  * @param systemSitePackages  let the environment see the system's site-packages (Debian's
  *                            python3-* packages)
  */
+@Sensitivity // nothing of it is secret
 public record VirtualenvResource(
         @NotNull @AbsolutePath String path,
         @NotNull Ensure ensure,

@@ -1,11 +1,15 @@
 package io.kraftwerk.master.compile;
 
+import io.kraftwerk.master.compile.composite.WsgiApp;
+import io.kraftwerk.master.compile.composite.WsgiAppSpec;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.YList;
 import io.kraftwerk.master.manifest.YMap;
-import io.kraftwerk.master.manifest.YNode;
 import io.kraftwerk.master.manifest.YScalar;
+import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.SensitivityMarks;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +55,7 @@ final class ForgeableRules {
         for (YMap.Entry type : def.resources().entries()) {
             if (type.value() instanceof YMap titles) {
                 for (YMap.Entry title : titles.entries()) {
-                    if (title.value() instanceof YMap attributes && isSensitive(attributes)) {
+                    if (title.value() instanceof YMap attributes && isSensitive(type.name(), attributes)) {
                         return Optional.of(type.name() + "[" + title.name() + "] (" + title.key().location() + ")");
                     }
                 }
@@ -66,11 +70,18 @@ final class ForgeableRules {
         return Optional.empty();
     }
 
-    private static boolean isSensitive(YMap attributes) {
-        Optional<YNode> flag = attributes.get("sensitive");
-        Optional<YNode> env = attributes.get("sensitive_env");
-        return flag.isPresent() && flag.get() instanceof YScalar s && s.text().equals("true")
-                || env.isPresent() && env.get() instanceof YList list && !list.items().isEmpty();
+    /** Whether the declaration sets one of the attributes its type marks secrets with (see {@link io.kraftwerk.model.resource.Sensitivity}). */
+    private static boolean isSensitive(String type, YMap attributes) {
+        Optional<Class<?>> kind = type.equals(WsgiApp.TYPE) ? Optional.of(WsgiAppSpec.class)
+                : ResourceType.fromWireName(type).map(ResourceType::recordClass);
+        if (kind.isEmpty()) {
+            return false; // an unknown type is a compile error of its own
+        }
+        Map<String, Object> markers = new HashMap<>();
+        for (String marker : SensitivityMarks.of(kind.get()).orElse(List.of())) {
+            attributes.get(marker).ifPresent(v -> markers.put(marker, v instanceof YScalar s ? s.text() : v instanceof YList l ? l.items() : v));
+        }
+        return SensitivityMarks.marks(kind.get(), markers);
     }
 
     private static String describe(List<NodeRule.FactCondition> facts) {

@@ -1,16 +1,20 @@
 package io.kraftwerk.master.compile;
 
 import io.kraftwerk.model.catalog.EdgeKind;
+import io.kraftwerk.model.resource.CronJobResource;
 import io.kraftwerk.model.resource.DataDirResource;
 import io.kraftwerk.model.resource.DirectoryResource;
 import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.ExecResource;
 import io.kraftwerk.model.resource.FileResource;
 import io.kraftwerk.model.resource.GunicornAppResource;
 import io.kraftwerk.model.resource.NginxVhostResource;
+import io.kraftwerk.model.resource.PackageResource;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceId;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.resource.RunitServiceResource;
+import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
 import java.util.ArrayList;
@@ -32,7 +36,11 @@ import java.util.Map;
  *       restarts what reads it);</li>
  *   <li>a vhost after {@code package[nginx]}, its static directories and the gunicorn app it
  *       proxies to; its TLS files notify it;</li>
- *   <li>a virtualenv after {@code package[python3-venv]} and its local wheel directories.</li>
+ *   <li>a virtualenv after {@code package[python3-venv]} and its local wheel directories;</li>
+ *   <li>an SSH key after its user; a cron job after {@code package[cron]} and its user;</li>
+ *   <li>every package after every apt source (a changed source is fetched before packages install);</li>
+ *   <li>an exec after its user, working directory, the files its arguments name and the virtualenv
+ *       its program is in.</li>
  * </ul>
  * Between two resources that are both being removed the order is reversed: a file goes before its
  * directory, an app before the virtualenv it runs from.
@@ -43,6 +51,7 @@ final class ImplicitEdges {
     private final Map<String, ResourceId> virtualenvs = new HashMap<>();
     private final Map<String, ResourceId> binds = new HashMap<>();
     private final Map<ResourceId, Resource> declared = new HashMap<>();
+    private final List<ResourceId> packages = new ArrayList<>();
     private final List<EdgeSpec> edges = new ArrayList<>();
 
     private ImplicitEdges(Collection<Declaration> declarations) {
@@ -59,6 +68,8 @@ final class ImplicitEdges {
                 virtualenvs.put(venv.path(), d.id());
             } else if (r instanceof GunicornAppResource app) {
                 binds.put(app.bind(), d.id());
+            } else if (r instanceof PackageResource) {
+                packages.add(d.id());
             }
         }
     }
@@ -69,43 +80,96 @@ final class ImplicitEdges {
         return implicit.edges;
     }
 
+    /**
+     * An exhaustive switch: a new resource type does not compile until it says here what it
+     * depends on, if only "nothing".
+     */
     private void visit(Resource r) {
         ResourceId self = r.id();
-        if (r instanceof FileResource f) {
-            fsObject(self, f.path(), f.owner(), f.group());
-        } else if (r instanceof DirectoryResource d) {
-            fsObject(self, d.path(), d.owner(), d.group());
-        } else if (r instanceof DataDirResource d) {
-            fsObject(self, d.path(), d.owner(), d.group());
-        } else if (r instanceof VirtualenvResource v) {
-            fsObject(self, v.path(), v.owner(), v.group());
-            after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
-            v.findLinks().stream().filter(l -> l.startsWith("/"))
-                    .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
-        } else if (r instanceof UserResource u) {
-            if (u.group() != null) {
-                after(groupId(u.group()), self, EdgeKind.ORDER, "primary group of the user");
-            }
-            u.groups().forEach(g -> after(groupId(g), self, EdgeKind.ORDER, "supplementary group of the user"));
-        } else if (r instanceof RunitServiceResource s) {
-            service(self, s.user(), s.group(), s.workingDir());
-            s.command().forEach(arg -> usedFile(arg, self));
-            s.env().values().forEach(value -> usedFile(value, self));
-        } else if (r instanceof GunicornAppResource g) {
-            service(self, g.user(), g.group(), g.workingDir());
-            after(virtualenvs.get(g.virtualenv()), self, EdgeKind.NOTIFY, "the app runs from this virtualenv");
-            g.env().values().forEach(value -> usedFile(value, self));
-        } else if (r instanceof NginxVhostResource v) {
-            after(packageId("nginx"), self, EdgeKind.ORDER, "nginx serves the vhost");
-            v.staticLocations().values().forEach(dir -> after(nearestDirectory(dir, true), self, EdgeKind.ORDER,
-                    "nginx serves static files from here"));
-            v.upstream().forEach(address -> after(binds.get(address), self, EdgeKind.ORDER, "the vhost proxies to this app"));
-            if (v.tls() != null) {
-                after(files.get(v.tls().certificate()), self, EdgeKind.NOTIFY, "TLS certificate of the vhost");
-                after(files.get(v.tls().key()), self, EdgeKind.NOTIFY, "TLS key of the vhost");
+        Runnable edges = switch (r.type()) {
+            case PACKAGE, GROUP, SYSCTL -> () -> { }; // depend on nothing implicitly
+            case FILE -> () -> {
+                FileResource f = (FileResource) r;
+                fsObject(self, f.path(), f.owner(), f.group());
+            };
+            case DIRECTORY -> () -> {
+                DirectoryResource d = (DirectoryResource) r;
+                fsObject(self, d.path(), d.owner(), d.group());
+            };
+            case DATA_DIR -> () -> {
+                DataDirResource d = (DataDirResource) r;
+                fsObject(self, d.path(), d.owner(), d.group());
+            };
+            case VIRTUALENV -> () -> virtualenv(self, (VirtualenvResource) r);
+            case USER -> () -> {
+                UserResource u = (UserResource) r;
+                if (u.group() != null) {
+                    after(groupId(u.group()), self, EdgeKind.ORDER, "primary group of the user");
+                }
+                u.groups().forEach(g -> after(groupId(g), self, EdgeKind.ORDER, "supplementary group of the user"));
+            };
+            case RUNIT_SERVICE -> () -> {
+                RunitServiceResource s = (RunitServiceResource) r;
+                service(self, s.user(), s.group(), s.workingDir());
+                s.command().forEach(arg -> usedFile(arg, self));
+                s.env().values().forEach(value -> usedFile(value, self));
+            };
+            case GUNICORN_APP -> () -> {
+                GunicornAppResource g = (GunicornAppResource) r;
+                service(self, g.user(), g.group(), g.workingDir());
+                after(virtualenvs.get(g.virtualenv()), self, EdgeKind.NOTIFY, "the app runs from this virtualenv");
+                g.env().values().forEach(value -> usedFile(value, self));
+            };
+            case NGINX_VHOST -> () -> vhost(self, (NginxVhostResource) r);
+            case SSH_AUTHORIZED_KEY -> () -> after(userId(((SshAuthorizedKeyResource) r).user()), self, EdgeKind.ORDER,
+                    "the key is in this user's home");
+            case CRON_JOB -> () -> {
+                CronJobResource job = (CronJobResource) r;
+                after(packageId("cron"), self, EdgeKind.ORDER, "cron runs the job");
+                after(userId(job.user()), self, EdgeKind.ORDER, "the job runs as this user");
+            };
+            case APT_SOURCE -> () -> packages.forEach(p -> after(self, p, EdgeKind.ORDER,
+                    "apt fetches this source before packages are installed"));
+            case EXEC -> () -> exec(self, (ExecResource) r);
+        };
+        edges.run();
+    }
+
+    private void virtualenv(ResourceId self, VirtualenvResource v) {
+        fsObject(self, v.path(), v.owner(), v.group());
+        after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
+        v.findLinks().stream().filter(l -> l.startsWith("/"))
+                .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
+    }
+
+    private void vhost(ResourceId self, NginxVhostResource v) {
+        after(packageId("nginx"), self, EdgeKind.ORDER, "nginx serves the vhost");
+        v.staticLocations().values().forEach(dir -> after(nearestDirectory(dir, true), self, EdgeKind.ORDER,
+                "nginx serves static files from here"));
+        v.upstream().forEach(address -> after(binds.get(address), self, EdgeKind.ORDER, "the vhost proxies to this app"));
+        if (v.tls() != null) {
+            after(files.get(v.tls().certificate()), self, EdgeKind.NOTIFY, "TLS certificate of the vhost");
+            after(files.get(v.tls().key()), self, EdgeKind.NOTIFY, "TLS key of the vhost");
+        }
+    }
+
+    /** A command comes after its user, its directory, the files it names and the virtualenv its program is in. */
+    private void exec(ResourceId self, ExecResource e) {
+        if (e.user() != null) {
+            after(userId(e.user()), self, EdgeKind.ORDER, "the command runs as this user");
+        }
+        after(nearestDirectory(e.cwd(), true), self, EdgeKind.ORDER, "working directory of the command");
+        for (List<String> argv : List.of(e.command(), e.unless(), e.onlyif())) {
+            argv.forEach(arg -> {
+                String path = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : arg;
+                after(files.get(path), self, EdgeKind.ORDER, "the command reads this file (named in its arguments)");
+            });
+            if (!argv.isEmpty()) {
+                for (String dir = parent(argv.get(0)); dir != null; dir = parent(dir)) {
+                    after(virtualenvs.get(dir), self, EdgeKind.ORDER, "the command's program is in this virtualenv");
+                }
             }
         }
-        // package and group resources depend on nothing implicitly
     }
 
     private void fsObject(ResourceId self, String path, String owner, String group) {

@@ -1,6 +1,7 @@
 package io.kraftwerk.master.compile.composite;
 
 import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.Sensitivity;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.VirtualenvResource;
 import io.kraftwerk.model.validation.AbsolutePath;
@@ -58,6 +59,7 @@ import java.util.TreeMap;
  * @param tls                certificate and key for HTTPS
  * @param healthCheck        URL path checked after each (re)start
  */
+@Sensitivity(markedBy = "sensitive_env")
 public record WsgiAppSpec(
         @NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}", message = "must be an app name: lowercase letters, digits, '_' or '-', starting with a letter, at most 32 characters") String name,
         @NotNull Ensure ensure,
