@@ -80,7 +80,7 @@ final class ApplyCommand {
         AgentPaths paths = new AgentPaths(o.stateDir);
         PrintStream human = o.json != null && o.json.toString().equals("-") ? err : out;
         try (RunLock lock = RunLock.acquire(paths.lock(), o.lockTimeout)) {
-            Report report = Convergence.converge(catalog, paths, new RunOptions(o.noop, CatalogSource.FILE, ""),
+            Report report = Convergence.converge(catalog, paths, new RunOptions(o.noop, CatalogSource.FILE, ""), List.of(),
                     o.serviceTimeout, o.dpkgLockTimeout, human);
             writeReports(report, paths, o, out, err);
             return Engine.exitCode(report);

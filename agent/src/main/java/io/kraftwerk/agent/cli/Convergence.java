@@ -17,18 +17,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** The part of apply and run that is the same: converge to a catalog, print, keep the report. */
 final class Convergence {
+    /** The source of the log lines about facts.d, as in "warning: facts: /etc/kraftwerk/facts.d/rack.yaml:3:7: …". */
+    static final String FACTS_SOURCE = "facts";
+
     private Convergence() {
     }
 
-    static Report converge(Catalog catalog, AgentPaths paths, RunOptions options, Duration serviceTimeout, Duration dpkgLockTimeout,
-                           PrintStream human) {
+    /**
+     * Converges to {@code catalog}, printing to {@code human}.
+     *
+     * @param factsErrors what facts.d could not give this run (none for apply): warnings in the output and the report
+     */
+    static Report converge(Catalog catalog, AgentPaths paths, RunOptions options, List<String> factsErrors, Duration serviceTimeout,
+                           Duration dpkgLockTimeout, PrintStream human) {
         ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofMinutes(30));
         AgentContext context = new AgentContext(runner, Path.of("/"), paths.backups(), Clock.systemUTC(), serviceTimeout);
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
         context.onLog(output::warning);
+        factsErrors.forEach(e -> context.log(LogLine.Level.WARNING, FACTS_SOURCE, e));
         if (!options.catalogSourceNote().isEmpty() && options.catalogSource() == io.kraftwerk.model.report.CatalogSource.CACHED) {
             context.log(LogLine.Level.WARNING, "agent", "using the cached catalog: " + options.catalogSourceNote());
         }

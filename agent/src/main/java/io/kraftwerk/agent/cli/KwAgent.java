@@ -1,11 +1,9 @@
 package io.kraftwerk.agent.cli;
 
-import io.kraftwerk.agent.exec.ProcessCommandRunner;
-import io.kraftwerk.agent.facts.FactsCollector;
+import io.kraftwerk.agent.facts.NodeFacts;
 import io.kraftwerk.model.json.ModelJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -45,8 +43,10 @@ public final class KwAgent {
                     err.println("kw-agent facts: unexpected argument '" + rest[0] + "'");
                     return EXIT_USAGE;
                 }
-                out.print(ModelJson.write(new FactsCollector(Path.of("/"), new ProcessCommandRunner(Duration.ofSeconds(10)))
-                        .collect()));
+                // what facts.d could not give goes to standard error: standard output stays a facts document
+                NodeFacts facts = NodeFacts.of(Path.of("/"));
+                facts.errors().forEach(e -> err.println("kw-agent facts: " + e));
+                out.print(ModelJson.write(facts.values()));
                 return 0;
             case "apply":
                 return ApplyCommand.run(java.util.List.of(rest), out, err);
@@ -73,7 +73,8 @@ public final class KwAgent {
                   run       one run now: fetch the catalog from the master, converge, report (kw-agent run --help)
                   daemon    a run every interval, each node in its own slot (kw-agent daemon --help)
                   apply     converge this node to a catalog file, without a master (kw-agent apply --help)
-                  facts     print this node's facts as JSON (the shape manifests read as ${facts.…})
+                  facts     print this node's facts as JSON (the shape manifests read as ${facts.…}), with those
+                            of /etc/kraftwerk/facts.d under custom; what facts.d cannot give goes to standard error
 
                 """;
     }

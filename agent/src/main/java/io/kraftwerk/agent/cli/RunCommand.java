@@ -11,8 +11,7 @@ import io.kraftwerk.agent.config.AgentConfig;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunLock;
 import io.kraftwerk.agent.engine.RunOptions;
-import io.kraftwerk.agent.exec.ProcessCommandRunner;
-import io.kraftwerk.agent.facts.FactsCollector;
+import io.kraftwerk.agent.facts.NodeFacts;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.Report;
 import java.io.PrintStream;
@@ -110,16 +109,18 @@ final class RunCommand {
         }
         MasterClient client = new MasterClient(config.server(), Tls.context(ssl.ca(), ssl.certificate(), ssl.key()),
                 settings.masterTimeout(), settings.retry());
-        byte[] facts = ModelJson.writeBytes(new FactsCollector(Path.of("/"), new ProcessCommandRunner(Duration.ofSeconds(10))).collect());
+        NodeFacts facts = NodeFacts.of(Path.of("/"));
         CatalogCache cache = new CatalogCache(config.stateDir());
-        CatalogFetcher.Fetched fetched = CatalogFetcher.fetch(client, config.certname(), facts, settings.environment(), cache);
+        CatalogFetcher.Fetched fetched = CatalogFetcher.fetch(client, config.certname(), ModelJson.writeBytes(facts.values()),
+                settings.environment(), cache);
         fetched.errors().forEach(e -> err.println("  " + e));
         if (fetched.catalog() == null) {
+            facts.errors().forEach(e -> err.println("warning: " + Convergence.FACTS_SOURCE + ": " + e));
             err.println("kw-agent run: no catalog to apply: " + fetched.note() + "; and there is no cached catalog yet");
             return ApplyCommand.EXIT_NOT_RUN;
         }
         Report report = Convergence.converge(fetched.catalog(), paths,
-                new RunOptions(settings.noop(), fetched.source(), fetched.note()), settings.serviceTimeout(),
+                new RunOptions(settings.noop(), fetched.source(), fetched.note()), facts.errors(), settings.serviceTimeout(),
                 config.dpkgLockTimeout(), out);
         if (!settings.noop() && fetched.json() != null) {
             cache.save(fetched.json(), fetched.etag(), Convergence.fs());
