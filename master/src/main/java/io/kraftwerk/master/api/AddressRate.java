@@ -1,7 +1,8 @@
 package io.kraftwerk.master.api;
 
-import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Provider
 @RateLimited
-@jakarta.annotation.Priority(Priorities.USER - 100)
+@Priority(Priorities.USER - 100)
 public class AddressRate implements ContainerRequestFilter {
     private static final int MAX_ADDRESSES = 10_000;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();

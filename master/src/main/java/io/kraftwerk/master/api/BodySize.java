@@ -1,5 +1,6 @@
 package io.kraftwerk.master.api;
 
+import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -14,7 +15,7 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 @MaxBody(0)
-@jakarta.annotation.Priority(Priorities.USER)
+@Priority(Priorities.USER)
 public class BodySize implements ContainerRequestFilter {
     @Context
     ResourceInfo route;

@@ -1,12 +1,13 @@
 package io.kraftwerk.master.api;
 
-import io.kraftwerk.master.ca.CaException;
-import io.kraftwerk.master.ca.Certnames;
-import io.kraftwerk.master.ca.CertificateAuthority;
-import io.kraftwerk.master.ca.Pem;
-import io.kraftwerk.master.serve.CaService;
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import io.kraftwerk.master.ca.CaException;
+import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.ca.Certnames;
+import io.kraftwerk.master.ca.Pem;
+import io.kraftwerk.master.serve.CaService;
+import io.kraftwerk.master.settings.MasterConfig;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,7 +41,7 @@ public class CaResource {
     CaService ca;
 
     @Inject
-    io.kraftwerk.master.serve.MasterConfig config;
+    MasterConfig config;
 
     @GET
     @PermitAll
@@ -79,7 +81,7 @@ public class CaResource {
             return switch (refused.kind()) {
                 case CONFLICT -> Json.error(409, e.getMessage());
                 case FORBIDDEN -> Json.error(403, e.getMessage());
-                case FULL -> Json.error(503, e.getMessage(), java.util.List.of(), Map.of("Retry-After", "60"));
+                case FULL -> Json.error(503, e.getMessage(), List.of(), Map.of("Retry-After", "60"));
             };
         }
         return Json.error(400, e.getMessage());

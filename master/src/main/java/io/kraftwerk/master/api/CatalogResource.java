@@ -1,10 +1,11 @@
 package io.kraftwerk.master.api;
 
-import io.kraftwerk.master.serve.CatalogService;
-import io.kraftwerk.master.serve.MasterConfig;
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
 import io.kraftwerk.master.auth.TrustedIdentity;
+import io.kraftwerk.master.serve.CatalogService;
+import io.kraftwerk.master.serve.MasterMetrics;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -35,7 +36,7 @@ public class CatalogResource {
     MasterConfig config;
 
     @Inject
-    io.kraftwerk.master.serve.MasterMetrics metrics;
+    MasterMetrics metrics;
 
     @POST
     @NodeItself

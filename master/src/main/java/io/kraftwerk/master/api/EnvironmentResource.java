@@ -2,8 +2,9 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.git.EnvironmentState;
-import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.store.CompileErrorStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,7 +24,7 @@ public class EnvironmentResource {
     Environments environments;
 
     @Inject
-    io.kraftwerk.master.store.CompileErrorStore errors;
+    CompileErrorStore errors;
 
     @GET
     public Response list() {
@@ -54,7 +55,7 @@ public class EnvironmentResource {
 
     private List<Map<String, Object>> recentErrors() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (io.kraftwerk.master.store.CompileErrorStore.Entry e : errors.latest(null, 50)) {
+        for (CompileErrorStore.Entry e : errors.latest(null, 50)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("environment", e.environment());
             m.put("commit", e.commit());

@@ -2,12 +2,12 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.git.Environments;
-import jakarta.annotation.security.RolesAllowed;
-import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.kraftwerk.master.store.CompileErrorStore;
 import io.kraftwerk.master.store.Fleet;
 import io.kraftwerk.master.store.NodeStatus;
 import io.kraftwerk.model.json.ModelJson;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -89,7 +90,7 @@ public class FleetResource {
         }
         Fleet.ReportAge reportAge = age == null || age.isBlank() ? null : Fleet.ReportAge.parse(age);
         if (!SORTS.contains(sort)) {
-            throw new IllegalArgumentException("sort: '" + sort + "' is not one of " + String.join(", ", new java.util.TreeSet<>(SORTS)));
+            throw new IllegalArgumentException("sort: '" + sort + "' is not one of " + String.join(", ", new TreeSet<>(SORTS)));
         }
         if (!order.equals("asc") && !order.equals("desc")) {
             throw new IllegalArgumentException("order: '" + order + "' is not asc or desc");

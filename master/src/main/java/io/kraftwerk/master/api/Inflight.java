@@ -1,12 +1,14 @@
 package io.kraftwerk.master.api;
 
-import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.ext.Provider;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +39,7 @@ public class Inflight implements ContainerRequestFilter {
         if (INFLIGHT.incrementAndGet() > limit) {
             INFLIGHT.decrementAndGet();
             request.abortWith(Json.error(429, "the master is busy; try again in " + RETRY_AFTER_SECONDS + " s",
-                    java.util.List.of(), java.util.Map.of("Retry-After", RETRY_AFTER_SECONDS)));
+                    List.of(), Map.of("Retry-After", RETRY_AFTER_SECONDS)));
             return;
         }
         rc.addEndHandler(done -> INFLIGHT.decrementAndGet());

@@ -1,9 +1,10 @@
 package io.kraftwerk.master.api;
 
-import io.kraftwerk.master.serve.MasterConfig;
-import io.kraftwerk.master.store.ReportInbox;
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import io.kraftwerk.master.serve.MasterMetrics;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.store.ReportInbox;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,7 +25,7 @@ public class ReportResource {
     MasterConfig config;
 
     @Inject
-    io.kraftwerk.master.serve.MasterMetrics metrics;
+    MasterMetrics metrics;
 
     @POST
     @NodeItself

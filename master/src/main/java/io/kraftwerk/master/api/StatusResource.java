@@ -1,14 +1,19 @@
 package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
+import io.kraftwerk.master.auth.RouteTable;
 import io.kraftwerk.master.git.Environments;
-import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.serve.CaService;
 import io.kraftwerk.master.serve.CatalogService;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.store.Retention;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,21 +35,21 @@ public class StatusResource {
     CaService ca;
 
     @Inject
-    io.kraftwerk.master.store.Retention retention;
+    Retention retention;
 
     @Inject
-    io.kraftwerk.master.serve.MasterConfig config;
+    MasterConfig config;
 
     /** Applies the report retention now (it also runs hourly). */
-    @jakarta.ws.rs.POST
+    @POST
     @Path("purge")
     public Response purge() {
-        int removed = retention.purge(java.time.Instant.now().minus(config.reportRetention()));
+        int removed = retention.purge(Instant.now().minus(config.reportRetention()));
         return Json.ok(200, Map.of("reports_removed", removed, "retention_days", config.reportRetention().toDays()));
     }
 
     @Inject
-    io.kraftwerk.master.auth.RouteTable routes;
+    RouteTable routes;
 
     /** Every route the master serves and who may call it: what the authorization tests probe. */
     @GET

@@ -3,6 +3,7 @@ package io.kraftwerk.master.auth;
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Set;
@@ -41,8 +42,8 @@ public enum Access {
         return access != null ? access : NOBODY;
     }
 
-    private static Access declared(java.lang.annotation.Annotation[] annotations, boolean nodeItself) {
-        for (java.lang.annotation.Annotation a : annotations) {
+    private static Access declared(Annotation[] annotations, boolean nodeItself) {
+        for (Annotation a : annotations) {
             if (a instanceof DenyAll) {
                 return NOBODY;
             }

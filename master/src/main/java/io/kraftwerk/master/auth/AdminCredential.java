@@ -1,7 +1,8 @@
 package io.kraftwerk.master.auth;
 
-import io.kraftwerk.master.serve.MasterConfig;
-import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.settings.MasterPaths;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
  * length shows in how long a wrong guess takes.
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup
+@Startup
 public class AdminCredential {
     @Inject
     MasterConfig config;

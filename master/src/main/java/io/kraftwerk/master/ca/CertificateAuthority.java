@@ -8,15 +8,19 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -26,13 +30,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.DERPrintableString;
@@ -345,7 +350,7 @@ public final class CertificateAuthority {
         Path file = requestFile(Certnames.require(certname));
         try {
             return Optional.of(keyFingerprint(Pem.request(Files.readString(file))));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
     }
@@ -370,7 +375,7 @@ public final class CertificateAuthority {
             out.add(new Entry(nameOf(p), status(cert), Fingerprints.of(cert), cert.getNotAfter().toInstant(),
                     TrustedFactsExtension.of(cert)));
         }
-        out.sort(java.util.Comparator.comparing(Entry::certname).thenComparing(Entry::status));
+        out.sort(Comparator.comparing(Entry::certname).thenComparing(Entry::status));
         return out;
     }
 
@@ -445,7 +450,7 @@ public final class CertificateAuthority {
         try {
             return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey(), trusted, notBefore,
                     notAfter);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException("cannot read the request's public key: " + e.getMessage());
         }
     }
@@ -525,7 +530,7 @@ public final class CertificateAuthority {
             if (!strong) {
                 throw new CaException("the request's key is too weak: use ECDSA P-256 or better, or RSA of 2048 bits or more");
             }
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException("the request's public key is unreadable: " + e.getMessage());
         }
         var attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
@@ -555,7 +560,7 @@ public final class CertificateAuthority {
             ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(caKey);
             X509CRLHolder holder = builder.build(signer);
             writeAtomically(dir.resolve("crl.pem"), Pem.bytes(new JcaX509CRLConverter().getCRL(holder)));
-        } catch (OperatorCreationException | java.security.GeneralSecurityException e) {
+        } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new CaException("cannot sign the CRL: " + e.getMessage());
         }
     }
@@ -568,7 +573,7 @@ public final class CertificateAuthority {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCertificate));
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new CaException("cannot build the certificate: " + e.getMessage());
         }
     }
@@ -576,7 +581,7 @@ public final class CertificateAuthority {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws CaException {
         try {
             return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
-        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+        } catch (OperatorCreationException | CertificateException e) {
             throw new CaException("cannot sign: " + e.getMessage());
         }
     }
@@ -584,7 +589,7 @@ public final class CertificateAuthority {
     private static JcaX509ExtensionUtils extensions() throws CaException {
         try {
             return new JcaX509ExtensionUtils();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new CaException("SHA-1 is missing from this JVM: " + e.getMessage());
         }
     }
@@ -594,7 +599,7 @@ public final class CertificateAuthority {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return generator.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException("cannot generate an ECDSA P-256 key: " + e.getMessage());
         }
     }

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /** {@code SHA256:AB:CD:…}, as openssl prints it: how operators compare certificates and requests. */
 public final class Fingerprints {
@@ -26,7 +27,7 @@ public final class Fingerprints {
     }
 
     private static String normalized(String fingerprint) {
-        String s = fingerprint.strip().toUpperCase(java.util.Locale.ROOT);
+        String s = fingerprint.strip().toUpperCase(Locale.ROOT);
         return (s.startsWith("SHA256:") ? s.substring(7) : s).replace(":", "");
     }
 

@@ -5,6 +5,8 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -13,10 +15,12 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** PEM in and out for the CA's files: certificates, keys, requests, CRLs. */
@@ -25,14 +29,14 @@ public final class Pem {
     }
 
     /** BouncyCastle's own provider for its JCA helpers, which look algorithms up by OID. */
-    static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    static final Provider BC = new BouncyCastleProvider();
 
     /** Private keys go out as PKCS#8 ("PRIVATE KEY"), the form every TLS stack reads. */
     public static String write(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
             if (object instanceof PrivateKey key) {
-                pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+                pem.writeObject(new JcaPKCS8Generator(key, null));
             } else {
                 pem.writeObject(object);
             }
@@ -98,7 +102,7 @@ public final class Pem {
         }
         try {
             return new JcaX509CRLConverter().getCRL(holder);
-        } catch (java.security.cert.CRLException e) {
+        } catch (CRLException e) {
             throw new CaException("unreadable CRL: " + e.getMessage());
         }
     }

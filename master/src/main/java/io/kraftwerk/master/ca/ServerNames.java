@@ -1,5 +1,7 @@
 package io.kraftwerk.master.ca;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -30,8 +32,8 @@ final class ServerNames {
         dnsNames.forEach(n -> out.add("2:" + n));
         ips.forEach(ip -> {
             try {
-                out.add("7:" + java.net.InetAddress.getByName(ip).getHostAddress());
-            } catch (java.net.UnknownHostException e) {
+                out.add("7:" + InetAddress.getByName(ip).getHostAddress());
+            } catch (UnknownHostException e) {
                 out.add("7:" + ip);
             }
         });

@@ -1,7 +1,7 @@
 package io.kraftwerk.master.cli;
 
 import io.kraftwerk.master.auth.AdminToken;
-import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.master.settings.MasterPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

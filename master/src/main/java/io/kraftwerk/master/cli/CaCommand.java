@@ -3,12 +3,15 @@ package io.kraftwerk.master.cli;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Fingerprints;
-import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.master.ca.Pem;
+import io.kraftwerk.master.ca.TrustedFactsExtension;
+import io.kraftwerk.master.settings.MasterPaths;
 import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -109,7 +112,7 @@ final class CaCommand {
         @Override
         void run(CertificateAuthority ca, PrintWriter out) throws IOException, CaException {
             X509Certificate cert = ca.sign(certname, fingerprint, trustedFacts(trusted));
-            Map<String, String> carried = io.kraftwerk.master.ca.TrustedFactsExtension.of(cert);
+            Map<String, String> carried = TrustedFactsExtension.of(cert);
             out.println("signed " + certname + " (" + Fingerprints.of(cert) + ")"
                     + (carried.isEmpty() ? "" : " with trusted facts " + TrustedFacts.describe(carried)));
         }
@@ -166,11 +169,11 @@ final class CaCommand {
             Files.createDirectories(out);
             Path key = out.resolve("private_key.pem");
             Files.deleteIfExists(key);
-            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.write(key, io.kraftwerk.master.ca.Pem.bytes(generated.key()));
-            Files.write(out.resolve("cert.pem"), io.kraftwerk.master.ca.Pem.bytes(generated.certificate()));
-            Files.write(out.resolve("ca.pem"), io.kraftwerk.master.ca.Pem.bytes(ca.certificate()));
+            Files.createFile(key, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.write(key, Pem.bytes(generated.key()));
+            Files.write(out.resolve("cert.pem"), Pem.bytes(generated.certificate()));
+            Files.write(out.resolve("ca.pem"), Pem.bytes(ca.certificate()));
             writer.println("generated " + certname + " (" + Fingerprints.of(generated.certificate()) + ") in " + out);
         }
     }

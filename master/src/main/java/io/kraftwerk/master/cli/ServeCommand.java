@@ -3,6 +3,8 @@ package io.kraftwerk.master.cli;
 import io.kraftwerk.master.auth.AdminToken;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.serve.MasterSetup;
+import io.kraftwerk.master.settings.DatabaseSettings;
+import io.kraftwerk.master.settings.MasterPaths;
 import io.quarkus.runtime.Quarkus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -72,14 +74,14 @@ final class ServeCommand implements Callable<Integer> {
         List<String> dns = names.isEmpty() ? List.of(InetAddress.getLocalHost().getCanonicalHostName(), "localhost") : names;
         List<String> addresses = ips.isEmpty() ? List.of("127.0.0.1") : ips;
         try {
-            AdminToken.read(new io.kraftwerk.master.serve.MasterPaths(dataDir.toAbsolutePath()).adminToken());
+            AdminToken.read(new MasterPaths(dataDir.toAbsolutePath()).adminToken());
         } catch (AdminToken.Unusable e) {
             System.err.println("kw-master serve: " + e.getMessage());
             return 1;
         }
         Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
         tls.forEach(System::setProperty);
-        io.kraftwerk.master.serve.DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
+        DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
                 .forEach(System::setProperty);
         System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
         System.setProperty("quarkus.http.host", host);

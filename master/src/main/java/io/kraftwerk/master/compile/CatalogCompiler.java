@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -74,7 +76,7 @@ public final class CatalogCompiler {
      * The environment a node belongs to and the others its agent may ask for, as the site
      * classifies it (for a master choosing which branch to compile from).
      */
-    public record NodeEnvironment(String environment, java.util.Set<String> allowed, List<String> roles) {
+    public record NodeEnvironment(String environment, Set<String> allowed, List<String> roles) {
         public boolean permits(String requested) {
             return requested == null || requested.equals(environment) || allowed.contains(requested);
         }
@@ -90,7 +92,7 @@ public final class CatalogCompiler {
         if (diagnostics.hasErrors()) {
             throw new ManifestException(diagnostics.sorted());
         }
-        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        Set<String> allowed = new TreeSet<>();
         for (NodeRule rule : site.rules()) {
             if (rule.matches(node, facts == null ? Facts.empty() : facts, trusted)) {
                 allowed.addAll(rule.allowEnvironments());

@@ -1,6 +1,7 @@
 package io.kraftwerk.master.compile;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What to compile.
@@ -22,7 +23,7 @@ public record CompileRequest(String node, Facts facts, String environment, Map<S
 
     /** What rules and {@code ${trusted.…}} see: the certificate's facts and its name. */
     Map<String, String> trustedWithName() {
-        Map<String, String> all = new java.util.TreeMap<>(trusted);
+        Map<String, String> all = new TreeMap<>(trusted);
         all.put("certname", node);
         return all;
     }

@@ -2,13 +2,14 @@ package io.kraftwerk.master.compile;
 
 import io.kraftwerk.master.manifest.Diagnostics;
 import io.kraftwerk.model.resource.ResourceId;
+import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.validation.ModelValidator;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.kraftwerk.model.validation.ModelValidator;
 
 /**
  * The resources of one node in declaration order. Declaring the same resource twice is allowed
@@ -61,7 +62,7 @@ final class DeclarationSet {
         return List.copyOf(byId.values());
     }
 
-    List<String> titlesOf(io.kraftwerk.model.resource.ResourceType type) {
+    List<String> titlesOf(ResourceType type) {
         return byId.keySet().stream().filter(id -> id.type() == type).map(ResourceId::title).toList();
     }
 

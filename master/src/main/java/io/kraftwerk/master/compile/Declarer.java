@@ -15,9 +15,12 @@ import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.validation.ModelValidator;
 import io.kraftwerk.model.validation.Violation;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Walks the {@code resources:} of a node's roles (type → title → attributes), interpolates them,
@@ -101,7 +104,7 @@ final class Declarer {
         String owner = type.wireName() + "[" + title.text() + "]";
         Meta meta = Meta.read(attributes, owner, diagnostics);
         List<String> handled = new ArrayList<>(Meta.KEYS);
-        Map<String, Object> preset = new java.util.HashMap<>();
+        Map<String, Object> preset = new HashMap<>();
         String titleKey = RecordBinder.attributeNames(type.recordClass()).get(0);
         preset.put(titleKey, title.text());
         if (type == ResourceType.FILE) {
@@ -127,7 +130,7 @@ final class Declarer {
         if (spec.isEmpty()) {
             return;
         }
-        java.util.Set<ResourceId> members = new java.util.LinkedHashSet<>();
+        Set<ResourceId> members = new LinkedHashSet<>();
         for (Resource member : WsgiApp.expand(spec.get())) {
             List<Violation> violations = member instanceof Record r ? ValidRecords.validate(r) : ModelValidator.get().validate(member);
             if (!violations.isEmpty()) {

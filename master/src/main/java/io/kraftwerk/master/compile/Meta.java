@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The attributes every declaration may carry besides its own: relationships, {@code audit} and
@@ -25,7 +26,7 @@ import java.util.TreeSet;
  */
 record Meta(List<Ref> require, List<Ref> before, List<Ref> notifies, List<Ref> subscribe, boolean audit, List<String> tags) {
     static final List<String> KEYS = List.of("require", "before", "notify", "subscribe", "audit", "tags");
-    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile(Tag.REGEXP);
+    private static final Pattern TAG = Pattern.compile(Tag.REGEXP);
 
     /** A reference such as {@code package[nginx]}, where it was written. */
     record Ref(String text, Location location) {

@@ -5,6 +5,7 @@ import io.kraftwerk.master.manifest.ManifestFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A parsed manifests tree, independent of any node: parse once per version, compile many nodes.
@@ -41,7 +42,7 @@ public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule
 
     /** Nodes named exactly by a rule or by a facts or trusted-facts fixture: the nodes {@code lint} compiles. */
     public List<String> declaredNodes() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(factFixtures.keySet());
+        TreeSet<String> names = new TreeSet<>(factFixtures.keySet());
         names.addAll(trustedFixtures.keySet());
         for (NodeRule rule : rules) {
             if (rule.name() instanceof NodeRule.NameMatcher.Exact exact) {

@@ -8,7 +8,9 @@ import io.quarkus.qute.TemplateException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The site's templates ({@code templates/**}), parsed once with Qute. Rendering is strict: a missing
@@ -19,9 +21,9 @@ public final class TemplateSet {
 
     private final Engine engine;
     private final Map<String, Template> templates;
-    private final java.util.Set<String> broken;
+    private final Set<String> broken;
 
-    private TemplateSet(Engine engine, Map<String, Template> templates, java.util.Set<String> broken) {
+    private TemplateSet(Engine engine, Map<String, Template> templates, Set<String> broken) {
         this.engine = engine;
         this.templates = templates;
         this.broken = broken;
@@ -31,7 +33,7 @@ public final class TemplateSet {
     static TemplateSet parse(Map<String, byte[]> files, Diagnostics diagnostics) {
         Engine engine = Engine.builder().addDefaults().strictRendering(true).build();
         Map<String, Template> parsed = new TreeMap<>();
-        java.util.Set<String> broken = new java.util.TreeSet<>();
+        Set<String> broken = new TreeSet<>();
         files.forEach((path, bytes) -> {
             if (!path.startsWith(DIRECTORY)) {
                 return;
@@ -45,7 +47,7 @@ public final class TemplateSet {
                         "see the Qute reference; write \\{ for a literal brace");
             }
         });
-        return new TemplateSet(engine, parsed, java.util.Set.copyOf(broken));
+        return new TemplateSet(engine, parsed, Set.copyOf(broken));
     }
 
     /** A template that exists but did not parse (its error is reported once, by the site). */
@@ -57,7 +59,7 @@ public final class TemplateSet {
         return Optional.ofNullable(templates.get(name));
     }
 
-    java.util.Set<String> names() {
+    Set<String> names() {
         return templates.keySet();
     }
 

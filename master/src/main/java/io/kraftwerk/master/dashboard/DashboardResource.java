@@ -1,16 +1,19 @@
 package io.kraftwerk.master.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.master.api.FleetResource;
 import io.kraftwerk.master.auth.AdminCredential;
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.DashboardSessions;
-import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.store.CompileErrorStore;
 import io.kraftwerk.master.store.Fleet;
 import io.kraftwerk.master.store.NodeStatus;
 import io.kraftwerk.model.json.ModelJson;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.FormParam;
@@ -29,10 +32,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -84,7 +89,7 @@ public class DashboardResource {
     @POST
     @PermitAll
     @Path("login")
-    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Response login(@FormParam("token") String token) {
         if (token == null || !admin.matches(token)) {
@@ -125,7 +130,7 @@ public class DashboardResource {
                              @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("" + DEFAULT_PAGE_SIZE) int size) {
         Fleet.NodeQuery query;
         try {
-            query = io.kraftwerk.master.api.FleetResource.query(status, environment, role, search, age, sort, order, page, size);
+            query = FleetResource.query(status, environment, role, search, age, sort, order, page, size);
         } catch (IllegalArgumentException e) {
             return Response.status(400).type(MediaType.TEXT_HTML).entity(templates.render("error",
                     Map.of("title", "Bad request", "message", e.getMessage()))).build();
@@ -167,13 +172,13 @@ public class DashboardResource {
             ages.add(Views.map("value", chosenAge, "label", chosenAge)); // typed in the URL: kept, so the form does not drop it
         }
         data.put("ages", ages);
-        data.put("statuses", java.util.Arrays.stream(NodeStatus.values()).map(NodeStatus::wire).toList());
+        data.put("statuses", Arrays.stream(NodeStatus.values()).map(NodeStatus::wire).toList());
         data.put("sortLinks", sortLinks);
         data.put("page", query.page() + 1);
         data.put("pages", pages);
         data.put("previous", query.page() > 0 ? "/dashboard/" + Views.query(with(keep, "page", String.valueOf(query.page() - 1))) : "");
         data.put("next", query.page() + 1 < pages ? "/dashboard/" + Views.query(with(keep, "page", String.valueOf(query.page() + 1))) : "");
-        data.put("environments", new ArrayList<>(new java.util.TreeSet<>(environments.all().keySet())));
+        data.put("environments", new ArrayList<>(new TreeSet<>(environments.all().keySet())));
         return Response.ok(templates.render("overview", data)).build();
     }
 
@@ -270,7 +275,7 @@ public class DashboardResource {
                 "message", message))).build();
     }
 
-    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Map<String, String> out) {
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
         } else if (node.isArray()) {

@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** What the templates show, already formatted: templates only lay things out. */
@@ -32,7 +34,7 @@ final class Views {
         static ReportView of(Fleet.ReportRow r, Instant now) {
             return new ReportView(r.id(), "/dashboard/reports/" + r.id(), r.start().toString(), Views.age(r.start(), now), r.status().wire(),
                     r.mode(), shortVersion(r.catalogVersion()), r.catalogSource(), r.resources(), r.changes(), r.failures(), r.drifts(),
-                    String.format(java.util.Locale.ROOT, "%.1f s", r.durationMillis() / 1000.0));
+                    String.format(Locale.ROOT, "%.1f s", r.durationMillis() / 1000.0));
         }
     }
 
@@ -109,6 +111,6 @@ final class Views {
     }
 
     static LocalDate today(Instant now) {
-        return LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+        return LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 }

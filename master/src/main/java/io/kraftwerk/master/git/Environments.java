@@ -2,9 +2,9 @@ package io.kraftwerk.master.git;
 
 import io.kraftwerk.master.compile.Site;
 import io.kraftwerk.master.compile.SiteParser;
-import io.kraftwerk.master.serve.CompileErrors;
-import io.kraftwerk.master.serve.MasterConfig;
-import io.kraftwerk.master.serve.MasterPaths;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.settings.MasterPaths;
+import io.kraftwerk.master.store.CompileErrors;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;

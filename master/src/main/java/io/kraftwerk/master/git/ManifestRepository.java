@@ -3,6 +3,7 @@ package io.kraftwerk.master.git;
 import io.kraftwerk.master.manifest.GitManifests;
 import io.kraftwerk.master.manifest.ManifestException;
 import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.master.manifest.QuietJGit;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

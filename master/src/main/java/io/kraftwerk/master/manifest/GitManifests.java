@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -19,7 +20,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class GitManifests {
     static {
-        io.kraftwerk.master.git.QuietJGit.install();
+        QuietJGit.install();
     }
 
     private GitManifests() {
@@ -76,7 +77,7 @@ public final class GitManifests {
                 }
                 files.put(path, loader.getBytes());
             }
-            return new ManifestFiles(commit.getName(), new java.util.TreeMap<>(files));
+            return new ManifestFiles(commit.getName(), new TreeMap<>(files));
         }
     }
 

@@ -3,6 +3,8 @@ package io.kraftwerk.master.serve;
 import io.kraftwerk.master.ca.AutosignPolicy;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.settings.MasterPaths;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
@@ -8,12 +9,17 @@ import io.kraftwerk.master.git.EnvironmentState;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.store.CompileErrors;
+import io.kraftwerk.master.store.NodeSightings;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -39,7 +45,7 @@ public class CatalogService {
     CompileErrors errors;
 
     @Inject
-    io.kraftwerk.master.store.NodeSightings sightings;
+    NodeSightings sightings;
 
     @Inject
     MasterMetrics metrics;
@@ -82,7 +88,7 @@ public class CatalogService {
         Map<String, Object> factValues;
         try {
             factValues = ModelJson.mapper().readValue(factsJson, new TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return new Outcome.Refused(400, "the facts are not a JSON object: " + e.getOriginalMessage(), List.of());
         } catch (IOException e) {
             return new Outcome.Refused(400, "the facts cannot be read: " + e.getMessage(), List.of());
@@ -118,7 +124,7 @@ public class CatalogService {
                 + digest(ModelJson.writeCompactBytes(factValues)) + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
-            sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(), hit.version());
+            sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(), hit.version());
             return new Outcome.Served(hit, null, true);
         }
         // Compiles run at most one per core, first come first served: more at once would only
@@ -130,7 +136,7 @@ public class CatalogService {
             Thread.currentThread().interrupt();
             return new Outcome.Refused(503, "the master is shutting down", List.of());
         }
-        io.micrometer.core.instrument.Timer.Sample timing = io.micrometer.core.instrument.Timer.start();
+        Timer.Sample timing = Timer.start();
         try {
             Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted));
             byte[] json = ModelJson.writeCompactBytes(catalog);
@@ -138,7 +144,7 @@ public class CatalogService {
             CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",
                     catalog.version());
             cache.put(key, compiled);
-            sightings.saw(certname, new String(factsJson, java.nio.charset.StandardCharsets.UTF_8), environment, node.roles(),
+            sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(),
                     compiled.version());
             return new Outcome.Served(compiled, json, false);
         } catch (ManifestException e) {

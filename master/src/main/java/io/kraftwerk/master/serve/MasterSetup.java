@@ -2,6 +2,7 @@ package io.kraftwerk.master.serve;
 
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.settings.MasterPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.store;
 
+import io.kraftwerk.master.settings.DatabaseSettings;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.hibernate.orm.PersistenceUnit;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,15 +15,12 @@ import org.hibernate.Session;
  */
 @ApplicationScoped
 public class Database {
-    public static final String H2 = "h2";
-    public static final String POSTGRESQL = "postgresql";
-
     @Inject
-    @PersistenceUnit(H2)
+    @PersistenceUnit(DatabaseSettings.H2)
     InjectableInstance<Session> h2;
 
     @Inject
-    @PersistenceUnit(POSTGRESQL)
+    @PersistenceUnit(DatabaseSettings.POSTGRESQL)
     InjectableInstance<Session> postgresql;
 
     @Produces

@@ -1,23 +1,30 @@
 package io.kraftwerk.master.store;
 
-import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.kraftwerk.master.store.entity.StoredEvent;
 import io.kraftwerk.master.store.entity.StoredNode;
 import io.kraftwerk.master.store.entity.StoredReport;
+import io.kraftwerk.master.util.Gzip;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.query.SelectionQuery;
 
@@ -61,21 +68,21 @@ public class Fleet {
      * How long ago a node last reported: within {@code age} ({@code over} false), or longer ago than
      * that ({@code over} true, which includes nodes that never reported).
      */
-    public record ReportAge(boolean over, java.time.Duration age) {
-        private static final java.util.regex.Pattern WIRE = java.util.regex.Pattern.compile("(under|over)-([1-9][0-9]{0,5})([mhd])");
+    public record ReportAge(boolean over, Duration age) {
+        private static final Pattern WIRE = Pattern.compile("(under|over)-([1-9][0-9]{0,5})([mhd])");
 
         /** Reads the wire form; the message of the exception names the parameter and the form. */
         public static ReportAge parse(String wire) {
-            java.util.regex.Matcher m = WIRE.matcher(wire);
+            Matcher m = WIRE.matcher(wire);
             if (!m.matches()) {
                 throw new IllegalArgumentException("age: '" + wire + "' is not under-N or over-N with N in minutes, hours or days"
                         + " (e.g. under-1h, over-7d)");
             }
             long amount = Long.parseLong(m.group(2));
-            java.time.Duration age = switch (m.group(3)) {
-                case "m" -> java.time.Duration.ofMinutes(amount);
-                case "h" -> java.time.Duration.ofHours(amount);
-                default -> java.time.Duration.ofDays(amount);
+            Duration age = switch (m.group(3)) {
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
             return new ReportAge(m.group(1).equals("over"), age);
         }
@@ -211,7 +218,7 @@ public class Fleet {
     public Optional<ReportDetail> report(long id) {
         StoredReport r = session.find(StoredReport.class, id);
         return r == null ? Optional.empty() : Optional.of(new ReportDetail(reportRow(r),
-                new String(io.kraftwerk.master.util.Gzip.unpack(r.body), java.nio.charset.StandardCharsets.UTF_8)));
+                new String(Gzip.unpack(r.body), StandardCharsets.UTF_8)));
     }
 
     @Transactional
@@ -249,10 +256,10 @@ public class Fleet {
     /** Nodes whose runs found drift on this resource (corrected or audited) within the last {@code days} days. */
     @Transactional
     public List<ResourceDrift> driftOn(String resource, int days) {
-        Instant since = clock.instant().minus(java.time.Duration.ofDays(days));
+        Instant since = clock.instant().minus(Duration.ofDays(days));
         // one pass over the resource's drift events (index on resource, start), newest first per node
         Map<String, ResourceDrift> byNode = new LinkedHashMap<>();
-        Map<String, Long> counts = new java.util.HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (StoredEvent e : session.createSelectionQuery("from StoredEvent e where e.resource = :r and e.startAt >= :t"
                 + " and (e.corrective = true or e.status = 'audit') order by e.startAt desc, e.id desc", StoredEvent.class)
                 .setParameter("r", resource).setParameter("t", since).setMaxResults(50_000).getResultList()) {
@@ -281,7 +288,7 @@ public class Fleet {
         NodeStatus status = n.lastReportAt == null || n.lastReportAt.isBefore(silentBefore()) ? NodeStatus.UNRESPONSIVE
                 : NodeStatus.parse(n.lastStatus);
         List<String> roles = n.roles == null ? List.of()
-                : java.util.Arrays.stream(n.roles.split(",")).filter(s -> !s.isEmpty()).toList();
+                : Arrays.stream(n.roles.split(",")).filter(s -> !s.isEmpty()).toList();
         return new NodeRow(n.certname, status, n.environment, roles, n.catalogVersion, n.lastReportAt, n.factsAt);
     }
 

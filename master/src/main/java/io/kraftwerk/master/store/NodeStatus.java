@@ -1,5 +1,6 @@
 package io.kraftwerk.master.store;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.kraftwerk.model.report.EventStatus;
 import io.kraftwerk.model.report.Report;
 import io.kraftwerk.model.report.RunMode;
@@ -24,7 +25,7 @@ public enum NodeStatus {
     /** The last run found everything in sync. */
     UNCHANGED;
 
-    @com.fasterxml.jackson.annotation.JsonValue
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,8 +1,10 @@
 package io.kraftwerk.master.store;
 
+import io.kraftwerk.master.settings.MasterConfig;
 import io.kraftwerk.master.store.entity.StoredEvent;
 import io.kraftwerk.master.store.entity.StoredNode;
 import io.kraftwerk.master.store.entity.StoredReport;
+import io.kraftwerk.master.util.Gzip;
 import io.kraftwerk.model.json.DocumentFormatException;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.Event;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import org.hibernate.Session;
@@ -34,7 +37,7 @@ public class ReportInbox {
     NodeSightings sightings;
 
     @Inject
-    io.kraftwerk.master.serve.MasterConfig config;
+    MasterConfig config;
 
     Clock clock = Clock.systemUTC();
 
@@ -65,7 +68,7 @@ public class ReportInbox {
             if (!report.node().equals(certname)) {
                 return new Receipt(403, "a node may send only its own reports: this report is for " + report.node());
             }
-            java.time.Instant latest = clock.instant().plus(config.reportClockSkew());
+            Instant latest = clock.instant().plus(config.reportClockSkew());
             if (report.start().isAfter(latest)) {
                 // stored, it would stand as the node's latest report until the clock caught up with it
                 return new Receipt(400, "the report's start (" + report.start() + ") lies more than "
@@ -113,7 +116,7 @@ public class ReportInbox {
         stored.failures = (int) report.resources().stream()
                 .filter(r -> r.status() == ResourceStatus.FAILED || r.status() == ResourceStatus.SKIPPED).count();
         stored.drifts = (int) report.resources().stream().filter(r -> r.corrective() || r.status() == ResourceStatus.AUDIT).count();
-        stored.body = io.kraftwerk.master.util.Gzip.pack(json);
+        stored.body = Gzip.pack(json);
         session.persist(stored);
         for (ResourceReport r : report.resources()) {
             for (Event e : r.events()) {

@@ -1,6 +1,6 @@
 package io.kraftwerk.master.store;
 
-import io.kraftwerk.master.serve.MasterConfig;
+import io.kraftwerk.master.settings.MasterConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -65,7 +66,7 @@ class AdminTokenTest {
             random.nextBytes(bytes);
             String hex = HexFormat.of().formatHex(bytes);
             assertTrue(AdminToken.estimatedBits(hex) >= AdminToken.MIN_BITS, hex);
-            assertTrue(AdminToken.estimatedBits(java.util.Base64.getEncoder().withoutPadding().encodeToString(bytes))
+            assertTrue(AdminToken.estimatedBits(Base64.getEncoder().withoutPadding().encodeToString(bytes))
                     >= AdminToken.MIN_BITS);
             assertTrue(AdminToken.estimatedBits(hex.substring(0, 48)) < AdminToken.MIN_BITS, "24 bytes are not enough");
         }

@@ -1,15 +1,17 @@
 package io.kraftwerk.master.auth;
 
-import io.kraftwerk.master.serve.DatabaseSettings;
 import io.kraftwerk.master.serve.MasterSetup;
+import io.kraftwerk.master.settings.DatabaseSettings;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 
 /**
@@ -60,8 +62,8 @@ public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // the CA key and the admin token of a test master: gone with it
-        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a CA must refuse so that no one can take a name, flood it or get trusted facts they were not given. */
@@ -28,7 +30,7 @@ class CaHardeningTest {
         return CertificateAuthority.openOrCreate(dir.resolve("ca"), "test CA", Clock.systemUTC(), CertificateAuthority.Profile.standard());
     }
 
-    private static CaException.Kind refusal(org.junit.jupiter.api.function.Executable action) {
+    private static CaException.Kind refusal(Executable action) {
         return assertThrows(CaException.Refused.class, action).kind();
     }
 
@@ -152,7 +154,7 @@ class CaHardeningTest {
     @Test
     void aGlobApprovesANameButNotTrustedFactsWhileTheTokenApprovesBoth() throws Exception {
         CertificateAuthority ca = ca();
-        java.security.KeyPair t1 = CertificateAuthority.newKeyPair();
+        KeyPair t1 = CertificateAuthority.newKeyPair();
         CertificateAuthority.Submission byGlob = ca.submit("t1.lab.example.net", Csrs.create("t1.lab.example.net", null,
                 Map.of("role", "db"), t1, "SHA256withECDSA").pem(), TOKEN_AND_GLOB, MAX_PENDING);
         assertEquals(CertificateAuthority.Status.PENDING, byGlob.status());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +54,7 @@ class CertificateAuthorityTest {
         assertEquals(CertificateAuthority.Status.PENDING, s.status());
         assertEquals("waiting for an operator: kw-master ca sign web1.example.net --fingerprint " + Fingerprints.of(req.keys().getPublic().getEncoded()),
                 s.message());
-        assertEquals(java.util.Optional.of(Fingerprints.of(req.keys().getPublic().getEncoded())), ca.pendingKey("web1.example.net"));
+        assertEquals(Optional.of(Fingerprints.of(req.keys().getPublic().getEncoded())), ca.pendingKey("web1.example.net"));
         assertTrue(ca.pending("web1.example.net"));
         assertTrue(ca.currentCertificate("web1.example.net").isEmpty());
 
@@ -152,7 +154,7 @@ class CertificateAuthorityTest {
         g.certificate().verify(ca.certificate().getPublicKey());
         assertEquals("CN=img1.example.net", g.certificate().getSubjectX500Principal().getName());
         assertEquals(g.certificate(), ca.currentCertificate("img1.example.net").orElseThrow());
-        java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSA");
+        Signature sig = Signature.getInstance("SHA256withECDSA");
         sig.initSign(g.key());
         sig.update(new byte[] {1, 2, 3});
         byte[] signed = sig.sign();

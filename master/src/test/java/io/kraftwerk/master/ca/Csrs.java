@@ -2,9 +2,11 @@ package io.kraftwerk.master.ca;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.util.Map;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -22,11 +24,11 @@ public final class Csrs {
     }
 
     public static Request create(String cn, String token, KeyPair keys, String algorithm) throws Exception {
-        return create(cn, token, java.util.Map.of(), keys, algorithm);
+        return create(cn, token, Map.of(), keys, algorithm);
     }
 
     /** A request that also asks for trusted facts, as 'kw-agent bootstrap --trusted' makes it. */
-    public static Request create(String cn, String token, java.util.Map<String, String> trusted, KeyPair keys, String algorithm)
+    public static Request create(String cn, String token, Map<String, String> trusted, KeyPair keys, String algorithm)
             throws Exception {
         PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), keys.getPublic());
         if (token != null) {
@@ -34,7 +36,7 @@ public final class Csrs {
         }
         if (!trusted.isEmpty()) {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
-                    new org.bouncycastle.asn1.x509.Extensions(TrustedFactsExtension.extension(trusted)));
+                    new Extensions(TrustedFactsExtension.extension(trusted)));
         }
         return new Request(keys, Pem.write(builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()))));
     }

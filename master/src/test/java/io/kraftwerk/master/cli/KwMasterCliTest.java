@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftwerk.master.Golden;
+import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
 import java.io.PrintWriter;
@@ -11,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -138,12 +141,12 @@ class KwMasterCliTest {
 
     @Test
     void caGenerateWritesTheAgentsSslFilesThenListAndRevokeShowIt() throws Exception {
-        io.kraftwerk.master.ca.CertificateAuthority.openOrCreate(tmp.resolve("ca"), "Kraftwerk CA test", java.time.Clock.systemUTC(),
-                io.kraftwerk.master.ca.CertificateAuthority.Profile.standard());
+        CertificateAuthority.openOrCreate(tmp.resolve("ca"), "Kraftwerk CA test", Clock.systemUTC(),
+                CertificateAuthority.Profile.standard());
         Path ssl = tmp.resolve("node-ssl");
         assertEquals(0, run("ca", "generate", "img1.example.net", "--out", ssl.toString(), "--data-dir", tmp.toString()), err.toString());
         assertTrue(out.toString().startsWith("generated img1.example.net (SHA256:"), out.toString());
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(ssl.resolve("private_key.pem"))));
         assertTrue(Files.readString(ssl.resolve("private_key.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
         assertEquals(Files.readString(tmp.resolve("ca/ca_crt.pem")), Files.readString(ssl.resolve("ca.pem")));

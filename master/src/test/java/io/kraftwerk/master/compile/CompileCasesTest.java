@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +47,7 @@ class CompileCasesTest {
         String node = props.getProperty("node", "node1.example.net");
         Facts facts = props.containsKey("facts")
                 ? Facts.parse(props.getProperty("facts"), Files.readAllBytes(dir.resolve(props.getProperty("facts")))) : null;
-        java.util.Map<String, String> trusted = new java.util.TreeMap<>();
+        Map<String, String> trusted = new TreeMap<>();
         for (String pair : props.getProperty("trusted", "").split(",")) {
             if (!pair.isBlank()) {
                 trusted.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1).strip());

@@ -7,6 +7,7 @@ import io.kraftwerk.master.Golden;
 import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.resource.FileResource;
 import io.kraftwerk.model.resource.ResourceType;
 import java.util.EnumSet;
 import java.util.List;
@@ -72,7 +73,7 @@ class ExampleSiteTest {
         Catalog staging = CatalogCompiler.compile(site, new CompileRequest("web1.example.net", null, "staging"));
         assertEquals("staging", staging.environment());
         String motd = staging.resources().stream().filter(r -> r.id().equals("file[/etc/motd]")).findFirst()
-                .map(r -> ((io.kraftwerk.model.resource.FileResource) r.resource()).content()).orElseThrow();
+                .map(r -> ((FileResource) r.resource()).content()).orElseThrow();
         assertTrue(motd.contains("staging: try anything"), motd);
     }
 }

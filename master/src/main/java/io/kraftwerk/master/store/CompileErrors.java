@@ -1,11 +1,13 @@
-package io.kraftwerk.master.serve;
+package io.kraftwerk.master.store;
 
 import io.kraftwerk.master.manifest.Diagnostic;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,8 +24,8 @@ public class CompileErrors {
     public record Entry(String environment, String commit, String node, List<String> errors, Instant at) {
     }
 
-    @jakarta.inject.Inject
-    io.kraftwerk.master.store.CompileErrorStore store;
+    @Inject
+    CompileErrorStore store;
 
     private final Deque<Entry> entries = new ArrayDeque<>();
 
@@ -33,7 +35,7 @@ public class CompileErrors {
         synchronized (this) {
             for (Entry seen : entries) {
                 if (seen.environment().equals(environment) && seen.commit().equals(commit)
-                        && java.util.Objects.equals(seen.node(), node) && seen.errors().equals(errors)) {
+                        && Objects.equals(seen.node(), node) && seen.errors().equals(errors)) {
                     return; // the same failure again (every run of that node): once in the log and the database is enough
                 }
             }

@@ -1,6 +1,5 @@
-package io.kraftwerk.master.serve;
+package io.kraftwerk.master.settings;
 
-import io.kraftwerk.master.store.Database;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,11 @@ import java.util.Map;
  * and migrations become active.
  */
 public final class DatabaseSettings {
+    /** The persistence unit (and datasource) of the embedded H2 file. */
+    public static final String H2 = "h2";
+    /** The persistence unit (and datasource) of PostgreSQL. */
+    public static final String POSTGRESQL = "postgresql";
+
     private DatabaseSettings() {
     }
 
@@ -30,14 +34,14 @@ public final class DatabaseSettings {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            activate(p, Database.H2, "jdbc:h2:file:" + dir.resolve("kraftwerk") + ";DB_CLOSE_ON_EXIT=FALSE");
+            activate(p, H2, "jdbc:h2:file:" + dir.resolve("kraftwerk") + ";DB_CLOSE_ON_EXIT=FALSE");
             return p;
         }
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("--database must be a PostgreSQL JDBC URL such as"
                     + " jdbc:postgresql://db.example.net:5432/kraftwerk (without it, the master uses an H2 file in the data directory)");
         }
-        activate(p, Database.POSTGRESQL, url);
+        activate(p, POSTGRESQL, url);
         if (user != null) {
             p.put("quarkus.datasource.\"postgresql\".username", user);
         }

@@ -1,4 +1,4 @@
-package io.kraftwerk.master.git;
+package io.kraftwerk.master.manifest;
 
 import java.io.IOException;
 import org.eclipse.jgit.lib.Config;

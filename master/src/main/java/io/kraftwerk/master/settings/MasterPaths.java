@@ -1,4 +1,4 @@
-package io.kraftwerk.master.serve;
+package io.kraftwerk.master.settings;
 
 import java.nio.file.Path;
 
