@@ -10,6 +10,7 @@ import io.kraftwerk.agent.report.HumanOutput;
 import io.kraftwerk.agent.state.StateStore;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.report.Report;
 import java.io.PrintStream;
@@ -39,7 +40,7 @@ final class Convergence {
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
         context.onLog(output::warning);
         factsErrors.forEach(e -> context.log(LogLine.Level.WARNING, FACTS_SOURCE, e));
-        if (!options.catalogSourceNote().isEmpty() && options.catalogSource() == io.kraftwerk.model.report.CatalogSource.CACHED) {
+        if (!options.catalogSourceNote().isEmpty() && options.catalogSource() == CatalogSource.CACHED) {
             context.log(LogLine.Level.WARNING, "agent", "using the cached catalog: " + options.catalogSourceNote());
         }
         StateStore state = StateStore.load(paths.state(), w -> context.log(LogLine.Level.WARNING, "agent", w));
@@ -63,6 +64,6 @@ final class Convergence {
     }
 
     static FsOps fs() {
-        return new FsOps(java.nio.file.Path.of("/"));
+        return new FsOps(Path.of("/"));
     }
 }

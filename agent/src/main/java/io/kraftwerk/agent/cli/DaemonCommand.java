@@ -5,6 +5,7 @@ import io.kraftwerk.agent.engine.RunLock;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ final class DaemonCommand {
                 h = (h << 8) | (d[i] & 0xff);
             }
             return Math.floorMod(h, Math.max(1, interval.toSeconds()));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

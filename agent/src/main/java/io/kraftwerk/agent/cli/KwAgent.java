@@ -5,6 +5,7 @@ import io.kraftwerk.model.json.ModelJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code kw-agent}. The agent runs on every node, so it starts fast: no framework, arguments
@@ -33,7 +34,7 @@ public final class KwAgent {
         }
         if (args.length == 0 || args[0].startsWith("-")) {
             // no command, or run's options alone: kw-agent [--noop] [run options] is kw-agent run
-            return RunCommand.run(java.util.List.of(args), out, err);
+            return RunCommand.run(List.of(args), out, err);
         }
         String command = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -49,13 +50,13 @@ public final class KwAgent {
                 out.print(ModelJson.write(facts.values()));
                 return 0;
             case "apply":
-                return ApplyCommand.run(java.util.List.of(rest), out, err);
+                return ApplyCommand.run(List.of(rest), out, err);
             case "run":
-                return RunCommand.run(java.util.List.of(rest), out, err);
+                return RunCommand.run(List.of(rest), out, err);
             case "daemon":
-                return DaemonCommand.run(java.util.List.of(rest), out, err);
+                return DaemonCommand.run(List.of(rest), out, err);
             case "bootstrap":
-                return BootstrapCommand.run(java.util.List.of(rest), out, err);
+                return BootstrapCommand.run(List.of(rest), out, err);
             default:
                 err.println("kw-agent: unknown command '" + command + "'");
                 err.print(usage());

@@ -4,12 +4,14 @@ import io.kraftwerk.agent.config.AgentConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -17,11 +19,15 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import io.kraftwerk.model.trust.TrustedFacts;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -35,6 +41,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -173,8 +180,8 @@ public final class Bootstrapper {
     private static KeyPair keys(SslFiles ssl) throws IOException, GeneralSecurityException {
         if (Files.exists(ssl.key()) && Files.exists(ssl.dir().resolve("public_key.der"))) {
             PrivateKey priv = Tls.privateKey(Files.readString(ssl.key()));
-            PublicKey pub = java.security.KeyFactory.getInstance("EC")
-                    .generatePublic(new java.security.spec.X509EncodedKeySpec(Files.readAllBytes(ssl.dir().resolve("public_key.der"))));
+            PublicKey pub = KeyFactory.getInstance("EC")
+                    .generatePublic(new X509EncodedKeySpec(Files.readAllBytes(ssl.dir().resolve("public_key.der"))));
             return new KeyPair(pub, priv);
         }
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -217,7 +224,7 @@ public final class Bootstrapper {
                 writer.writeObject(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
             }
             return pem.toString();
-        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+        } catch (OperatorCreationException e) {
             throw new IOException("cannot sign the certificate request: " + e.getMessage(), e);
         }
     }
@@ -230,7 +237,7 @@ public final class Bootstrapper {
 
     private static Extension trustedFacts(Map<String, String> trusted) throws IOException {
         ASN1EncodableVector pairs = new ASN1EncodableVector();
-        new java.util.TreeMap<>(trusted).forEach((k, v) -> pairs.add(new DERSequence(new ASN1Encodable[] {
+        new TreeMap<>(trusted).forEach((k, v) -> pairs.add(new DERSequence(new ASN1Encodable[] {
             new DERUTF8String(k), new DERUTF8String(v)})));
         return new Extension(new ASN1ObjectIdentifier(TrustedFacts.OID), false, new DERSequence(pairs).getEncoded());
     }
@@ -253,19 +260,19 @@ public final class Bootstrapper {
     private static SSLContext trustEverything() throws GeneralSecurityException {
         X509ExtendedTrustManager any = new X509ExtendedTrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
             }
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
             }
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             }
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             }
 
             @Override
@@ -282,7 +289,7 @@ public final class Bootstrapper {
             }
         };
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {any}, null);
+        context.init(null, new TrustManager[] {any}, null);
         return context;
     }
 }

@@ -7,7 +7,9 @@ import io.kraftwerk.model.report.CatalogSource;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +30,7 @@ public final class CatalogFetcher {
      * @param errors  compile errors the master reported, file:line:column each
      */
     public record Fetched(Catalog catalog, byte[] json, String etag, CatalogSource source, String note,
-                          java.util.List<String> errors) {
+                          List<String> errors) {
     }
 
     private CatalogFetcher() {
@@ -45,11 +47,11 @@ public final class CatalogFetcher {
         try {
             answer = client.send("POST", path, "application/json", facts, headers);
         } catch (IOException e) {
-            return fallback(cached, e.getMessage(), java.util.List.of());
+            return fallback(cached, e.getMessage(), List.of());
         }
         if (answer.status() == 304 && cached.isPresent()) {
             return new Fetched(cached.get().catalog(), null, cached.get().etag(), CatalogSource.FRESH,
-                    "unchanged since the last run (304)", java.util.List.of());
+                    "unchanged since the last run (304)", List.of());
         }
         if (answer.status() != 200) {
             return fallback(cached, "the master answered " + answer.status() + ": " + answer.reason(), errors(answer));
@@ -57,30 +59,30 @@ public final class CatalogFetcher {
         try {
             Catalog catalog = ModelJson.readCatalog(answer.body(), client.server() + path);
             if (!catalog.node().equals(certname)) {
-                return fallback(cached, "the master sent the catalog of " + catalog.node() + ", not of " + certname, java.util.List.of());
+                return fallback(cached, "the master sent the catalog of " + catalog.node() + ", not of " + certname, List.of());
             }
-            return new Fetched(catalog, answer.body(), answer.header("ETag").orElse(null), CatalogSource.FRESH, "", java.util.List.of());
+            return new Fetched(catalog, answer.body(), answer.header("ETag").orElse(null), CatalogSource.FRESH, "", List.of());
         } catch (DocumentFormatException e) {
-            return fallback(cached, "the master sent an invalid catalog: " + e.problems().get(0), java.util.List.of());
+            return fallback(cached, "the master sent an invalid catalog: " + e.problems().get(0), List.of());
         }
     }
 
-    private static Fetched fallback(Optional<CatalogCache.Cached> cached, String why, java.util.List<String> errors) {
+    private static Fetched fallback(Optional<CatalogCache.Cached> cached, String why, List<String> errors) {
         return cached.map(c -> new Fetched(c.catalog(), null, c.etag(), CatalogSource.CACHED, why, errors))
                 .orElse(new Fetched(null, null, null, CatalogSource.CACHED, why, errors));
     }
 
     /** The "details" list of a Kraftwerk error answer: the compile errors, one per line. */
-    static java.util.List<String> errors(MasterClient.Answer answer) {
+    static List<String> errors(MasterClient.Answer answer) {
         try {
             var node = ModelJson.mapper().readTree(answer.body());
-            java.util.List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             if (node != null && node.has("details")) {
                 node.get("details").forEach(d -> out.add(d.asText()));
             }
             return out;
         } catch (IOException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 }

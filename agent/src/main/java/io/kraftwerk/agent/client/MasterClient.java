@@ -5,9 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -24,21 +29,21 @@ public final class MasterClient {
     }
 
     /** An HTTP answer, whatever its status. */
-    public record Answer(int status, byte[] body, Map<String, java.util.List<String>> headers) {
+    public record Answer(int status, byte[] body, Map<String, List<String>> headers) {
         public Optional<String> header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .flatMap(e -> e.getValue().stream()).findFirst();
         }
 
         public String text() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
 
         /** The "error" (or "message") of a Kraftwerk JSON answer, or the start of the body. */
         public String reason() {
             String t = text();
             for (String field : new String[] {"error", "message"}) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field
+                Matcher m = Pattern.compile("\"" + field
                         + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(t);
                 if (m.find()) {
                     return m.group(1).replace("\\\"", "\"");
@@ -109,7 +114,7 @@ public final class MasterClient {
             return "no answer";
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return e instanceof java.net.http.HttpTimeoutException ? "timed out" : e.getClass().getSimpleName() + ": " + message;
+        return e instanceof HttpTimeoutException ? "timed out" : e.getClass().getSimpleName() + ": " + message;
     }
 
     private static Duration min(Duration a, Duration b) {

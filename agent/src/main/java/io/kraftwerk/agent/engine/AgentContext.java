@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The context of one run: what providers may use, and the log lines they leave for the report. */
 public final class AgentContext implements ProviderContext {
@@ -20,7 +21,7 @@ public final class AgentContext implements ProviderContext {
     private final Clock clock;
     private final Duration serviceTimeout;
     private final List<LogLine> log = new ArrayList<>();
-    private final List<java.util.function.Consumer<LogLine>> listeners = new ArrayList<>();
+    private final List<Consumer<LogLine>> listeners = new ArrayList<>();
     private long generation;
 
     public AgentContext(CommandRunner runner, Path root, Path backupDir, Clock clock, Duration serviceTimeout) {
@@ -79,7 +80,7 @@ public final class AgentContext implements ProviderContext {
         listeners.forEach(l -> l.accept(line));
     }
 
-    public void onLog(java.util.function.Consumer<LogLine> listener) {
+    public void onLog(Consumer<LogLine> listener) {
         listeners.add(listener);
     }
 

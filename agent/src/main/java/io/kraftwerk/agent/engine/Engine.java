@@ -13,6 +13,7 @@ import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.catalog.Edge;
 import io.kraftwerk.model.catalog.EdgeKind;
+import io.kraftwerk.model.report.Event;
 import io.kraftwerk.model.report.EventStatus;
 import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.report.Report;
@@ -189,19 +190,19 @@ public final class Engine {
         }
         String by = " (notified by " + String.join(", ", notifiers) + ")";
         if (options.noop()) {
-            o.events.add(new io.kraftwerk.model.report.Event("refresh", null, null, EventStatus.NOOP, "would refresh" + by,
+            o.events.add(new Event("refresh", null, null, EventStatus.NOOP, "would refresh" + by,
                     false, null));
             o.status = o.status == ResourceStatus.IN_SYNC ? ResourceStatus.PENDING : o.status;
             return;
         }
         try {
             String done = refresh(provider, cr.resource());
-            o.events.add(new io.kraftwerk.model.report.Event("refresh", null, null, EventStatus.SUCCESS, done + by, false, null));
+            o.events.add(new Event("refresh", null, null, EventStatus.SUCCESS, done + by, false, null));
             o.status = o.status == ResourceStatus.IN_SYNC ? ResourceStatus.CHANGED : o.status;
             context.log(LogLine.Level.INFO, cr.id(), done + by);
         } catch (Exception e) {
             String why = Failures.describe(e);
-            o.events.add(new io.kraftwerk.model.report.Event("refresh", null, null, EventStatus.FAILURE, why + by, false, null));
+            o.events.add(new Event("refresh", null, null, EventStatus.FAILURE, why + by, false, null));
             o.status = ResourceStatus.FAILED;
             o.message = "refresh failed: " + why;
             context.log(LogLine.Level.ERROR, cr.id(), o.message);
@@ -217,7 +218,7 @@ public final class Engine {
 
     /** Needed a corrective change this run and on the runs just before: suspect a bug, not an operator. */
     private boolean suspect(CatalogResource cr, Outcome o) {
-        boolean corrective = o.events.stream().anyMatch(io.kraftwerk.model.report.Event::corrective);
+        boolean corrective = o.events.stream().anyMatch(Event::corrective);
         ResourceState known = state.get(cr.id());
         int streak = corrective ? (known == null ? 0 : known.correctiveStreak()) + 1 : 0;
         return streak >= StateUpdate.SUSPECT_STREAK;

@@ -1,6 +1,10 @@
 package io.kraftwerk.agent.engine;
 
+import io.kraftwerk.agent.fs.PinnedDirectory;
 import io.kraftwerk.agent.provider.ProviderException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 
 /** Failure messages for reports: a provider's own message, or the exception, said plainly. */
 final class Failures {
@@ -12,16 +16,16 @@ final class Failures {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
-        if (e instanceof ProviderException || e instanceof io.kraftwerk.agent.fs.PinnedDirectory.Untrusted) {
+        if (e instanceof ProviderException || e instanceof PinnedDirectory.Untrusted) {
             return e.getMessage();
         }
-        if (e instanceof java.nio.file.AccessDeniedException a) {
+        if (e instanceof AccessDeniedException a) {
             return "permission denied: " + a.getFile() + " (kw-agent runs as root)";
         }
-        if (e instanceof java.nio.file.NoSuchFileException n) {
+        if (e instanceof NoSuchFileException n) {
             return "no such file: " + n.getFile();
         }
-        if (e instanceof java.io.IOException) {
+        if (e instanceof IOException) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         return e + " (this is a Kraftwerk bug, please report it)";

@@ -31,6 +31,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * File system operations the file-like providers share, safe against local users racing them.
@@ -230,11 +232,11 @@ public final class FsOps {
         if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{12}");
+        Pattern temp = Pattern.compile(
+                Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{12}");
         try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
             for (Path p : candidates) {
-                java.util.regex.Matcher m = temp.matcher(p.getFileName().toString());
+                Matcher m = temp.matcher(p.getFileName().toString());
                 if (m.matches() && names.contains(m.group(1))) {
                     Files.deleteIfExists(p);
                 }

@@ -1,5 +1,6 @@
 package io.kraftwerk.agent.fs;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import java.util.Optional;
  */
 public final class PinnedDirectory implements AutoCloseable {
     private static final int MAX_LINKS = 40;
-    private static final long SELF = new com.sun.security.auth.module.UnixSystem().getUid();
+    private static final long SELF = new UnixSystem().getUid();
 
     private final SecureDirectoryStream<Path> dir;
     private final Path path;

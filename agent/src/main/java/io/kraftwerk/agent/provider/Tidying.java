@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.provider;
 
 import io.kraftwerk.model.resource.Resource;
+import java.util.List;
 
 /**
  * Providers that clear what an interrupted run left behind (temp files beside managed files).
@@ -8,5 +9,5 @@ import io.kraftwerk.model.resource.Resource;
  */
 public interface Tidying<R extends Resource> {
     /** All resources of the type at once, so a directory with many managed files is listed once. */
-    void tidy(java.util.List<R> resources, ProviderContext context) throws Exception;
+    void tidy(List<R> resources, ProviderContext context) throws Exception;
 }

@@ -7,9 +7,12 @@ import io.kraftwerk.model.json.ModelJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * {@code state.json}: per resource property, the last value the agent knows the system held. It
@@ -35,7 +38,7 @@ public final class StateStore {
      * Loads the state; a missing file is an empty state, and so is an unreadable one (reported
      * through {@code warning}): losing drift history must not stop the node from converging.
      */
-    public static StateStore load(Path file, java.util.function.Consumer<String> warning) {
+    public static StateStore load(Path file, Consumer<String> warning) {
         if (!Files.exists(file)) {
             return new StateStore(file, new TreeMap<>());
         }
@@ -62,12 +65,12 @@ public final class StateStore {
     }
 
     /** Forgets resources no longer in the catalog. */
-    public void retainOnly(java.util.Set<String> ids) {
+    public void retainOnly(Set<String> ids) {
         resources.keySet().retainAll(ids);
     }
 
     public Map<String, ResourceState> all() {
-        return java.util.Collections.unmodifiableMap(resources);
+        return Collections.unmodifiableMap(resources);
     }
 
     public void save(FsOps fs) throws IOException, ProviderException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The daemon's splay: every node its own stable slot, a fleet spread evenly over the interval. */
@@ -23,7 +24,7 @@ class DaemonScheduleTest {
         }
         // 300 expected per three-minute bucket; a wave would put hundreds more in one
         for (int count : counts) {
-            assertTrue(count > 240 && count < 360, java.util.Arrays.toString(counts));
+            assertTrue(count > 240 && count < 360, Arrays.toString(counts));
         }
     }
 

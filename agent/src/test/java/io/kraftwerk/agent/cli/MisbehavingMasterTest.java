@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -240,7 +241,7 @@ class MisbehavingMasterTest {
     }
 
     private List<Report> reportsSent() throws Exception {
-        List<Report> out = new java.util.ArrayList<>();
+        List<Report> out = new ArrayList<>();
         for (LoggedRequest request : master.findAll(postRequestedFor(urlEqualTo(REPORT_PATH)))) {
             out.add(ModelJson.readReport(request.getBody(), "sent report"));
         }

@@ -1,8 +1,11 @@
 package io.kraftwerk.model.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -21,6 +24,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kraftwerk.model.Suggestions;
 import io.kraftwerk.model.catalog.Catalog;
@@ -33,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -183,24 +189,24 @@ public final class ModelJson {
     }
 
     /** A marker compared by identity: no document can produce this very instance. */
-    private static final JsonNode NOT_AN_OBJECT = new com.fasterxml.jackson.databind.node.TextNode("not an object");
+    private static final JsonNode NOT_AN_OBJECT = new TextNode("not an object");
 
     /**
      * One top-level field, found by streaming past everything else: checking the version of a
      * large catalog costs a scan, not a second full parse.
      */
     private static JsonNode topLevelField(byte[] json, String name) throws IOException {
-        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.createParser(json)) {
-            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return NOT_AN_OBJECT;
             }
-            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 if (field.equals(name)) {
-                    return parser.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
-                            ? com.fasterxml.jackson.databind.node.IntNode.valueOf(parser.getIntValue())
-                            : com.fasterxml.jackson.databind.node.TextNode.valueOf(parser.getText());
+                    return parser.currentToken() == JsonToken.VALUE_NUMBER_INT
+                            ? IntNode.valueOf(parser.getIntValue())
+                            : TextNode.valueOf(parser.getText());
                 }
                 parser.skipChildren();
             }
@@ -286,7 +292,7 @@ public final class ModelJson {
         return Arrays.stream(enumType.getEnumConstants()).map(c -> {
             try {
                 var annotation = enumType.getField(((Enum<?>) c).name())
-                        .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        .getAnnotation(JsonProperty.class);
                 return annotation != null ? annotation.value() : ((Enum<?>) c).name();
             } catch (NoSuchFieldException ex) {
                 return ((Enum<?>) c).name();
@@ -307,7 +313,7 @@ public final class ModelJson {
         if (List.class.isAssignableFrom(type)) {
             return "a list";
         }
-        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "an object";
         }
         return type.getSimpleName();

@@ -12,6 +12,8 @@ import io.kraftwerk.model.catalog.Provenance;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,8 +157,8 @@ class ModelJsonTest {
     @Test
     void rejectsACatalogWhoseOrderBreaksAnEdge() {
         Catalog good = Samples.catalog();
-        List<CatalogResource> reversed = new java.util.ArrayList<>(good.resources());
-        java.util.Collections.reverse(reversed);
+        List<CatalogResource> reversed = new ArrayList<>(good.resources());
+        Collections.reverse(reversed);
         Catalog bad = new Catalog(1, good.node(), good.environment(), good.version(), reversed, good.edges());
         DocumentFormatException e = assertThrows(DocumentFormatException.class,
                 () -> ModelJson.readCatalog(ModelJson.writeBytes(bad), "catalog.json"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kraftwerk.model.Samples;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ResourceTypeTest {
         assertEquals(2, app.workers());
         assertEquals(30, app.timeout());
         assertEquals("/var/log/blog", app.logDir());
-        NginxVhostResource vhost = new NginxVhostResource("blog", null, java.util.List.of("blog.example.net"), null, null,
+        NginxVhostResource vhost = new NginxVhostResource("blog", null, List.of("blog.example.net"), null, null,
                 null, null, null, null);
         assertEquals(80, vhost.listen());
         assertEquals("1m", vhost.clientMaxBodySize());

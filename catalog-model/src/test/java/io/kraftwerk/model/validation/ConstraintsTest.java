@@ -11,6 +11,7 @@ import io.kraftwerk.model.resource.NginxVhostResource;
 import io.kraftwerk.model.resource.PackageResource;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.resource.RunitServiceResource;
+import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
 import java.util.List;
@@ -93,7 +94,7 @@ class ConstraintsTest {
     void nestedAndElementViolationsCarryTheirPath() {
         NginxVhostResource vhost = new NginxVhostResource("a", null, List.of("a.example.net", "B_AD"), null, 0,
                 List.of("nowhere"), new TreeMap<>(Map.of("static", "/srv/a/static")), "10 MB",
-                new io.kraftwerk.model.resource.TlsSettings("cert.pem", null));
+                new TlsSettings("cert.pem", null));
         assertEquals(List.of(
                 "client_max_body_size", "listen", "server_names[1]", "static_locations[static]", "tls.certificate",
                 "tls.key", "upstream[0]"), validator.validate(vhost).stream().map(Violation::path).toList());

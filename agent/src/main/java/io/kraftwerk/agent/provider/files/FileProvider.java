@@ -14,7 +14,11 @@ import io.kraftwerk.model.resource.FileResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code file}: content by comparison, owner, group, mode. Content is replaced atomically and the
@@ -80,10 +84,10 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
 
     @Override
     public void tidy(List<FileResource> files, ProviderContext context) throws IOException {
-        java.util.Map<Path, java.util.Set<String>> byDirectory = new java.util.HashMap<>();
+        Map<Path, Set<String>> byDirectory = new HashMap<>();
         for (FileResource f : files) {
             Path path = context.path(f.path());
-            byDirectory.computeIfAbsent(path.getParent(), d -> new java.util.HashSet<>()).add(path.getFileName().toString());
+            byDirectory.computeIfAbsent(path.getParent(), d -> new HashSet<>()).add(path.getFileName().toString());
         }
         for (var e : byDirectory.entrySet()) {
             FsOps.removeStaleTemps(e.getKey(), e.getValue());

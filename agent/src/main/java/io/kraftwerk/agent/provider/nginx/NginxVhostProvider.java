@@ -15,6 +15,7 @@ import io.kraftwerk.model.resource.NginxVhostResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,7 +49,7 @@ public final class NginxVhostProvider implements Provider<NginxVhostResource>, R
         Path file = context.path(AVAILABLE + v.name());
         Path link = context.path(ENABLED + v.name());
         if (!Files.isRegularFile(file)) {
-            return Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            return Files.exists(link, LinkOption.NOFOLLOW_LINKS)
                     ? new Observed().put(Desired.ENSURE, "enabled without a configuration file") : Observed.absent();
         }
         return new Observed().put(Desired.ENSURE, "present")

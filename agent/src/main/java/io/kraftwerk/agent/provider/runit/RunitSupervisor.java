@@ -4,6 +4,7 @@ import io.kraftwerk.agent.fs.FsEntry;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Observed;
+import io.kraftwerk.agent.provider.Property;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
 import java.io.IOException;
@@ -34,9 +35,9 @@ public final class RunitSupervisor {
         d.plain("state", spec.running() ? "running" : "stopped").plain("enabled", "true")
                 .content("run", spec.run(), false).content("log_run", spec.logRun(), false)
                 .plain("env_names", String.join(",", spec.env().keySet()));
-        spec.env().forEach((k, v) -> d.put(new io.kraftwerk.agent.provider.Property("env." + k, v,
-                spec.sensitiveEnv().contains(k) ? io.kraftwerk.agent.provider.Property.Kind.SECRET
-                        : io.kraftwerk.agent.provider.Property.Kind.PLAIN)));
+        spec.env().forEach((k, v) -> d.put(new Property("env." + k, v,
+                spec.sensitiveEnv().contains(k) ? Property.Kind.SECRET
+                        : Property.Kind.PLAIN)));
         spec.configFiles().forEach((name, content) -> d.content("file." + name, content, false));
         return d;
     }

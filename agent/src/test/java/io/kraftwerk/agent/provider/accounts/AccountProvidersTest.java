@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Diff;
 import io.kraftwerk.agent.provider.RecordingContext;
+import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.GroupResource;
 import io.kraftwerk.model.resource.UserResource;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class AccountProvidersTest {
         List<Change> create = Diff.changes(groups.desired(admins), groups.observe(admins, context));
         groups.apply(admins, create, context);
         assertEquals(List.of("groupadd", "--system", "dbadmins"), context.commands.get(context.commands.size() - 1));
-        GroupResource gone = new GroupResource("ops", io.kraftwerk.model.resource.Ensure.ABSENT, null, false);
+        GroupResource gone = new GroupResource("ops", Ensure.ABSENT, null, false);
         groups.apply(gone, Diff.changes(groups.desired(gone), groups.observe(gone, context)), context);
         assertEquals(List.of("groupdel", "ops"), context.commands.get(context.commands.size() - 1));
     }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Diff;
+import io.kraftwerk.agent.provider.Property;
 import io.kraftwerk.agent.provider.RecordingContext;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.PackageResource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ class PackageProviderTest {
                 "${binary:Package}\\t${Package}\\t${Version}\\t${db:Status-Abbrev}\\n", "nginx", "curl", "telnet", "ghost")),
                 context.commands);
         assertEquals(List.of(), Diff.changes(provider.desired(nginx), provider.observe(nginx, context)));
-        assertEquals(List.of(new Change("version", "7.88.1-10+deb12u12", "7.88.1-10+deb12u15", io.kraftwerk.agent.provider.Property.Kind.PLAIN)),
+        assertEquals(List.of(new Change("version", "7.88.1-10+deb12u12", "7.88.1-10+deb12u15", Property.Kind.PLAIN)),
                 Diff.changes(provider.desired(curl), provider.observe(curl, context)));
         assertEquals(List.of(), Diff.changes(provider.desired(telnet), provider.observe(telnet, context)),
                 "removed with only configuration left counts as absent");
@@ -78,7 +80,7 @@ class PackageProviderTest {
     @Test
     void aWaitForTheDpkgLockIsInTheReportWithWhoHeldIt() throws Exception {
         context.answer(APT_GET, 0, WAITING + WAITING + WAITING + "Reading package lists...\n", "");
-        assertEquals(Map.of(), new PackageProvider(java.time.Duration.ofMinutes(10)).applyBatch(work(nginx), context));
+        assertEquals(Map.of(), new PackageProvider(Duration.ofMinutes(10)).applyBatch(work(nginx), context));
         assertEquals("DPkg::Lock::Timeout=600", context.commands.get(0).get(context.commands.get(0).indexOf("nginx") - 1));
         assertEquals(List.of("INFO package: waited about 3 s for the dpkg lock, held by process 812 (unattended-upgr)"), context.log);
     }

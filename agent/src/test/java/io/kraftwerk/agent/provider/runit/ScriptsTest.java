@@ -3,6 +3,7 @@ package io.kraftwerk.agent.provider.runit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kraftwerk.model.resource.GunicornAppResource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,7 @@ class ScriptsTest {
                 accesslog = "-"
                 errorlog = "-"
                 """, GunicornAppProvider.config(app));
-        ServiceSpec spec = new GunicornAppProvider(new RunitSupervisor(), java.time.Duration.ofSeconds(1)).spec(app);
+        ServiceSpec spec = new GunicornAppProvider(new RunitSupervisor(), Duration.ofSeconds(1)).spec(app);
         assertEquals("""
                 #!/bin/sh
                 # Managed by Kraftwerk: gunicorn_app[blog]. Local changes are reverted.
