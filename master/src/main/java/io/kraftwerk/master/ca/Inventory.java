@@ -53,6 +53,6 @@ final class Inventory {
                     ? new Line(l.serial(), l.certname(), l.notBefore(), l.notAfter(), when) : l;
             out.append(updated.format());
         }
-        CertificateAuthority.writeAtomically(dir.resolve("inventory.tsv"), out.toString().getBytes(StandardCharsets.UTF_8));
+        CaDirectory.writeAtomically(dir.resolve("inventory.tsv"), out.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

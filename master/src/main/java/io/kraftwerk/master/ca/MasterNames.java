@@ -36,7 +36,7 @@ final class MasterNames {
     static void add(Path dir, Collection<String> names) throws IOException {
         Set<String> all = read(dir);
         if (all.addAll(names)) {
-            CertificateAuthority.writeAtomically(dir.resolve(FILE), (String.join("\n", all) + "\n").getBytes(StandardCharsets.UTF_8));
+            CaDirectory.writeAtomically(dir.resolve(FILE), (String.join("\n", all) + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 }
