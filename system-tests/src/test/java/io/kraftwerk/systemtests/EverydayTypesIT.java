@@ -20,20 +20,17 @@ import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.testkit.DisposableNode;
+import io.kraftwerk.testkit.GitRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,16 +122,12 @@ class EverydayTypesIT {
     void aSourceItsKeyDidNotSignIsRemovedAgainAndAGoodOneIsFetchedBeforeItsPackageInstalls() throws Exception {
         Repo.requireCachedPackages();
         try (DisposableNode node = DisposableNode.start(Repo.SCRATCH, "apt1.example.net", Repo.ROOT)) {
-            Path repo = work.resolve("repo");
-            String key = signedRepository(repo);
-            Files.createDirectories(node.path("/srv/repo"));
-            try (Stream<Path> files = Files.list(repo)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, node.path("/srv/repo/" + f.getFileName()));
-                }
-            }
+            SignedAptRepository apt = new SignedAptRepository(work);
+            String key = apt.newKey("repo");
+            apt.flat(work.resolve("repo"), "repo", apt.deb("kw-everyday-test", "1.0", "hello from a signed repository\n"));
+            GitRepo.copyTree(work.resolve("repo"), node.path("/srv/repo"));
             // a key that did not sign the repository: apt refuses the source, and it is not left for the next apt-get update
-            write(node, "/root/wrong-key.json", catalog(List.of(), source(publicPgpKey("other"))));
+            write(node, "/root/wrong-key.json", catalog(List.of(), source(apt.newKey("other"))));
             DisposableNode.Result refused = apply(node, "/root/wrong-key.json");
             assertEquals(4, refused.exitCode(), refused.stdout());
             assertTrue(refused.stdout().contains("apt could not fetch the source, so it was removed again"), refused.stdout());
@@ -165,53 +158,9 @@ class EverydayTypesIT {
         return args;
     }
 
-    /** A flat repository with one package, its Release signed with a fresh key: returns that key, armored. */
-    private String signedRepository(Path repo) throws Exception {
-        Path pkg = work.resolve("pkg");
-        Files.createDirectories(pkg.resolve("DEBIAN"));
-        Files.createDirectories(pkg.resolve("usr/share/kw-everyday-test"));
-        Files.writeString(pkg.resolve("DEBIAN/control"), "Package: kw-everyday-test\nVersion: 1.0\nArchitecture: all\n"
-                + "Maintainer: Kraftwerk tests <tests@example.invalid>\nDescription: a package of the apt_source test\n");
-        Files.writeString(pkg.resolve("usr/share/kw-everyday-test/hello.txt"), "hello from a signed repository\n");
-        Files.createDirectories(repo);
-        run(work, List.of("dpkg-deb", "--root-owner-group", "--build", pkg.toString(), repo.resolve("kw-everyday-test_1.0_all.deb").toString()));
-        String packages = run(repo, List.of("dpkg-scanpackages", "--multiversion", "."));
-        assertTrue(packages.contains("Package: kw-everyday-test"), packages);
-        Files.writeString(repo.resolve("Packages"), packages);
-        byte[] bytes = packages.getBytes();
-        Files.writeString(repo.resolve("Release"), "Origin: kraftwerk-test\nLabel: kraftwerk-test\nDate: Sun, 06 Dec 2026 00:00:00 UTC\n"
-                + "SHA256:\n " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + " " + bytes.length + " Packages\n");
-        String key = publicPgpKey("repo");
-        run(repo, gpg("repo", "--local-user", "repo@example.invalid", "--clearsign", "--output", "InRelease", "Release"));
-        return key;
-    }
-
-    /** A fresh signing key in its own GnuPG home: returns its public half, armored. */
-    private String publicPgpKey(String name) throws Exception {
-        Path home = work.resolve("gnupg-" + name);
-        Files.createDirectories(home);
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-        run(work, gpg(name, "--passphrase", "", "--quick-generate-key", name + "@example.invalid", "ed25519", "sign", "never"));
-        return run(work, gpg(name, "--armor", "--export", name + "@example.invalid"));
-    }
-
-    private List<String> gpg(String name, String... args) {
-        List<String> argv = new ArrayList<>(List.of("gpg", "--homedir", work.resolve("gnupg-" + name).toString(), "--batch", "--yes",
-                "--pinentry-mode", "loopback"));
-        argv.addAll(List.of(args));
-        return argv;
-    }
-
     private String publicKey(String name) throws Exception {
-        run(work, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", work.resolve(name).toString()));
+        SignedAptRepository.run(work, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", work.resolve(name).toString()));
         return Files.readString(work.resolve(name + ".pub")).split(" ")[1];
-    }
-
-    private static String run(Path dir, List<String> argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", argv));
-        return out;
     }
 
     private static String stat(DisposableNode node, String path) throws Exception {

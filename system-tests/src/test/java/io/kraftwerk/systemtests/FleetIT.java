@@ -83,6 +83,22 @@ class FleetIT {
         }
         Repo.buildWheelhouse(nodes.get("web1.example.net"), "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),
                 Repo.ROOT.resolve("system-tests/src/test/resources/apps/kwblog"));
+        standInForPgdg(work, nodes.get("db1.example.net"));
+    }
+
+    /**
+     * The example db role adds PostgreSQL's repository (https://apt.postgresql.org), which nodes here
+     * cannot reach: as a site would for a mirror, node data points db1 at a signed copy on the node
+     * (empty, so PostgreSQL still comes from Debian) and the source is fetched and verified for real.
+     */
+    private void standInForPgdg(Path work, DisposableNode db1) throws Exception {
+        SignedAptRepository apt = new SignedAptRepository(Files.createDirectories(work.resolve("pgdg")));
+        String key = apt.newKey("pgdg-mirror");
+        apt.emptySuite(work.resolve("pgdg/mirror"), "bookworm-pgdg", "main", "pgdg-mirror");
+        GitRepo.copyTree(work.resolve("pgdg/mirror"), db1.path("/srv/pgdg-mirror"));
+        manifests.write("data/nodes/db1.example.net.yaml", "apiVersion: kraftwerk/v1\nkind: Data\ndata:\n  db:\n    pgdg:\n"
+                + "      uri: file:/srv/pgdg-mirror\n      key: |\n" + key.strip().indent(8));
+        manifests.commitAll("db1 takes PGDG from its mirror");
     }
 
     @AfterAll
@@ -120,6 +136,16 @@ class FleetIT {
         DisposableNode db1 = nodes.get("db1.example.net");
         assertEquals(0, db1.exec(List.of("dpkg-query", "--show", "postgresql-client")).exitCode());
         assertEquals("postgres dbadmins 2770\n", db1.exec(List.of("stat", "-c", "%U %G %a", "/srv/pgdumps")).orThrow().stdout());
+        assertTrue(Files.readString(db1.path("/etc/apt/sources.list.d/kraftwerk-pgdg.sources")).contains("Suites: bookworm-pgdg\n"));
+        assertTrue(Files.exists(db1.path("/var/lib/apt/lists/_srv_pgdg-mirror_dists_bookworm-pgdg_InRelease")), "fetched and verified");
+        // every node: deploy logs in with the on-call key only, and has its own key for git, made once
+        for (DisposableNode node : nodes.values()) {
+            assertTrue(Files.readString(node.path("/home/deploy/.ssh/authorized_keys")).startsWith(
+                    "no-agent-forwarding,no-X11-forwarding ssh-ed25519 "));
+            assertEquals("deploy ops 600\n", node.exec(List.of("stat", "-c", "%U %G %a", "/home/deploy/.ssh/id_ed25519")).orThrow().stdout());
+        }
+        assertTrue(Files.readString(web1.path("/etc/cron.d/kraftwerk-hello-prune-temp"))
+                .endsWith("40 3 * * * hello /usr/bin/find /srv/hello/data/uploads -name '*.tmp' -mmin +60 -delete\n"));
         // lb1 proxies blog.example.net to web1 across the bridge
         DisposableNode lb1 = nodes.get("lb1.example.net");
         Http blog = Http.await(lb1, "blog.example.net", "/", h -> h.status() == 200, SETTLE);

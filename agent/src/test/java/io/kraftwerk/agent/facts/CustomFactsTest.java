@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -353,7 +354,7 @@ class CustomFactsTest {
             String text;
             try {
                 text = Files.readString(stat);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 return false;
             }
             if (text.substring(text.lastIndexOf(')') + 2).startsWith("Z")) {

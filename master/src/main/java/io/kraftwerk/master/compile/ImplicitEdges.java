@@ -1,6 +1,7 @@
 package io.kraftwerk.master.compile;
 
 import io.kraftwerk.model.catalog.EdgeKind;
+import io.kraftwerk.model.resource.AptSourceResource;
 import io.kraftwerk.model.resource.CronJobResource;
 import io.kraftwerk.model.resource.DataDirResource;
 import io.kraftwerk.model.resource.DirectoryResource;
@@ -38,7 +39,8 @@ import java.util.Map;
  *       proxies to; its TLS files notify it;</li>
  *   <li>a virtualenv after {@code package[python3-venv]} and its local wheel directories;</li>
  *   <li>an SSH key after its user; a cron job after {@code package[cron]} and its user;</li>
- *   <li>every package after every apt source (a changed source is fetched before packages install);</li>
+ *   <li>every package after every apt source (a changed source is fetched before packages install),
+ *       but {@code package[ca-certificates]} before an https source;</li>
  *   <li>an exec after its user, working directory, the files its arguments name and the virtualenv
  *       its program is in.</li>
  * </ul>
@@ -128,11 +130,25 @@ final class ImplicitEdges {
                 after(packageId("cron"), self, EdgeKind.ORDER, "cron runs the job");
                 after(userId(job.user()), self, EdgeKind.ORDER, "the job runs as this user");
             };
-            case APT_SOURCE -> () -> packages.forEach(p -> after(self, p, EdgeKind.ORDER,
-                    "apt fetches this source before packages are installed"));
+            case APT_SOURCE -> () -> aptSource(self, (AptSourceResource) r);
             case EXEC -> () -> exec(self, (ExecResource) r);
         };
         edges.run();
+    }
+
+    /**
+     * Every package after the source, but for the one an https source needs to be fetched at all:
+     * ordered the other way, a node without CA certificates could never install them.
+     */
+    private void aptSource(ResourceId self, AptSourceResource source) {
+        boolean https = source.uris().stream().anyMatch(u -> u.startsWith("https:"));
+        for (ResourceId p : packages) {
+            if (https && p.equals(packageId("ca-certificates"))) {
+                after(p, self, EdgeKind.ORDER, "apt needs CA certificates to fetch an https source");
+            } else {
+                after(self, p, EdgeKind.ORDER, "apt fetches this source before packages are installed");
+            }
+        }
     }
 
     private void virtualenv(ResourceId self, VirtualenvResource v) {
