@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every resource type has each of its rooms, the checklist of "Adding a resource type" in
  * docs/architecture.md: its record, its provider, its implied edges, its sensitivity marks, its
- * reference section, a golden compile case and its place in the agent's start-up training catalog.
+ * reference section, a golden compile case, its place in the agent's start-up training catalog and
+ * in the published manifest schema.
  * A type that lacks one fails here with the room it lacks and where that room is.
  */
 class OneRoomPerTypeTest {
@@ -92,6 +93,13 @@ class OneRoomPerTypeTest {
     void isInTheAgentsTrainingCatalog(ResourceType type) throws IOException {
         assertTrue(Files.readString(ROOT.resolve("agent/src/cds/training-catalog.json")).contains("\"type\": \"" + type.wireName() + "\""),
                 type + ": not in agent/src/cds/training-catalog.json, so its classes miss the agent's start-up archive");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResourceType.class)
+    void isInThePublishedManifestSchema(ResourceType type) throws IOException {
+        assertTrue(Files.readString(ROOT.resolve("docs/schema/manifest.schema.json")).contains("\n    \"" + type.wireName() + "\" : {"),
+                type + ": not in docs/schema/manifest.schema.json (ManifestSchemaTest regenerates it with -Dkraftwerk.golden.update=true)");
     }
 
     /** Record components as manifests spell them (snake_case). */
