@@ -35,6 +35,15 @@ final class Events {
         return last != null && !last.equals(Property.fingerprint(c.previous(), c.kind()));
     }
 
+    /** One event per planned change, all with the same status and message. */
+    static List<Event> of(ResourcePlan plan, EventStatus status, String message, ResourceState known) {
+        List<Event> events = new ArrayList<>(plan.changes().size());
+        for (Change c : plan.changes()) {
+            events.add(event(plan.id(), c, status, message, corrective(c, known)));
+        }
+        return events;
+    }
+
     static Event event(String id, Change c, EventStatus status, String message, boolean corrective) {
         return new Event(c.property(), Property.display(c.previous(), c.kind()), Property.display(c.desired(), c.kind()),
                 status, message, corrective, c.kind() == Property.Kind.CONTENT ? diff(id, c.previous(), c.desired()) : null);

@@ -17,16 +17,23 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Builds the report of a run from the outcomes. */
+/** Builds the report of a run from its plans and results. */
 final class ReportAssembler {
     private ReportAssembler() {
     }
 
-    static ResourceReport resource(CatalogResource cr, Outcome o, boolean suspect) {
-        long changes = o.events.stream().filter(e -> e.status() == EventStatus.SUCCESS && !e.property().equals("refresh")).count();
-        boolean corrective = o.events.stream().anyMatch(Event::corrective);
-        return new ResourceReport(cr.id(), cr.resource().type().wireName(), o.status, cr.provenance(), o.changes.size(),
-                (int) changes, corrective, suspect, o.message, o.millis, o.events);
+    /** A resource's report entry: counts from its plan, status, message and events from its result. */
+    static ResourceReport resource(ResourceResult result, boolean suspect) {
+        CatalogResource cr = result.plan().resource();
+        int changes = 0;
+        for (Event e : result.events()) {
+            if (e.status() == EventStatus.SUCCESS && !e.property().equals("refresh")) {
+                changes++;
+            }
+        }
+        return new ResourceReport(cr.id(), cr.resource().type().wireName(), result.status(), cr.provenance(),
+                result.plan().changes().size(), changes, result.corrective(), suspect, result.message(), result.millis(),
+                result.events());
     }
 
     static Report report(Catalog catalog, RunOptions options, Instant start, long millis, List<ResourceReport> resources,

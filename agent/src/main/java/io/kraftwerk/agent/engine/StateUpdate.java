@@ -6,7 +6,6 @@ import io.kraftwerk.agent.state.ResourceState;
 import io.kraftwerk.agent.state.StateStore;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogResource;
-import io.kraftwerk.model.report.Event;
 import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.report.ResourceStatus;
 import java.util.Map;
@@ -25,28 +24,28 @@ final class StateUpdate {
     private StateUpdate() {
     }
 
-    static void save(Catalog catalog, Map<String, Outcome> outcomes, StateStore state, AgentContext context) {
+    static void save(Catalog catalog, Map<String, ResourceResult> results, StateStore state, AgentContext context) {
         for (CatalogResource cr : catalog.resources()) {
-            Outcome o = outcomes.get(cr.id());
-            if (o == null || o.desired == null || o.observed == null) {
+            ResourceResult result = results.get(cr.id());
+            if (result == null || result.plan().desired() == null || result.plan().observed() == null) {
                 continue; // skipped, or unreadable: what was known stays known
             }
-            boolean changed = o.status == ResourceStatus.CHANGED;
-            boolean absent = "absent".equals(o.desired.value(Desired.ENSURE));
+            Desired desired = result.plan().desired();
+            boolean changed = result.status() == ResourceStatus.CHANGED;
+            boolean absent = "absent".equals(desired.value(Desired.ENSURE));
             TreeMap<String, String> properties = new TreeMap<>();
-            for (Property p : o.desired.managed()) {
+            for (Property p : desired.managed()) {
                 if (absent && !p.name().equals(Desired.ENSURE)) {
                     continue;
                 }
-                String value = changed ? p.value() : o.observed.get(p.name());
+                String value = changed ? p.value() : result.plan().observed().get(p.name());
                 String fingerprint = Property.fingerprint(value, p.kind());
                 if (fingerprint != null) {
                     properties.put(p.name(), fingerprint);
                 }
             }
             ResourceState known = state.get(cr.id());
-            boolean corrective = o.events.stream().anyMatch(Event::corrective);
-            int streak = corrective ? (known == null ? 0 : known.correctiveStreak()) + 1 : 0;
+            int streak = result.corrective() ? (known == null ? 0 : known.correctiveStreak()) + 1 : 0;
             state.put(cr.id(), new ResourceState(properties, streak));
         }
         Set<String> ids = catalog.resources().stream().map(CatalogResource::id).collect(Collectors.toSet());
