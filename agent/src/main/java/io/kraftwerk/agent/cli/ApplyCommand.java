@@ -1,30 +1,22 @@
 package io.kraftwerk.agent.cli;
 
 import io.kraftwerk.agent.config.AgentConfig;
-import io.kraftwerk.agent.engine.Engine;
-import io.kraftwerk.agent.engine.RunLock;
-import io.kraftwerk.agent.engine.RunOptions;
-import io.kraftwerk.model.catalog.Catalog;
-import io.kraftwerk.model.json.DocumentFormatException;
-import io.kraftwerk.model.json.ModelJson;
-import io.kraftwerk.model.report.CatalogSource;
-import io.kraftwerk.model.report.Report;
-import io.kraftwerk.model.validation.ModelValidator;
-import io.kraftwerk.model.ModelTypes;
-import java.io.IOException;
+import io.kraftwerk.agent.run.AgentPaths;
+import io.kraftwerk.agent.run.FileRun;
+import io.kraftwerk.agent.run.Host;
+import io.kraftwerk.agent.run.Settings;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code kw-agent apply CATALOG.json [--noop] [--json REPORT.json]}: converges this node to a catalog
- * file, masterless, like {@code puppet apply}.
+ * file, masterless, like {@code puppet apply} ({@link FileRun}).
  */
 final class ApplyCommand {
-    static final int EXIT_NOT_RUN = 1;
+    static final Set<String> VALUES = Set.of("--json", "--state-dir", "--lock-timeout", "--service-timeout",
+            "--dpkg-lock-timeout");
 
     private ApplyCommand() {
     }
@@ -49,122 +41,26 @@ final class ApplyCommand {
                 """;
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
-        Options o;
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args;
+        Settings settings;
         try {
-            o = Options.parse(args);
+            args = Args.parse(argv, Args.RUN_FLAGS, VALUES);
+            if (args.help()) {
+                out.print(usage());
+                return 0;
+            }
+            settings = args.settings(null, AgentConfig.DEFAULT_DPKG_LOCK_TIMEOUT);
+            if (args.positional.size() != 1) {
+                throw new IllegalArgumentException(args.positional.isEmpty() ? "missing the catalog file"
+                        : "one catalog file at a time, got " + args.positional.size());
+            }
         } catch (IllegalArgumentException e) {
             err.println("kw-agent apply: " + e.getMessage());
             err.print(usage());
             return KwAgent.EXIT_USAGE;
         }
-        if (o.help) {
-            out.print(usage());
-            return 0;
-        }
-        // Validation metadata takes as long to build as the catalog takes to parse: do both at once.
-        Thread warmUp = new Thread(() -> ModelValidator.get().warmUp(ModelTypes.CATALOG_RECORDS), "validator-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
-        Catalog catalog;
-        try {
-            catalog = ModelJson.readCatalog(Files.readAllBytes(o.catalog), o.catalog.toString());
-        } catch (IOException e) {
-            err.println("kw-agent apply: cannot read " + o.catalog + ": " + e.getMessage());
-            return EXIT_NOT_RUN;
-        } catch (DocumentFormatException e) {
-            e.problems().forEach(err::println);
-            err.println("kw-agent apply: the catalog is not valid; nothing was changed");
-            return EXIT_NOT_RUN;
-        }
-        AgentPaths paths = new AgentPaths(o.stateDir);
-        PrintStream human = o.json != null && o.json.toString().equals("-") ? err : out;
-        try (RunLock lock = RunLock.acquire(paths.lock(), o.lockTimeout)) {
-            Report report = Convergence.converge(catalog, paths, new RunOptions(o.noop, CatalogSource.FILE, ""), List.of(),
-                    o.serviceTimeout, o.dpkgLockTimeout, human);
-            writeReports(report, paths, o, out, err);
-            return Engine.exitCode(report);
-        } catch (RunLock.BusyException e) {
-            err.println("kw-agent apply: " + e.getMessage());
-            return EXIT_NOT_RUN;
-        } catch (IOException e) {
-            err.println("kw-agent apply: " + e.getMessage());
-            return EXIT_NOT_RUN;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return EXIT_NOT_RUN;
-        }
-    }
-
-    private static void writeReports(Report report, AgentPaths paths, Options o, PrintStream out, PrintStream err) {
-        byte[] json = Convergence.keepReport(report, paths, err);
-        try {
-            if (o.json != null && o.json.toString().equals("-")) {
-                out.write(json);
-                out.flush();
-            } else if (o.json != null) {
-                Convergence.fs().writeAtomically(o.json.toAbsolutePath(), json, null, null, "0600");
-            }
-        } catch (Exception e) {
-            err.println("kw-agent apply: cannot write the report: " + e.getMessage());
-        }
-    }
-
-    /** The command line, parsed by hand: the agent starts without a CLI framework. */
-    static final class Options {
-        Path catalog;
-        boolean noop;
-        boolean help;
-        Path json;
-        Path stateDir = AgentPaths.DEFAULT_STATE_DIR;
-        Duration lockTimeout = Duration.ofSeconds(300);
-        Duration serviceTimeout = Duration.ofSeconds(60);
-        Duration dpkgLockTimeout = AgentConfig.DEFAULT_DPKG_LOCK_TIMEOUT;
-
-        static Options parse(List<String> args) {
-            Options o = new Options();
-            List<String> positional = new ArrayList<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "--noop", "-n" -> o.noop = true;
-                    case "--help", "-h" -> o.help = true;
-                    case "--json" -> o.json = Path.of(value(args, ++i, a));
-                    case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a)).toAbsolutePath();
-                    case "--lock-timeout" -> o.lockTimeout = seconds(value(args, ++i, a), a);
-                    case "--service-timeout" -> o.serviceTimeout = seconds(value(args, ++i, a), a);
-                    case "--dpkg-lock-timeout" -> o.dpkgLockTimeout = seconds(value(args, ++i, a), a);
-                    default -> {
-                        if (a.startsWith("-") && !a.equals("-")) {
-                            throw new IllegalArgumentException("unknown option '" + a + "'");
-                        }
-                        positional.add(a);
-                    }
-                }
-            }
-            if (o.help) {
-                return o;
-            }
-            if (positional.size() != 1) {
-                throw new IllegalArgumentException(positional.isEmpty() ? "missing the catalog file"
-                        : "one catalog file at a time, got " + positional.size());
-            }
-            o.catalog = Path.of(positional.get(0));
-            return o;
-        }
-
-        private static String value(List<String> args, int i, String option) {
-            if (i >= args.size()) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args.get(i);
-        }
-
-        private static Duration seconds(String text, String option) {
-            if (!text.matches("[0-9]{1,6}")) {
-                throw new IllegalArgumentException(option + " takes a number of seconds, not '" + text + "'");
-            }
-            return Duration.ofSeconds(Long.parseLong(text));
-        }
+        AgentPaths paths = new AgentPaths(args.path("--state-dir", AgentConfig.DEFAULT_STATE_DIR));
+        return new FileRun(Host.local(), paths, settings).run(Path.of(args.positional.get(0)), out, err);
     }
 }

@@ -1,5 +1,7 @@
 package io.kraftwerk.agent.cli;
 
+import io.kraftwerk.agent.client.MasterClient;
+import io.kraftwerk.agent.run.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Options of the agent's commands: flags, options with a value, positional arguments. */
+/**
+ * The one parser of the agent's command lines: flags, options with a value, positional arguments.
+ * Each command says which words it takes; the rules are the same for all. An unknown option or a
+ * missing value is an error; a later value of an option wins; seconds are plain digits (at most
+ * seven); paths are made absolute, except {@code -} for standard output; {@code --help} is
+ * answered once every word is known, before positional arguments are checked.
+ */
 final class Args {
+    /** The flags of run, apply and the short forms. */
+    static final Set<String> RUN_FLAGS = Set.of("--noop", "-n", "--help", "-h");
+    static final Set<String> HELP = Set.of("--help", "-h");
+
     final List<String> positional = new ArrayList<>();
     private final Map<String, List<String>> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
@@ -39,6 +51,10 @@ final class Args {
         return flags.contains(name);
     }
 
+    boolean help() {
+        return flag("--help") || flag("-h");
+    }
+
     /** The last value given for the option (a later one wins), or the fallback. */
     String value(String name, String fallback) {
         List<String> given = values.get(name);
@@ -62,6 +78,11 @@ final class Args {
         return values.containsKey(name) ? Path.of(value(name, null)).toAbsolutePath() : fallback;
     }
 
+    /** A file to write, {@link Settings#STANDARD_OUTPUT} for {@code -}, or null when not given. */
+    Path output(String name) {
+        return "-".equals(value(name, null)) ? Settings.STANDARD_OUTPUT : path(name, null);
+    }
+
     Duration seconds(String name, Duration fallback) {
         String v = value(name, null);
         if (v == null) {
@@ -71,5 +92,18 @@ final class Args {
             throw new IllegalArgumentException(name + " takes a number of seconds, not '" + v + "'");
         }
         return Duration.ofSeconds(Long.parseLong(v));
+    }
+
+    /**
+     * The settings of run, apply and daemon; what a command does not take is at its default.
+     *
+     * @param environment     the environment when {@code --environment} is not given (agent.yaml's)
+     * @param dpkgLockTimeout the dpkg lock timeout when {@code --dpkg-lock-timeout} is not given
+     */
+    Settings settings(String environment, Duration dpkgLockTimeout) {
+        return new Settings(flag("--noop") || flag("-n"), value("--environment", environment), output("--json"),
+                seconds("--lock-timeout", Settings.LOCK_TIMEOUT), seconds("--service-timeout", Settings.SERVICE_TIMEOUT),
+                seconds("--master-timeout", Settings.MASTER_TIMEOUT), seconds("--dpkg-lock-timeout", dpkgLockTimeout),
+                MasterClient.Retry.standard());
     }
 }

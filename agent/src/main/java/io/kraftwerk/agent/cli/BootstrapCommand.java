@@ -2,6 +2,7 @@ package io.kraftwerk.agent.cli;
 
 import io.kraftwerk.agent.client.Bootstrapper;
 import io.kraftwerk.agent.config.AgentConfig;
+import io.kraftwerk.agent.run.Exit;
 import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,9 +35,9 @@ final class BootstrapCommand {
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         try {
-            Args args = Args.parse(argv, Set.of("--help", "-h"), Set.of("--server", "--certname", "--token", "--token-file",
+            Args args = Args.parse(argv, Args.HELP, Set.of("--server", "--certname", "--token", "--token-file",
                     "--ca-fingerprint", "--wait", "--state-dir", "--config", "--poll", "--trusted"));
-            if (args.flag("--help") || args.flag("-h")) {
+            if (args.help()) {
                 out.print(usage());
                 return 0;
             }
@@ -63,7 +64,7 @@ final class BootstrapCommand {
             return KwAgent.EXIT_USAGE;
         } catch (Exception e) {
             err.println("kw-agent bootstrap: " + e.getMessage());
-            return ApplyCommand.EXIT_NOT_RUN;
+            return Exit.NOT_RUN;
         }
     }
 }

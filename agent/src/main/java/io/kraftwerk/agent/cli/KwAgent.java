@@ -1,16 +1,17 @@
 package io.kraftwerk.agent.cli;
 
 import io.kraftwerk.agent.facts.NodeFacts;
+import io.kraftwerk.agent.run.Host;
 import io.kraftwerk.model.json.ModelJson;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code kw-agent}. The agent runs on every node, so it starts fast: no framework, arguments
- * parsed here. Plain {@code kw-agent} is one run now and {@code kw-agent --noop} its dry run, as
- * {@code puppet agent -t} and {@code --noop} are: the commands people type most are the shortest.
+ * {@code kw-agent}. The agent runs on every node, so it starts fast: no framework; the commands
+ * parse their arguments ({@link Args}) and call the run ({@code io.kraftwerk.agent.run}). Plain
+ * {@code kw-agent} is one run now and {@code kw-agent --noop} its dry run, as {@code puppet agent -t}
+ * and {@code --noop} are: the commands people type most are the shortest.
  */
 public final class KwAgent {
     static final int EXIT_USAGE = 64;
@@ -45,7 +46,8 @@ public final class KwAgent {
                     return EXIT_USAGE;
                 }
                 // what facts.d could not give goes to standard error: standard output stays a facts document
-                NodeFacts facts = NodeFacts.of(Path.of("/"));
+                Host host = Host.local();
+                NodeFacts facts = NodeFacts.of(host.root(), host.factsRunner());
                 facts.errors().forEach(e -> err.println("kw-agent facts: " + e));
                 out.print(ModelJson.write(facts.values()));
                 return 0;

@@ -1,8 +1,7 @@
 package io.kraftwerk.agent.facts;
 
-import io.kraftwerk.agent.exec.ProcessCommandRunner;
+import io.kraftwerk.agent.exec.CommandRunner;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +16,14 @@ import java.util.Map;
  */
 public record NodeFacts(Map<String, Object> values, List<String> errors) {
 
-    /** The facts of the node whose file system is at {@code root} ({@code /}). */
-    public static NodeFacts of(Path root) {
-        return of(new FactsCollector(root, new ProcessCommandRunner(Duration.ofSeconds(10))),
-                new CustomFacts(root, CustomFacts.Limits.STANDARD));
+    /**
+     * The facts of the node whose file system is at {@code root} ({@code /}).
+     *
+     * @param runner runs the tools the built-in facts ask ({@code python3 --version}); facts.d's
+     *               programs run under their own limits
+     */
+    public static NodeFacts of(Path root, CommandRunner runner) {
+        return of(new FactsCollector(root, runner), new CustomFacts(root, CustomFacts.Limits.STANDARD));
     }
 
     static NodeFacts of(FactsCollector builtIn, CustomFacts custom) {

@@ -12,14 +12,14 @@ import io.kraftwerk.agent.client.SslFiles;
 import io.kraftwerk.agent.client.TestPki;
 import io.kraftwerk.agent.client.WireMockMaster;
 import io.kraftwerk.agent.config.AgentConfig;
-import java.io.IOException;
+import io.kraftwerk.agent.run.MisbehavingMasterTest;
+import io.kraftwerk.agent.run.Schedule;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,10 +49,10 @@ class DaemonIT {
             Process daemon = new ProcessBuilder(List.of(ROOT.resolve("bin/kw-agent").toString(), "daemon", "--config",
                     dir.resolve("agent.yaml").toString())).redirectErrorStream(true).start();
             // read as it comes, to the end of the output
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return new String(daemon.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
+                } catch (java.io.IOException e) {
                     return "(output unreadable: " + e + ")";
                 }
             });
@@ -70,7 +70,7 @@ class DaemonIT {
                 assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "the daemon stops");
                 String output = out.get(60, TimeUnit.SECONDS);
                 assertTrue(output.startsWith("kw-agent daemon: " + NODE + " runs every 2s at "
-                        + DaemonCommand.offset(NODE, Duration.ofSeconds(2)) + " s into each interval\n"), output);
+                        + Schedule.offset(NODE, Duration.ofSeconds(2)) + " s into each interval\n"), output);
                 assertTrue(output.contains("kw-agent daemon: run finished with status 2; next at "), output);
                 assertTrue(output.contains("kw-agent daemon: run finished with status 0; next at "), output);
                 assertTrue(output.strip().endsWith("kw-agent daemon: stopped"), output);

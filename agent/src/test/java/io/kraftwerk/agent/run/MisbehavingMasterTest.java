@@ -1,4 +1,4 @@
-package io.kraftwerk.agent.cli;
+package io.kraftwerk.agent.run;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -44,12 +44,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * kw-agent run against WireMock playing a master that misbehaves, over mutual TLS like the real
+ * A run (kw-agent run) against WireMock playing a master that misbehaves, over mutual TLS like the real
  * one. Whatever the master does, the agent converges to the last good catalog (and says why) and
  * keeps every report until the master takes it, in the order the runs happened. The catalogs
  * manage one file in a temporary directory: nothing else on this host is touched.
  */
-class MisbehavingMasterTest {
+public class MisbehavingMasterTest {
     private static final String NODE = "web1.example.net";
     private static final String CATALOG_PATH = "/v1/catalogs/" + NODE;
     private static final String REPORT_PATH = "/v1/reports/" + NODE;
@@ -210,9 +210,9 @@ class MisbehavingMasterTest {
     private int run() throws Exception {
         out.reset();
         err.reset();
-        RunCommand.Settings settings = new RunCommand.Settings(false, null, null, Duration.ofSeconds(10), Duration.ofSeconds(10),
-                MASTER_TIMEOUT, new MasterClient.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50)));
-        return RunCommand.once(config, settings, new PrintStream(out, true, StandardCharsets.UTF_8),
+        Settings settings = new Settings(false, null, null, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                MASTER_TIMEOUT, config.dpkgLockTimeout(), new MasterClient.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50)));
+        return new PullRun(Host.local(), config, settings).once(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -229,7 +229,7 @@ class MisbehavingMasterTest {
     }
 
     /** A catalog managing one file. */
-    static byte[] catalog(String node, String version, Path file, String content) {
+    public static byte[] catalog(String node, String version, Path file, String content) {
         FileResource f = new FileResource(file.toString(), null, content, null, null, "0640", false);
         return ModelJson.writeBytes(new Catalog(1, node, "production", version,
                 List.of(CatalogResource.of(f, false, List.of(), new Provenance("roles/app.yaml", 3, 5, "app", null))), List.of()));

@@ -1,4 +1,4 @@
-package io.kraftwerk.agent.cli;
+package io.kraftwerk.agent.run;
 
 import java.nio.file.Path;
 
@@ -7,9 +7,7 @@ import java.nio.file.Path;
  *
  * @param stateDir the state directory
  */
-record AgentPaths(Path stateDir) {
-    static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/kraftwerk");
-
+public record AgentPaths(Path stateDir) {
     Path state() {
         return stateDir.resolve("state.json");
     }

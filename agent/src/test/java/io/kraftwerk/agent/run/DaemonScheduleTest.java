@@ -1,4 +1,4 @@
-package io.kraftwerk.agent.cli;
+package io.kraftwerk.agent.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,7 @@ class DaemonScheduleTest {
         int buckets = 10;
         int[] counts = new int[buckets];
         for (int i = 0; i < nodes; i++) {
-            long offset = DaemonCommand.offset("web" + i + ".example.net", INTERVAL);
+            long offset = Schedule.offset("web" + i + ".example.net", INTERVAL);
             assertTrue(offset >= 0 && offset < INTERVAL.toSeconds(), "offset " + offset);
             counts[(int) (offset * buckets / INTERVAL.toSeconds())]++;
         }
@@ -30,13 +30,13 @@ class DaemonScheduleTest {
 
     @Test
     void aNodeKeepsItsSlotAcrossRestarts() {
-        assertEquals(DaemonCommand.offset("db1.example.net", INTERVAL), DaemonCommand.offset("db1.example.net", INTERVAL));
+        assertEquals(Schedule.offset("db1.example.net", INTERVAL), Schedule.offset("db1.example.net", INTERVAL));
         Instant now = Instant.parse("2026-11-22T10:07:13Z");
-        Instant next = DaemonCommand.next(now, "db1.example.net", INTERVAL);
+        Instant next = Schedule.next(now, "db1.example.net", INTERVAL);
         assertTrue(!next.isBefore(now) && next.isBefore(now.plus(INTERVAL)), next.toString());
-        assertEquals(DaemonCommand.offset("db1.example.net", INTERVAL), Math.floorMod(next.getEpochSecond(), INTERVAL.toSeconds()));
+        assertEquals(Schedule.offset("db1.example.net", INTERVAL), Math.floorMod(next.getEpochSecond(), INTERVAL.toSeconds()));
         // asked again a second after its run, the node's next run is one interval later
-        assertEquals(next.plus(INTERVAL), DaemonCommand.next(next.plusSeconds(1), "db1.example.net", INTERVAL));
-        assertEquals(next, DaemonCommand.next(next, "db1.example.net", INTERVAL));
+        assertEquals(next.plus(INTERVAL), Schedule.next(next.plusSeconds(1), "db1.example.net", INTERVAL));
+        assertEquals(next, Schedule.next(next, "db1.example.net", INTERVAL));
     }
 }
