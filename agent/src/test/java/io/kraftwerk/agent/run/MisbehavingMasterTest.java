@@ -198,6 +198,19 @@ public class MisbehavingMasterTest {
         assertTrue(output().contains("the master refused 1 report(s); see " + rejected), output());
     }
 
+    @Test
+    void withJsonToStandardOutputTheReportIsAloneThereAndPeopleReadStandardError() throws Exception {
+        serve(catalog("v1", "port = 8000\n"), "\"e1\"");
+        out.reset();
+        err.reset();
+        Settings settings = new Settings(false, null, Settings.STANDARD_OUTPUT, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                MASTER_TIMEOUT, config.dpkgLockTimeout(), new MasterClient.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50)));
+        assertEquals(2, new PullRun(Host.local(), config, settings).once(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), output());
+        assertEquals(onlyReportSent().runId(), ModelJson.readReport(out.toByteArray(), "stdout").runId());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Applied: 1 resources, 1 changed"), output());
+    }
+
     // --- helpers
 
     private void firstGoodRun() throws Exception {
