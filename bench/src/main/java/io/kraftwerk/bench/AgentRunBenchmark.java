@@ -1,5 +1,9 @@
 package io.kraftwerk.bench;
 
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.testkit.DisposableNode;
 import java.nio.file.Files;
@@ -170,10 +174,10 @@ public final class AgentRunBenchmark {
                     Files.copy(w, node.path("/srv/wheelhouse/" + w.getFileName()));
                 }
             }
-            var site = io.kraftwerk.master.compile.SiteParser.parse(
-                    io.kraftwerk.master.manifest.DirectoryManifests.load(ROOT.resolve("manifests")));
-            var catalog = io.kraftwerk.master.compile.CatalogCompiler.compile(site,
-                    new io.kraftwerk.master.compile.CompileRequest("web1.example.net", null, null));
+            var site = SiteParser.parse(
+                    DirectoryManifests.load(ROOT.resolve("manifests")));
+            var catalog = CatalogCompiler.compile(site,
+                    new CompileRequest("web1.example.net", null, null));
             Files.write(node.path("/root/web1.json"), ModelJson.writeBytes(catalog));
             long start = System.nanoTime();
             DisposableNode.Result run = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/web1.json"),

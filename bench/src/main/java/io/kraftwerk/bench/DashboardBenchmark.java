@@ -1,5 +1,6 @@
 package io.kraftwerk.bench;
 
+import io.kraftwerk.master.util.Gzip;
 import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.MasterProcess;
 import io.kraftwerk.testkit.NodeIdentity;
@@ -150,7 +151,7 @@ public final class DashboardBenchmark {
                     report.setInt(11, status.equals("unchanged") ? 0 : 2);
                     report.setInt(12, status.equals("failed") ? 1 : 0);
                     report.setInt(13, status.equals("drifted") ? 2 : 0);
-                    report.setBytes(14, io.kraftwerk.master.util.Gzip.pack(body(certname, runId, t, status).getBytes(StandardCharsets.UTF_8)));
+                    report.setBytes(14, Gzip.pack(body(certname, runId, t, status).getBytes(StandardCharsets.UTF_8)));
                     report.addBatch();
                     if (status.equals("drifted")) {
                         for (int e = 0; e < 2; e++) {

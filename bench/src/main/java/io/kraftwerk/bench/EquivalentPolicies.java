@@ -10,7 +10,9 @@ import io.kraftwerk.model.resource.FileResource;
 import io.kraftwerk.model.resource.PackageResource;
 import io.kraftwerk.model.resource.UserResource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The same desired state for three tools: 20 directories, 160 files (8 per directory, with
@@ -90,8 +92,8 @@ final class EquivalentPolicies {
      * The same state as Kraftwerk manifests (site.yaml and one role) for any node of example.net,
      * as a master serves it: relative path → content.
      */
-    static java.util.Map<String, String> kraftwerkSite() {
-        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+    static Map<String, String> kraftwerkSite() {
+        Map<String, String> files = new LinkedHashMap<>();
         files.put("site.yaml", """
                 apiVersion: kraftwerk/v1
                 kind: Site

@@ -1,5 +1,9 @@
 package io.kraftwerk.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,12 +152,12 @@ final class LoadPhase {
     /** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
     static double cpuSeconds(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[11] and [12] are utime and stime (fields 14 and 15 of stat(5)), in clock ticks
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -15,6 +15,8 @@ import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.HostBridge;
 import io.kraftwerk.testkit.MasterProcess;
 import io.kraftwerk.testkit.NodeIdentity;
+import io.kraftwerk.testkit.PostgresServer;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +25,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /**
  * Load on the master: N simulated agents, each with its own certificate from the master's CA,
@@ -114,11 +118,11 @@ public final class MasterLoadBenchmark {
     private static String kraftwerk(int agents, List<Integer> concurrency, List<String> phases, Duration warmup, Duration measured,
                                     String javaOptions, String database) throws Exception {
         if (database.equals("postgresql")) {
-            try (io.kraftwerk.testkit.PostgresServer postgres = io.kraftwerk.testkit.PostgresServer.start()) {
+            try (PostgresServer postgres = PostgresServer.start()) {
                 Path password = Files.createDirectories(WORK).resolve("pg-password");
                 Files.writeString(password, postgres.password());
                 return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of("--database", postgres.jdbcUrl(),
-                        "--database-user", io.kraftwerk.testkit.PostgresServer.USER, "--database-password-file", password.toString()));
+                        "--database-user", PostgresServer.USER, "--database-password-file", password.toString()));
             }
         }
         return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of());
@@ -169,7 +173,7 @@ public final class MasterLoadBenchmark {
             for (String name : names) {
                 reports.add(report(name, sample));
             }
-            java.util.function.DoubleSupplier cpu = () -> LoadPhase.cpuSeconds(master.pid());
+            DoubleSupplier cpu = () -> LoadPhase.cpuSeconds(master.pid());
             for (int c : concurrency) {
                 if (phases.contains("fresh")) {
                     print(LoadPhase.run("fresh compile", clients, c, 200,
@@ -300,12 +304,12 @@ public final class MasterLoadBenchmark {
     }
 
     /** Removes a directory tree (the benchmarks start from an empty work directory). */
-    static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -5,6 +5,9 @@ import io.kraftwerk.testkit.DisposableNode;
 import io.kraftwerk.testkit.HostBridge;
 import io.kraftwerk.testkit.NodeIdentity;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,7 +139,7 @@ final class PuppetServerNode implements AutoCloseable {
         try {
             return LoadPhase.cpuSeconds(jvmPid());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -157,10 +160,10 @@ final class PuppetServerNode implements AutoCloseable {
     }
 
     private static void drain(Process p) {
-        for (java.io.InputStream stream : List.of(p.getInputStream(), p.getErrorStream())) {
+        for (InputStream stream : List.of(p.getInputStream(), p.getErrorStream())) {
             Thread t = new Thread(() -> {
                 try (stream) {
-                    stream.transferTo(java.io.OutputStream.nullOutputStream());
+                    stream.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException e) {
                     // the server is gone
                 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,7 +99,7 @@ class AuthorizationIT {
         assertEquals(List.of(), undeclared, "every route declares who may call it");
         assertEveryDocumentedOperationIsListed(admin, routes);
         // signing out ends the session the later probes use: last
-        routes.sort(java.util.Comparator.comparing(r -> r.get("path").asText().endsWith("/logout")));
+        routes.sort(Comparator.comparing(r -> r.get("path").asText().endsWith("/logout")));
 
         int probes = 0;
         List<String> breaches = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.kraftwerk.testkit.NodeIdentity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -210,12 +211,12 @@ class CaHardeningIT {
         assertTrue(missing.contains("kw-master serve: the admin token " + data.resolve("admin.token") + " is missing: make one with"
                 + " 'kw-master admin-token --data-dir " + data + "'"), missing);
         Files.writeString(data.resolve("admin.token"), "letmein\n");
-        Files.setPosixFilePermissions(data.resolve("admin.token"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(data.resolve("admin.token"), PosixFilePermissions.fromString("rw-------"));
         assertTrue(serve(data).contains("is too weak"), "a weak token");
         String made = run(List.of(Repo.ROOT.resolve("bin/kw-master").toString(), "admin-token", "--data-dir", data.toString(),
                 "--rotate"));
         assertEquals("replaced the admin token: " + data.resolve("admin.token") + " (restart the master to use it)\n", made);
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(data.resolve("admin.token"))));
         assertTrue(Files.readString(data.resolve("admin.token")).matches("[0-9a-f]{64}\n"));
     }

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,7 +49,7 @@ class DashboardIT {
                 List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"), "");
         FleetApi api = new FleetApi(master);
         Instant now = Instant.now();
-        Map<String, Report> reports = new java.util.LinkedHashMap<>();
+        Map<String, Report> reports = new LinkedHashMap<>();
         reports.put("n1.example.net", ScriptedReports.unchanged("n1.example.net", now.minusSeconds(60)));
         reports.put("n2.example.net", ScriptedReports.inEnvironment(ScriptedReports.changed("n2.example.net", now.minusSeconds(50)),
                 "staging"));
@@ -93,7 +95,7 @@ class DashboardIT {
     @Order(2)
     void theOverviewCountsEveryStatus() throws Exception {
         browser.open(dashboard);
-        Map<String, String> counts = new java.util.TreeMap<>();
+        Map<String, String> counts = new TreeMap<>();
         for (String s : List.of("unresponsive", "failed", "drifted", "pending", "changed", "unchanged")) {
             counts.put(s, browser.find("#count-" + s + " .count").getText());
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A test's client of a running master: admin calls with the token, node calls with a node's
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 final class FleetApi {
     private final MasterProcess master;
-    private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
     FleetApi(MasterProcess master) {
         this.master = master;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.agent.client.Bootstrapper;
 import io.kraftwerk.agent.client.MasterClient;
 import io.kraftwerk.agent.client.Renewal;
 import io.kraftwerk.agent.client.SslFiles;
@@ -27,12 +28,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +68,7 @@ class MasterIT {
     private X509Certificate ca;
     private NodeIdentity web1;
     private byte[] web1Facts;
-    private final Map<String, HttpClient> clients = new java.util.HashMap<>();
+    private final Map<String, HttpClient> clients = new HashMap<>();
 
     @BeforeAll
     void startMaster() throws Exception {
@@ -231,7 +235,7 @@ class MasterIT {
         } finally {
             agent.destroyForcibly();
         }
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(state.resolve("ssl/private_key.pem"))));
         assertEquals(key, Files.readString(state.resolve("ssl/private_key.pem")), "the key made by the first attempt");
         assertTrue(Files.readString(state.resolve("agent.yaml")).contains("certname: new1.example.net"));
@@ -276,7 +280,7 @@ class MasterIT {
                 + " new2.example.net'; then run kw-agent bootstrap again."), revoked.output());
         // nor with the bootstrap token, by a request sent straight to the CA
         Answer again2 = call(null, "PUT", "/v1/ca/requests/new2.example.net",
-                io.kraftwerk.agent.client.Bootstrapper.csr("new2.example.net", TOKEN, newKeys()).getBytes(StandardCharsets.US_ASCII),
+                Bootstrapper.csr("new2.example.net", TOKEN, newKeys()).getBytes(StandardCharsets.US_ASCII),
                 Map.of("Content-Type", "text/plain"));
         assertEquals(409, again2.status());
         assertEquals("the certificate of new2.example.net is revoked; the name is not enrolled again until an operator runs"
@@ -364,7 +368,7 @@ class MasterIT {
         assertEquals(403, call(web1, "GET", "/q/metrics", null, Map.of()).status(), "metrics are for admins");
         assertEquals(401, call(null, "GET", "/q/metrics", null, Map.of()).status());
         Answer stored = call(web1, "POST", "/v1/reports/web1.example.net",
-                io.kraftwerk.model.json.ModelJson.writeBytes(ScriptedReports.unchanged("web1.example.net", java.time.Instant.now())),
+                ModelJson.writeBytes(ScriptedReports.unchanged("web1.example.net", Instant.now())),
                 Map.of());
         assertEquals(201, stored.status(), stored.body());
         Answer metrics = admin("GET", "/q/metrics");
@@ -414,7 +418,7 @@ class MasterIT {
         X509Certificate renewed = NodeIdentity.readCertificate(ssl.certificate());
         assertTrue(renewed.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(4 * 365))));
         assertNotEquals(expiring.certificate().getPublicKey(), renewed.getPublicKey(), "a new key with the new certificate");
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(ssl.key())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ssl.key())));
         NodeIdentity now = new NodeIdentity("renew1.example.net", Tls.privateKey(Files.readString(ssl.key())), renewed, ca);
         assertEquals(200, call(now, "POST", "/v1/catalogs/renew1.example.net", web1Facts, Map.of()).status());
         MasterClient fresh = new MasterClient(master.url("localhost"), Tls.context(ssl.ca(), ssl.certificate(), ssl.key()),
@@ -523,7 +527,7 @@ class MasterIT {
     }
 
     private String fingerprint() throws Exception {
-        return "SHA256:" + java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+        return "SHA256:" + HexFormat.ofDelimiter(":").withUpperCase().formatHex(
                 java.security.MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
     }
 

@@ -1,5 +1,6 @@
 package io.kraftwerk.systemtests;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ final class RawHttps implements AutoCloseable {
             socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port);
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
-            in = new java.io.BufferedInputStream(socket.getInputStream());
+            in = new BufferedInputStream(socket.getInputStream());
             connections++;
         }
         StringBuilder head = new StringBuilder(method + " " + rawPath + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n");

@@ -6,9 +6,12 @@ import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.testkit.DisposableNode;
+import io.kraftwerk.testkit.GitRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,7 +32,7 @@ final class Repo {
      * with a confusing message; say what to do instead.
      */
     static void requireCachedPackages() throws IOException {
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (String pkg : NODE_PACKAGES) {
             try (Stream<Path> debs = Files.list(Path.of("/var/cache/apt/archives"))) {
                 if (debs.noneMatch(p -> p.getFileName().toString().startsWith(pkg + "_"))) {
@@ -61,7 +64,7 @@ final class Repo {
         Path out = Files.createTempDirectory(SCRATCH, "wheels-");
         for (Path project : projects) {
             Path copy = Files.createTempDirectory(SCRATCH, "src-");
-            io.kraftwerk.testkit.GitRepo.copyTree(project, copy);
+            GitRepo.copyTree(project, copy);
             Process pip = new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "--no-build-isolation", "--no-index", "--wheel-dir", out.toString(), ".")
                     .directory(copy.toFile()).redirectErrorStream(true).start();
@@ -88,7 +91,7 @@ final class Repo {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

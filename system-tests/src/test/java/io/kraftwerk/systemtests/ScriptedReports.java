@@ -1,13 +1,20 @@
 package io.kraftwerk.systemtests;
 
+import io.kraftwerk.model.catalog.Provenance;
+import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.Event;
 import io.kraftwerk.model.report.EventStatus;
+import io.kraftwerk.model.report.Metrics;
 import io.kraftwerk.model.report.Report;
+import io.kraftwerk.model.report.ResourceReport;
 import io.kraftwerk.model.report.ResourceStatus;
 import io.kraftwerk.model.report.RunMode;
 import io.kraftwerk.model.report.RunStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /** Reports as agents write them, with the parts the dashboard reads. */
 final class ScriptedReports {
@@ -56,10 +63,10 @@ final class ScriptedReports {
                         new Event("ensure", "absent", "present", EventStatus.AUDIT, "audit: out of sync", false, null))));
     }
 
-    private static io.kraftwerk.model.report.ResourceReport resource(String id, String type, ResourceStatus status,
+    private static ResourceReport resource(String id, String type, ResourceStatus status,
                                                                     boolean corrective, Event event) {
-        return new io.kraftwerk.model.report.ResourceReport(id, type, status,
-                new io.kraftwerk.model.catalog.Provenance("roles/base.yaml", 7, 5, "base", null), 1,
+        return new ResourceReport(id, type, status,
+                new Provenance("roles/base.yaml", 7, 5, "base", null), 1,
                 status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
     }
 
@@ -71,13 +78,13 @@ final class ScriptedReports {
     }
 
     private static Report report(String node, Instant start, RunMode mode, RunStatus status, boolean noopPending,
-                                 boolean corrective, List<io.kraftwerk.model.report.ResourceReport> resources) {
-        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+                                 boolean corrective, List<ResourceReport> resources) {
+        SortedMap<String, Integer> counts = new TreeMap<>();
         resources.forEach(r -> counts.merge(r.status().name().toLowerCase(), 1, Integer::sum));
         int changes = (int) resources.stream().filter(r -> r.status() == ResourceStatus.CHANGED).count();
-        return new Report(Report.FORMAT_VERSION, node, java.util.UUID.randomUUID().toString(), "3f9c2e1", "production", mode,
-                start, 1200, status, noopPending, corrective, io.kraftwerk.model.report.CatalogSource.FRESH, "", resources,
-                new io.kraftwerk.model.report.Metrics(counts, resources.size(), resources.size(), changes, corrective ? 1 : 0,
-                        new java.util.TreeMap<>(), 12), List.of());
+        return new Report(Report.FORMAT_VERSION, node, UUID.randomUUID().toString(), "3f9c2e1", "production", mode,
+                start, 1200, status, noopPending, corrective, CatalogSource.FRESH, "", resources,
+                new Metrics(counts, resources.size(), resources.size(), changes, corrective ? 1 : 0,
+                        new TreeMap<>(), 12), List.of());
     }
 }

@@ -14,9 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -189,11 +196,11 @@ class StorageIT {
         }
 
         /** Runs the call on as many threads, released at once; the answers in submission order. */
-        private List<FleetApi.Answer> together(int threads, java.util.concurrent.Callable<FleetApi.Answer> call) throws Exception {
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        private List<FleetApi.Answer> together(int threads, Callable<FleetApi.Answer> call) throws Exception {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                List<java.util.concurrent.Future<FleetApi.Answer>> futures = new ArrayList<>();
+                List<Future<FleetApi.Answer>> futures = new ArrayList<>();
                 for (int i = 0; i < threads; i++) {
                     futures.add(pool.submit(() -> {
                         start.await();
@@ -228,12 +235,12 @@ class StorageIT {
             // Each report creates the node's row if it is new: the writers race for it, and none may fail.
             NodeIdentity n10 = NodeIdentity.issue(master.caDir(), "n10.example.net");
             int reports = 8;
-            Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(30);
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
             List<byte[]> bodies = new ArrayList<>();
             for (int i = 0; i < reports; i++) {
                 bodies.add(ModelJson.writeBytes(ScriptedReports.changed("n10.example.net", start.plusSeconds(i))));
             }
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
             for (FleetApi.Answer a : together(reports,
                     () -> api.asNode(n10, "POST", "/v1/reports/n10.example.net", bodies.get(next.getAndIncrement())))) {
                 assertEquals(201, a.status(), a.body());

@@ -13,6 +13,8 @@ import io.kraftwerk.model.resource.SysctlResource;
 import io.kraftwerk.testkit.DisposableNode;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,7 @@ class SysctlIT {
     }
 
     private static DisposableNode.Result apply(DisposableNode node, String catalog, String... options) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of(Repo.agent(), "apply", catalog));
+        List<String> argv = new ArrayList<>(List.of(Repo.agent(), "apply", catalog));
         argv.addAll(List.of(options));
         return node.exec(argv, Duration.ofMinutes(2));
     }
@@ -69,6 +71,6 @@ class SysctlIT {
     private static Catalog catalog(SysctlResource... sysctls) {
         Provenance where = new Provenance("roles/tuning.yaml", 1, 1, "tuning", null);
         return new Catalog(Catalog.FORMAT_VERSION, "tuned1.example.net", "production", "sha256:tuned",
-                java.util.Arrays.stream(sysctls).map(s -> CatalogResource.of(s, false, List.of(), where)).toList(), List.of());
+                Arrays.stream(sysctls).map(s -> CatalogResource.of(s, false, List.of(), where)).toList(), List.of());
     }
 }

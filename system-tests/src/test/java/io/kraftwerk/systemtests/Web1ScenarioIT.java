@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -199,11 +201,11 @@ class Web1ScenarioIT {
     }
 
     private static List<String> differences(SortedMap<String, String> before, SortedMap<String, String> after) {
-        java.util.TreeSet<String> keys = new java.util.TreeSet<>(before.keySet());
+        TreeSet<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
         List<String> out = new ArrayList<>();
         for (String k : keys) {
-            if (!java.util.Objects.equals(before.get(k), after.get(k))) {
+            if (!Objects.equals(before.get(k), after.get(k))) {
                 out.add(k + ": " + before.get(k) + " => " + after.get(k));
             }
         }

@@ -4,17 +4,22 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A throwaway Debian node on this host: new mount, PID and UTS namespaces (and a network namespace
@@ -172,7 +177,7 @@ public final class DisposableNode implements AutoCloseable {
     /** Adds a line to the node's /etc/hosts, e.g. the master's name at its host-side address. */
     public void addHost(String address, String... names) throws IOException {
         Files.writeString(path("/etc/hosts"), address + " " + String.join(" ", names) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
     }
 
     /** The outcome of a command run in the node. */
@@ -198,14 +203,14 @@ public final class DisposableNode implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("the node's processes did not end", e);
         }
         deleteTree(base);
     }
 
-    private static java.util.concurrent.CompletableFuture<String> readAsync(InputStream in) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    private static CompletableFuture<String> readAsync(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
             try (in) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -217,7 +222,7 @@ public final class DisposableNode implements AutoCloseable {
     private static void drain(InputStream in) {
         Thread t = new Thread(() -> {
             try (in) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 // the node is gone
             }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -86,7 +87,7 @@ public final class MasterProcess implements AutoCloseable {
         boolean ready;
         try {
             ready = listening.get(90, TimeUnit.SECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             ready = false;
         }
         MasterProcess master = new MasterProcess(process, port, dataDir, log);

@@ -3,16 +3,17 @@ package io.kraftwerk.testkit;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Pem;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.net.Socket;
-import java.security.Principal;
+import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -32,12 +33,12 @@ public record NodeIdentity(String certname, PrivateKey key, X509Certificate cert
 
     /** The same with another clock and lifetimes: a clock in the past and a short lifetime make an expired certificate. */
     public static NodeIdentity issue(Path caDir, String certname, Clock clock, CertificateAuthority.Profile profile) throws Exception {
-        return issue(caDir, certname, clock, profile, java.util.Map.of());
+        return issue(caDir, certname, clock, profile, Map.of());
     }
 
     /** The same with trusted facts in the certificate, as {@code kw-master ca generate --trusted} puts them. */
     public static NodeIdentity issue(Path caDir, String certname, Clock clock, CertificateAuthority.Profile profile,
-                                     java.util.Map<String, String> trusted) throws Exception {
+                                     Map<String, String> trusted) throws Exception {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(caDir, "unused", clock, profile);
         CertificateAuthority.Generated g = ca.generate(certname, trusted);
         return new NodeIdentity(certname, g.key(), g.certificate(), ca.certificate());

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +86,7 @@ public final class PostgresServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -109,7 +110,7 @@ public final class PostgresServer implements AutoCloseable {
             throw new IOException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run .ci/prepare-host,"
                     + " which installs Debian's postgresql");
         }
-        found.sort(java.util.Comparator.comparing(p -> Integer.parseInt(p.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+        found.sort(Comparator.comparing(p -> Integer.parseInt(p.getParent().getFileName().toString().replaceAll("\\D", "0"))));
         return found.get(found.size() - 1);
     }
 

@@ -14,12 +14,14 @@ import io.kraftwerk.agent.client.WireMockMaster;
 import io.kraftwerk.agent.config.AgentConfig;
 import io.kraftwerk.agent.run.MisbehavingMasterTest;
 import io.kraftwerk.agent.run.Schedule;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,10 +51,10 @@ class DaemonIT {
             Process daemon = new ProcessBuilder(List.of(ROOT.resolve("bin/kw-agent").toString(), "daemon", "--config",
                     dir.resolve("agent.yaml").toString())).redirectErrorStream(true).start();
             // read as it comes, to the end of the output
-            java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new String(daemon.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return "(output unreadable: " + e + ")";
                 }
             });

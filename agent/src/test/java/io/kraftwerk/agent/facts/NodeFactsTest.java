@@ -2,6 +2,7 @@ package io.kraftwerk.agent.facts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kraftwerk.agent.exec.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The facts a node sends: the built-in ones as they are, and facts.d's under custom alone. */
 class NodeFactsTest {
+    /** Nothing is installed in the test tree, so no built-in fact runs a tool. */
+    private static final CommandRunner NOTHING_INSTALLED = (argv, env, stdin) -> {
+        throw new AssertionError("nothing is installed in the test tree: " + argv);
+    };
+
     @TempDir
     Path root;
 
@@ -25,7 +31,7 @@ class NodeFactsTest {
         }
         Files.writeString(factsD.resolve("impostor.yaml"), "os: hacked\nhostname: evil\ncustom: nested\n");
         Files.setPosixFilePermissions(factsD.resolve("impostor.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
-        NodeFacts facts = NodeFacts.of(root);
+        NodeFacts facts = NodeFacts.of(root, NOTHING_INSTALLED);
         assertEquals(List.of(), facts.errors());
         assertEquals(Map.of("os", "hacked", "hostname", "evil", "custom", "nested"), facts.values().get("custom"));
         assertEquals("localhost", facts.values().get("hostname"), "the node's own name, not the file's");
@@ -35,7 +41,7 @@ class NodeFactsTest {
 
     @Test
     void customIsThereAndEmptyWithoutFactsD() {
-        NodeFacts facts = NodeFacts.of(root);
+        NodeFacts facts = NodeFacts.of(root, NOTHING_INSTALLED);
         assertEquals(Map.of(), facts.values().get("custom"));
         assertEquals(List.of(), facts.errors());
     }
