@@ -26,11 +26,14 @@ final class DaemonCommand {
                 """;
     }
 
+    /** The options that take a value. */
+    static final Set<String> VALUES = Set.of("--config", "--service-timeout", "--master-timeout");
+
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         Settings given;
         AgentConfig config;
         try {
-            Args args = Args.parse(argv, Args.HELP, Set.of("--config", "--service-timeout", "--master-timeout"));
+            Args args = Args.parse(argv, Args.HELP, VALUES);
             if (args.help()) {
                 out.print(usage());
                 return 0;

@@ -75,7 +75,12 @@ public final class PullRun {
             cache.save(fetched.json(), fetched.etag(), host.fs());
         }
         byte[] json = convergence.keep(report, err);
-        convergence.writeJson(json, out);
+        try {
+            convergence.writeJson(json, out);
+        } catch (Exception e) {
+            // the run has happened: its report still goes to the master, as apply's still gets its exit code
+            err.println("kw-agent run: cannot write the report: " + e.getMessage());
+        }
         send(client, report, json, human);
         String renewal = Renewal.renewIfDue(client, ssl, config.certname(), host.clock());
         if (renewal != null) {

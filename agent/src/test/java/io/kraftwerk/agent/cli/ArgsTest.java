@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftwerk.agent.config.AgentConfig;
 import io.kraftwerk.agent.run.Settings;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** One parser, one set of rules for run, apply, daemon and the short forms. */
@@ -28,6 +32,16 @@ class ArgsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings("--lock-timeout", "10000000"));
         assertEquals("--lock-timeout takes a number of seconds, not '10000000'", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings("--lock-timeout", "10m"));
+    }
+
+    /** The package's /etc/default/kw-agent shows an example of the daemon's options: it must be one the daemon takes. */
+    @Test
+    void theDaemonOptionsThePackageSuggestsAreAccepted() throws IOException {
+        String defaults = Files.readString(Path.of("..", "packaging", "src", "deb", "kw-agent", "files", "etc", "default", "kw-agent"));
+        Matcher example = Pattern.compile("Options for 'kw-agent daemon', e.g. \"([^\"]+)\"").matcher(defaults);
+        assertTrue(example.find(), defaults);
+        Settings given = Args.parse(List.of(example.group(1).split(" ")), Args.HELP, DaemonCommand.VALUES).settings(null, null);
+        assertEquals(Duration.ofSeconds(120), given.serviceTimeout());
     }
 
     @Test

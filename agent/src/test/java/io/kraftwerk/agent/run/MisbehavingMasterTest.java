@@ -211,6 +211,21 @@ public class MisbehavingMasterTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Applied: 1 resources, 1 changed"), output());
     }
 
+    @Test
+    void aReportFileThatCannotBeWrittenStillLeavesTheReportWithTheMaster() throws Exception {
+        serve(catalog("v1", "port = 8000\n"), "\"e1\"");
+        out.reset();
+        err.reset();
+        Path unwritable = dir.resolve("no-such-directory/report.json");
+        Settings settings = new Settings(false, null, unwritable, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                MASTER_TIMEOUT, config.dpkgLockTimeout(), new MasterClient.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50)));
+        assertEquals(2, new PullRun(Host.local(), config, settings).once(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), "the run's own exit code: " + output());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("kw-agent run: cannot write the report: "), output());
+        assertEquals("port = 8000\n", Files.readString(managedFile()));
+        onlyReportSent();
+    }
+
     // --- helpers
 
     private void firstGoodRun() throws Exception {
