@@ -88,6 +88,18 @@ class AgentWriteSafetyIT {
         node.exec(command).orThrow();
     }
 
+    /** The result of a call of thread {@code tid} that strace showed as unfinished on line {@code from}. */
+    private static String resumedResult(List<String> trace, int from, String tid, String call) {
+        Pattern resumed = Pattern.compile("^" + tid + " +<\\.\\.\\. " + call + " resumed>.*\\) = (\\d+)");
+        for (int i = from + 1; i < trace.size(); i++) {
+            Matcher m = resumed.matcher(trace.get(i));
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("strace showed " + call + " of thread " + tid + " unfinished and never resumed");
+    }
+
     /**
      * In the trace of the thread that wrote it: the temporary file is opened with O_CREAT|O_EXCL
      * and mode 0600; then its owner is set; only then is content written to it; its final mode
@@ -95,7 +107,9 @@ class AgentWriteSafetyIT {
      * change its owner or mode.
      */
     private static void assertSecretWrittenInOrder(List<String> trace) {
-        Pattern create = Pattern.compile("^(\\d+) +openat\\(\\d+, \"(\\.kw-tmp\\.secret\\.conf\\.[0-9a-f]+)\", ([A-Z_|]+), 0600\\) = (\\d+)");
+        // strace splits a call another thread interrupts: "openat(… <unfinished ...>", later "<... openat resumed>) = 25"
+        Pattern create = Pattern.compile("^(\\d+) +openat\\(\\d+, \"(\\.kw-tmp\\.secret\\.conf\\.[0-9a-f]+)\", ([A-Z_|]+), 0600"
+                + "(?:\\) = (\\d+)| <unfinished \\.\\.\\.>)");
         String tid = null;
         String temp = null;
         String fd = null;
@@ -105,7 +119,7 @@ class AgentWriteSafetyIT {
             if (m.find()) {
                 tid = m.group(1);
                 temp = m.group(2);
-                fd = m.group(4);
+                fd = m.group(4) != null ? m.group(4) : resumedResult(trace, i, tid, "openat");
                 created = i;
                 assertTrue(m.group(3).contains("O_CREAT") && m.group(3).contains("O_EXCL"), trace.get(i));
                 break;

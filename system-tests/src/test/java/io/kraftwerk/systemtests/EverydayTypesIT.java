@@ -134,6 +134,14 @@ class EverydayTypesIT {
             assertTrue(refused.stdout().contains("NO_PUBKEY") || refused.stdout().contains("not signed"), refused.stdout());
             assertFalse(Files.exists(node.path("/etc/apt/sources.list.d/kraftwerk-kw-test.sources")));
 
+            // a source apt cannot reach: apt only warns of it by default; it fails here, and is removed again
+            write(node, "/root/unreachable.json", catalog(List.of(), new AptSourceResource("kw-test", null, null,
+                    List.of("http://127.0.0.1:9/repo"), List.of("./"), List.of(), List.of(), key)));
+            DisposableNode.Result unreachable = apply(node, "/root/unreachable.json");
+            assertEquals(4, unreachable.exitCode(), unreachable.stdout());
+            assertTrue(unreachable.stdout().contains("Could not connect to 127.0.0.1:9"), unreachable.stdout());
+            assertFalse(Files.exists(node.path("/etc/apt/sources.list.d/kraftwerk-kw-test.sources")));
+
             // the right key: fetched, and its package installs in the same run
             PackageResource pkg = new PackageResource("kw-everyday-test", null, null);
             write(node, "/root/apt.json", catalog(List.of(new Edge("apt_source[kw-test]", "package[kw-everyday-test]", EdgeKind.ORDER,

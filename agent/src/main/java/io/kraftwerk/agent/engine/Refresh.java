@@ -48,6 +48,11 @@ final class Refresh {
         }
         try {
             String done = refresh(provider, cr.resource());
+            if (done == null) {
+                // the provider found nothing to do (a command whose guard says it is done): no change, nothing to pass on
+                context.log(LogLine.Level.INFO, cr.id(), "nothing to refresh" + by);
+                return result;
+            }
             context.log(LogLine.Level.INFO, cr.id(), done + by);
             return result.refreshed(new Event("refresh", null, null, EventStatus.SUCCESS, done + by, false, null),
                     status == ResourceStatus.IN_SYNC ? ResourceStatus.CHANGED : status, result.message());

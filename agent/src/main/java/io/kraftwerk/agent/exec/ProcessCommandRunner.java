@@ -5,12 +5,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * which the process is killed.
  */
 public final class ProcessCommandRunner implements CommandRunner {
+    /** How long output may still come after the process has ended. */
+    static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
     private final Duration timeout;
 
     public ProcessCommandRunner(Duration timeout) {
@@ -51,8 +52,8 @@ public final class ProcessCommandRunner implements CommandRunner {
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         Process process = builder.start();
-        CompletableFuture<byte[]> out = drain(process.getInputStream());
-        CompletableFuture<byte[]> err = drain(process.getErrorStream());
+        Output out = new Output(process.getInputStream());
+        Output err = new Output(process.getErrorStream());
         if (stdin != null) {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin);
@@ -63,10 +64,10 @@ public final class ProcessCommandRunner implements CommandRunner {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor();
-                return new CommandResult(List.copyOf(argv), 124, text(out), text(err)
+                return new CommandResult(List.copyOf(argv), 124, out.text(), err.text()
                         + "\n(killed by kw-agent after " + seconds(timeout) + ")");
             }
-            return new CommandResult(List.copyOf(argv), process.exitValue(), text(out), text(err));
+            return new CommandResult(List.copyOf(argv), process.exitValue(), out.text(), err.text());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -78,19 +79,51 @@ public final class ProcessCommandRunner implements CommandRunner {
         return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
     }
 
-    private static CompletableFuture<byte[]> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-                stream.transferTo(buffer);
-                return buffer.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
+    /**
+     * One output stream of a process, read on its own thread into a buffer. Once the process has
+     * ended, its output is waited for only briefly: a process it started and left running (a daemon)
+     * may hold the stream open for ever, and must not hold the agent's run with it.
+     */
+    private static final class Output {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final InputStream stream;
 
-    private static String text(CompletableFuture<byte[]> bytes) {
-        return new String(bytes.join(), StandardCharsets.UTF_8);
+        Output(InputStream stream) {
+            this.stream = stream;
+            Thread reader = new Thread(this::read, "kw-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            byte[] chunk = new byte[8192];
+            try (stream) {
+                for (int n = stream.read(chunk); n > 0; n = stream.read(chunk)) {
+                    synchronized (buffer) {
+                        buffer.write(chunk, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // closed by text() after the grace period: what was read so far stands
+            } finally {
+                done.countDown();
+            }
+        }
+
+        String text() throws InterruptedException {
+            String cut = "";
+            if (!done.await(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    // nothing more to read either way
+                }
+                cut = "\n(output cut: a process it started still holds its output open)";
+            }
+            synchronized (buffer) {
+                return buffer.toString(StandardCharsets.UTF_8) + cut;
+            }
+        }
     }
 }

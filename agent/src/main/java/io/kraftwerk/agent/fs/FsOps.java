@@ -26,11 +26,16 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +59,11 @@ public final class FsOps {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final UserPrincipalLookupService LOOKUP = FileSystems.getDefault().getUserPrincipalLookupService();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** What {@link #read(Path)} reads at most: no managed content is this large, and more would only exhaust memory. */
+    public static final long MAX_READ = 64L * 1024 * 1024;
+    /** How long a read in a directory others can write may take before it is given up. */
+    static final Duration UNTRUSTED_READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path anchor;
 
@@ -79,19 +89,81 @@ public final class FsOps {
      * another file's content, put there to be shown in a diff.
      */
     public byte[] read(Path path) throws IOException, ProviderException {
+        return read(path, MAX_READ);
+    }
+
+    /**
+     * Like {@link #read(Path)}, refusing a file larger than {@code limit} bytes. In a directory
+     * others can write, the file is opened and read on a helper thread with a time limit: whoever
+     * can write there can swap a named pipe in after the check, whose open would otherwise wait
+     * for a writer forever, with the run lock held.
+     */
+    public byte[] read(Path path, long limit) throws IOException, ProviderException {
         try (PinnedDirectory dir = parent(path)) {
             FsEntry entry = stat(dir, path);
             requireOwnFile(dir, path, entry);
-            try (SeekableByteChannel channel = dir.stream().newByteChannel(name(path), Set.of(StandardOpenOption.READ,
-                    LinkOption.NOFOLLOW_LINKS))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(channel.size(), Integer.MAX_VALUE - 8));
-                ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                while (channel.read(buffer) > 0) {
-                    out.write(buffer.array(), 0, buffer.position());
-                    buffer.clear();
-                }
-                return out.toByteArray();
+            if (dir.trusted()) {
+                return readOpen(dir, path, limit);
             }
+            CompletableFuture<byte[]> read = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    read.complete(readOpen(dir, path, limit));
+                } catch (Exception e) {
+                    read.completeExceptionally(e);
+                }
+            }, "kw-read");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                return read.get(UNTRUSTED_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                unblock(dir, path);
+                throw new ProviderException(path + " could not be read within " + UNTRUSTED_READ_TIMEOUT.toSeconds() + " s: in a"
+                        + " directory others can write, it may have been replaced by a named pipe; Kraftwerk reads only regular files");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ProviderException p) {
+                    throw p;
+                }
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading " + path, e);
+            }
+        }
+    }
+
+    private byte[] readOpen(PinnedDirectory dir, Path path, long limit) throws IOException, ProviderException {
+        try (SeekableByteChannel channel = dir.stream().newByteChannel(name(path), Set.of(StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS))) {
+            if (channel.size() > limit) {
+                throw tooLarge(path, limit);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) channel.size());
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            while (channel.read(buffer) > 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+                if (out.size() > limit) {
+                    throw tooLarge(path, limit); // it grew while read
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static ProviderException tooLarge(Path path, long limit) {
+        return new ProviderException(path + " is larger than the " + limit / 1024 + " KiB Kraftwerk reads of it; remove or shrink it"
+                + " (no content Kraftwerk manages is that large)");
+    }
+
+    /** Lets a reader blocked on a named pipe go: opening it for writing (no truncation) completes its open. */
+    private static void unblock(PinnedDirectory dir, Path path) {
+        try (SeekableByteChannel ignored = dir.stream().newByteChannel(name(path), Set.of(StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS))) {
+            // opened and closed: the reader sees the end of the pipe
+        } catch (IOException | RuntimeException e) {
+            // gone or not a pipe: the daemon thread ends with the process
         }
     }
 

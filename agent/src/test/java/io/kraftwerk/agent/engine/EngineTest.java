@@ -117,6 +117,19 @@ class EngineTest {
     }
 
     @Test
+    void aRefreshWithNothingToDoIsNoChangeAndNotifiesNothingFurther() {
+        Catalog catalog = catalog(List.of(file("/etc/one", "1"), file("/cmd", "c"), file("/svc", "s")),
+                List.of(edge("file[/etc/one]", "file[/cmd]", EdgeKind.NOTIFY), edge("file[/cmd]", "file[/svc]", EdgeKind.NOTIFY)));
+        files.world.put("/cmd", "c");
+        files.world.put("/svc", "s");
+        files.nothingToRefresh.add("/cmd");
+        Report report = run(catalog, false);
+        assertEquals(List.of("/cmd"), files.refreshed, "asked once, and /svc is not notified by a refresh that did nothing");
+        assertEquals(List.of(ResourceStatus.CHANGED, ResourceStatus.IN_SYNC, ResourceStatus.IN_SYNC), statuses(report));
+        assertEquals(List.of(), report.resources().get(1).events());
+    }
+
+    @Test
     void auditResourcesReportDriftAndAreNeverChanged() {
         files.world.put("/etc/hosts", "edited by hand");
         CatalogResource audited = CatalogResource.of(new FileResource("/etc/hosts", null, "managed", null, null, null, false),

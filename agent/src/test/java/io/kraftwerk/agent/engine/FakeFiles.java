@@ -22,6 +22,8 @@ final class FakeFiles implements Provider<FileResource>, Refreshable<FileResourc
     final Set<String> failing = new HashSet<>();
     final List<String> applied = new ArrayList<>();
     final List<String> refreshed = new ArrayList<>();
+    /** Paths whose refresh finds nothing to do (as a guarded command whose guard says done). */
+    final Set<String> nothingToRefresh = new HashSet<>();
 
     @Override
     public Class<FileResource> resourceClass() {
@@ -52,6 +54,6 @@ final class FakeFiles implements Provider<FileResource>, Refreshable<FileResourc
     @Override
     public String refresh(FileResource f, ProviderContext context) {
         refreshed.add(f.path());
-        return "restarted";
+        return nothingToRefresh.contains(f.path()) ? null : "restarted";
     }
 }

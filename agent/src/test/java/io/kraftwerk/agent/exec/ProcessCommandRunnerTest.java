@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -42,5 +43,23 @@ class ProcessCommandRunnerTest {
         CommandResult r = quick.run(List.of("/bin/sleep", "30"));
         assertEquals(124, r.exitCode());
         assertTrue(r.stderr().contains("killed by kw-agent"), r.stderr());
+    }
+
+    /**
+     * The sleep keeps the command's output open for a minute after the command ended. Whether Java
+     * drains the pipe when the command ends or the reader is left waiting depends on timing; either
+     * way the run goes on (within the bound here, well under the sleep), with the output read.
+     */
+    @Test
+    void aDaemonTheCommandLeftHoldingItsOutputDoesNotHoldTheRun() throws Exception {
+        CommandResult r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> runner.run(List.of("/bin/sh", "-c", "sleep 60 & echo $!")));
+        long daemon = Long.parseLong(r.stdout().lines().findFirst().orElseThrow().strip());
+        try {
+            assertEquals(0, r.exitCode());
+            assertTrue(r.stdout().equals(daemon + "\n")
+                    || r.stdout().equals(daemon + "\n\n(output cut: a process it started still holds its output open)"), r.stdout());
+        } finally {
+            ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroy); // the sleep this test started
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.agent.provider.RecordingContext;
 import io.kraftwerk.agent.provider.files.FileProvider;
 import io.kraftwerk.model.resource.FileResource;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -156,5 +157,22 @@ class RacedWritesTest {
         assertEquals("hello\n", Files.readString(root.resolve("home/alice/notes.txt")));
         assertEquals(new FsEntry(FsEntry.Type.FILE, "nobody", "root", "0640", 1), ctx.fs().stat(root.resolve("home/alice/notes.txt")));
         assertEquals(List.of(), Diff.changes(files.desired(notes("0640")), files.observe(notes("0640"), ctx)));
+    }
+
+    @Test
+    void aFileTheUserGrewIsNotReadIntoMemory() throws Exception {
+        Path big = root.resolve("home/alice/notes.txt");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(4L * 1024 * 1024 * 1024); // sparse: 4 GiB that take no disk
+        }
+        ProviderException refused = assertThrows(ProviderException.class, () -> ctx.fs().read(big));
+        assertEquals(big + " is larger than the 65536 KiB Kraftwerk reads of it; remove or shrink it (no content Kraftwerk"
+                + " manages is that large)", refused.getMessage());
+        assertEquals("hi\n", new String(ctx.fs().read(writeSmall(root.resolve("home/alice/small.txt"))), StandardCharsets.UTF_8),
+                "a small file in the user's directory is read, on the helper thread");
+    }
+
+    private static Path writeSmall(Path file) throws Exception {
+        return Files.writeString(file, "hi\n");
     }
 }

@@ -7,6 +7,7 @@ import io.kraftwerk.model.validation.PosixName;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.stream.Stream;
@@ -56,6 +57,23 @@ public record CronJobResource(
     @AssertTrue(message = "'command' must start with the absolute path of the program, e.g. /usr/bin/find")
     public boolean isCommandAbsolute() {
         return command.isEmpty() || command.get(0) != null && command.get(0).startsWith("/");
+    }
+
+    /** cron ends a value at '#' and reads SHELL for the command line, which Kraftwerk quotes for /bin/sh. */
+    @JsonIgnore
+    @AssertTrue(message = "'env' may not set SHELL (the command is quoted for /bin/sh), and its values may not contain '#'"
+            + " (cron ends a value there)")
+    public boolean isEnvCronCanRead() {
+        return !env.containsKey("SHELL") && env.values().stream().allMatch(v -> v == null || v.indexOf('#') < 0);
+    }
+
+    /** Debian's cron cuts a command at 1000 bytes without a word; quoting takes some of them. */
+    @JsonIgnore
+    @AssertTrue(message = "'command' is longer than cron takes (it cuts a command at 1000 bytes, quoting included):"
+            + " put the work in a script and run that")
+    public boolean isCommandShortEnough() {
+        long bytes = command.stream().mapToLong(a -> a == null ? 0 : a.getBytes(StandardCharsets.UTF_8).length * 2L + 3).sum();
+        return bytes <= 1000;
     }
 
     @JsonIgnore

@@ -85,9 +85,10 @@ public record ExecResource(
     }
 
     @JsonIgnore
-    @AssertTrue(message = "an argument may not contain a NUL character")
+    @AssertTrue(message = "an argument or env value may not contain a NUL character")
     public boolean isFreeOfNul() {
-        return Stream.of(command, unless, onlyif).flatMap(List::stream).allMatch(a -> a == null || a.indexOf('\0') < 0);
+        return Stream.concat(Stream.of(command, unless, onlyif).flatMap(List::stream), env.values().stream())
+                .allMatch(a -> a == null || a.indexOf('\0') < 0);
     }
 
     @JsonIgnore

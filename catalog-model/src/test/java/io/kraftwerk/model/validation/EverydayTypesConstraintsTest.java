@@ -9,7 +9,9 @@ import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.ExecResource;
 import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,6 +52,18 @@ class EverydayTypesConstraintsTest {
     void aCronArgumentCannotStartASecondLine() {
         CronJobResource job = new CronJobResource("backup", null, "@daily", null, List.of("/bin/echo", "a\n* * * * * root /bin/sh"), null);
         assertEquals(List.of("one_line"), validator.validate(job).stream().map(Violation::path).toList());
+    }
+
+    @Test
+    void cronEnvAndLengthStayWithinWhatCronReads() {
+        CronJobResource hash = new CronJobResource("backup", null, "@daily", null, List.of("/bin/true"),
+                new TreeMap<>(Map.of("COLOR", "#ff0000")));
+        assertEquals(List.of("env_cron_can_read"), validator.validate(hash).stream().map(Violation::path).toList());
+        CronJobResource shell = new CronJobResource("backup", null, "@daily", null, List.of("/bin/true"),
+                new TreeMap<>(Map.of("SHELL", "/bin/bash")));
+        assertEquals(List.of("env_cron_can_read"), validator.validate(shell).stream().map(Violation::path).toList());
+        CronJobResource longer = new CronJobResource("backup", null, "@daily", null, List.of("/bin/echo", "x".repeat(600)), null);
+        assertEquals(List.of("command_short_enough"), validator.validate(longer).stream().map(Violation::path).toList());
     }
 
     @Test

@@ -25,11 +25,17 @@ import java.util.Set;
  * {@code ssh_authorized_key}: one line of {@code ~USER/.ssh/authorized_keys}, found by its key. The
  * file is the user's, in a directory the user owns, so every read and write goes through FsOps,
  * which follows no link the user may plant there; the file is written whole, atomically, owned by
- * the user and mode 0600 (sshd's StrictModes refuses a key file others can write).
+ * the user and mode 0600 (sshd's StrictModes refuses a key file others can write). An exclusive key
+ * also removes {@code authorized_keys2}, which sshd reads as well on Debian's default settings.
  */
 public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKeyResource>, Prefetching<SshAuthorizedKeyResource> {
     static final String LINE = "line";
     static final String UNDECLARED = "undeclared lines";
+    static final String FILE_MODE = "file mode";
+    /** sshd also reads this file unless AuthorizedKeysFile says otherwise, as Debian's default sshd_config does not. */
+    static final String SECOND_FILE = "authorized_keys2";
+    /** Larger key files are not read: a user could otherwise make the agent exhaust its memory. */
+    static final long MAX_FILE = 1024 * 1024;
     private final AccountDatabase accounts;
     /** Per user, the keys this run's catalog declares present: what an exclusive key keeps. */
     private Map<String, Set<String>> declared = Map.of();
@@ -55,8 +61,8 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         if (key.ensure() == Ensure.ABSENT) {
             return new Desired().ensure("absent");
         }
-        Desired desired = new Desired().ensure("present").plain(LINE, line(key));
-        return key.exclusive() ? desired.plain(UNDECLARED, "none") : desired;
+        Desired desired = new Desired().ensure("present").plain(LINE, line(key)).plain(FILE_MODE, "0600");
+        return key.exclusive() ? desired.plain(UNDECLARED, "none").plain(SECOND_FILE, "absent") : desired;
     }
 
     @Override
@@ -65,15 +71,19 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         if (user.isEmpty()) {
             return Observed.absent(); // its user is made first (an implied edge), or the run says the user is missing
         }
-        List<String> lines = read(file(user.get()), context);
+        Path file = file(user.get());
+        List<String> lines = read(file, context);
         List<String> ours = lines.stream().filter(l -> AuthorizedKeys.keyOf(l).filter(key.key()::equals).isPresent()).toList();
         if (ours.isEmpty()) {
             return Observed.absent();
         }
-        Observed observed = new Observed().put(Desired.ENSURE, "present").put(LINE, String.join("\n", ours));
+        Observed observed = new Observed().put(Desired.ENSURE, "present").put(LINE, String.join("\n", ours))
+                .put(FILE_MODE, context.fs().stat(context.path(file.toString())).mode());
         if (key.exclusive()) {
             long others = lines.stream().filter(l -> !keeps(key.user(), l)).count();
             observed.put(UNDECLARED, others == 0 ? "none" : others + (others == 1 ? " line" : " lines"));
+            boolean second = context.fs().stat(context.path(file.resolveSibling(SECOND_FILE).toString())).exists();
+            observed.put(SECOND_FILE, second ? "present" : "absent");
         }
         return observed;
     }
@@ -107,6 +117,9 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         }
         String content = out.isEmpty() ? "" : String.join("\n", out) + "\n";
         context.fs().writeAtomically(context.path(file.toString()), content.getBytes(StandardCharsets.UTF_8), user.name(), group, "0600");
+        if (key.exclusive()) {
+            context.fs().delete(context.path(file.resolveSibling(SECOND_FILE).toString())); // keys there would let others in too
+        }
         return false;
     }
 
@@ -125,6 +138,10 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         if (!user.home().startsWith("/") || user.home().contains("/../") || user.home().endsWith("/..")) {
             throw new ProviderException("user " + user.name() + " has the home directory '" + user.home() + "', not an absolute path");
         }
+        if (user.home().equals("/")) {
+            throw new ProviderException("user " + user.name() + " has / as home directory: Kraftwerk does not make /.ssh for them"
+                    + " (give the user a home of their own)");
+        }
         return Path.of(user.home(), ".ssh", "authorized_keys");
     }
 
@@ -137,6 +154,6 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         if (entry.type() != FsEntry.Type.FILE) {
             throw new ProviderException(file + " is " + entry.describe() + "; Kraftwerk does not replace it (remove it by hand)");
         }
-        return new String(context.fs().read(path), StandardCharsets.UTF_8).lines().toList();
+        return new String(context.fs().read(path, MAX_FILE), StandardCharsets.UTF_8).lines().toList();
     }
 }

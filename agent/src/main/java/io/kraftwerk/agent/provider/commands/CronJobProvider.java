@@ -64,10 +64,26 @@ public final class CronJobProvider implements Provider<CronJobResource> {
         return out.toString();
     }
 
-    /** One argument as sh reads it back unchanged, with '%' escaped for cron (cron drops the backslash). */
+    /**
+     * One argument as sh reads it back unchanged. Cron reads the line first: it turns {@code \\%}
+     * into '%' (a bare '%' ends the command) and, in Debian's cron, {@code \\\\} into one backslash.
+     * So '%' is written {@code \\%}, and every backslash of the argument is followed by a closing
+     * quote ({@code \\''}, sh's literal backslash then a new quote), never by '%' or another backslash.
+     */
     static String argument(String arg) {
-        String quoted = BARE.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
-        return quoted.replace("%", "\\%");
+        if (BARE.matcher(arg).matches()) {
+            return arg;
+        }
+        StringBuilder out = new StringBuilder("'");
+        for (char c : arg.toCharArray()) {
+            switch (c) {
+                case '\'' -> out.append("'\\''");
+                case '\\' -> out.append("\\''");
+                case '%' -> out.append("\\%");
+                default -> out.append(c);
+            }
+        }
+        return out.append('\'').toString();
     }
 
     /** cron strips one pair of matching quotes around a value: quote whenever that or blanks at an end would change it. */

@@ -62,7 +62,7 @@ public final class ExecProvider implements Provider<ExecResource>, Refreshable<E
     public String refresh(ExecResource exec, ProviderContext context) throws IOException, ProviderException {
         boolean guarded = exec.creates() != null || !exec.unless().isEmpty() || !exec.onlyif().isEmpty();
         if (guarded && due(exec, context).isEmpty()) {
-            return "not run: its guard says it is done";
+            return null; // its guard says it is done: not a change
         }
         run(exec, context);
         return "ran";

@@ -8,6 +8,7 @@ import io.kraftwerk.agent.provider.Observed;
 import io.kraftwerk.agent.provider.Provider;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
+import io.kraftwerk.model.report.LogLine;
 import io.kraftwerk.model.resource.AptSourceResource;
 import io.kraftwerk.model.resource.Ensure;
 import java.io.IOException;
@@ -58,14 +59,23 @@ public final class AptSourceProvider implements Provider<AptSourceResource> {
             return false; // only the mode was put right: nothing new to fetch
         }
         CommandResult update = context.runner().run(update(file, lockTimeout), PackageProvider.APT_ENV, null);
+        AptOutput.LockWait wait = AptOutput.lockWait(update);
+        if (wait != null && !wait.gaveUp()) {
+            context.log(LogLine.Level.INFO, "apt_source", wait.waited());
+        }
         if (!update.succeeded()) {
+            // put back, so that the next run writes and fetches it again rather than find it in sync unfetched
             if (before.isAbsent()) {
                 ConfigFile.delete(file, context);
             } else {
                 ConfigFile.write(file, before.get(ConfigFile.CONTENT), context);
             }
-            throw new ProviderException("apt could not fetch the source, so it was " + (before.isAbsent() ? "removed again" : "put back as it was")
-                    + " (check its URIs, suites and key): " + update.describeFailure());
+            String undone = before.isAbsent() ? "removed again" : "put back as it was";
+            if (wait != null && wait.gaveUp()) {
+                throw new ProviderException(wait.failure(lockTimeout) + "; the source was " + undone);
+            }
+            throw new ProviderException("apt could not fetch the source, so it was " + undone + " (check its URIs, suites and key): "
+                    + update.describeFailure());
         }
         return false;
     }
@@ -75,10 +85,13 @@ public final class AptSourceProvider implements Provider<AptSourceResource> {
         return "/etc/apt/sources.list.d/kraftwerk-" + name + ".sources";
     }
 
-    /** Fetches the lists of one source file only, keeping every other list as it is. */
+    /**
+     * Fetches the lists of one source file only, keeping every other list as it is. A download that
+     * fails is an error, not apt's default warning (under which an unreachable source exits 0).
+     */
     static List<String> update(String file, Duration lockTimeout) {
         return List.of("apt-get", "update", "-q", "-o", "Dir::Etc::SourceList=" + file, "-o", "Dir::Etc::SourceParts=-",
-                "-o", "APT::Get::List-Cleanup=0", "-o", "DPkg::Lock::Timeout=" + lockTimeout.toSeconds());
+                "-o", "APT::Get::List-Cleanup=0", "-o", "APT::Update::Error-Mode=any", "-o", "DPkg::Lock::Timeout=" + lockTimeout.toSeconds());
     }
 
     /** deb822: one field per line; the key's lines continue the Signed-By field, an empty one written as " .". */

@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.provider.accounts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kraftwerk.agent.provider.Change;
@@ -12,6 +13,7 @@ import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,33 @@ class SshAuthorizedKeyProviderTest {
         Files.writeString(file, "ssh-rsa AAAAB3NzaC1yc2E= planted\n", StandardOpenOption.APPEND);
         assertEquals(List.of("undeclared lines"), converge(alice(List.of(), true)).stream().map(Change::property).toList());
         assertEquals("ssh-ed25519 " + BOB + " bob\nssh-ed25519 " + ALICE + " alice@laptop\n", Files.readString(file));
+    }
+
+    @Test
+    void anExclusiveKeyAlsoClosesTheSecondFileSshdReadsAndPutsTheModeRight() throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "ssh-ed25519 " + ALICE + " alice@laptop\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.writeString(file.resolveSibling("authorized_keys2"), "ssh-ed25519 " + BOB + " planted\n");
+        provider.prefetch(List.of(alice(List.of(), true)), context);
+        List<Change> changes = converge(alice(List.of(), true));
+        assertEquals(List.of("file mode '0666' -> '0600'", "authorized_keys2 'present' -> 'absent'"),
+                changes.stream().map(c -> c.property() + " '" + c.previous() + "' -> '" + c.desired() + "'").toList());
+        assertFalse(Files.exists(file.resolveSibling("authorized_keys2")));
+        assertEquals("0600", context.fs().stat(file).mode());
+        assertEquals(List.of(), converge(alice(List.of(), true)));
+    }
+
+    @Test
+    void aHomeOfSlashIsRefused() throws Exception {
+        RecordingContext rooted = new RecordingContext(root)
+                .answer(List.of("getent", "passwd"), 0, "svc:x:999:999:svc:/:/usr/sbin/nologin\n", "")
+                .answer(List.of("getent", "group"), 0, "svc:x:999:\n", "");
+        SshAuthorizedKeyProvider p = new SshAuthorizedKeyProvider(new GroupProvider());
+        SshAuthorizedKeyResource key = new SshAuthorizedKeyResource("k", null, "svc", "ssh-ed25519", ALICE, null, null, false);
+        ProviderException e = assertThrows(ProviderException.class, () -> p.observe(key, rooted));
+        assertEquals("user svc has / as home directory: Kraftwerk does not make /.ssh for them (give the user a home of their own)",
+                e.getMessage());
     }
 
     @Test

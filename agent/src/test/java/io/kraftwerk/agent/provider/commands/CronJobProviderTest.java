@@ -8,6 +8,7 @@ import io.kraftwerk.agent.provider.Diff;
 import io.kraftwerk.agent.provider.RecordingContext;
 import io.kraftwerk.model.resource.CronJobResource;
 import io.kraftwerk.model.resource.Ensure;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,5 +63,46 @@ class CronJobProviderTest {
         provider.apply(gone, Diff.changes(provider.desired(gone), provider.observe(gone, context)), context);
         assertFalse(Files.exists(file));
         assertEquals(List.of(), context.commands);
+    }
+
+    /**
+     * What /bin/sh gets back from the written line after cron has read it, for arguments that
+     * trouble one or the other: cron's own reading is done as Debian's cron does it (do_command.c:
+     * "\%" becomes '%', "\\" one backslash, a bare '%' ends the command), then a real sh splits it.
+     */
+    @Test
+    void everyArgumentSurvivesCronAndTheShellExactly() throws Exception {
+        List<String> args = List.of("/usr/bin/printf", "%s\\n", "a\\%b", "\\\\", "50%", "it's", "ends\\", "$HOME", "`id`", "a b", "",
+                "tab\there", "\\'", "%%", "'\\%'");
+        String line = CronJobProvider.content(new CronJobResource("odd", null, "@daily", null, args, null)).lines()
+                .filter(l -> l.startsWith("@daily")).findFirst().orElseThrow();
+        String command = debianCron(line.substring("@daily root ".length()));
+        Process split = new ProcessBuilder("/bin/sh", "-c", "eval \"set -- $1\"; for a in \"$@\"; do printf '%s\\0' \"$a\"; done",
+                "sh", command).start();
+        String out = new String(split.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, split.waitFor(), new String(split.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(args, List.of(out.split("\0", -1)).subList(0, args.size()));
+    }
+
+    /** Debian cron's reading of a command (do_command.c), before it hands the rest to sh. */
+    private static String debianCron(String command) {
+        StringBuilder out = new StringBuilder();
+        boolean escaped = false;
+        for (char c : command.toCharArray()) {
+            if (escaped) {
+                if (c != '%' && c != '\\') {
+                    out.append('\\');
+                }
+                out.append(c);
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '%') {
+                break; // the rest would be the job's standard input
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

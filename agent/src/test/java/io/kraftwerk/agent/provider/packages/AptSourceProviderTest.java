@@ -22,7 +22,7 @@ class AptSourceProviderTest {
             + "=Dz3c\n-----END PGP PUBLIC KEY BLOCK-----\n";
     private static final List<String> UPDATE = List.of("apt-get", "update", "-q", "-o",
             "Dir::Etc::SourceList=/etc/apt/sources.list.d/kraftwerk-pgdg.sources", "-o", "Dir::Etc::SourceParts=-", "-o",
-            "APT::Get::List-Cleanup=0", "-o", "DPkg::Lock::Timeout=300");
+            "APT::Get::List-Cleanup=0", "-o", "APT::Update::Error-Mode=any", "-o", "DPkg::Lock::Timeout=300");
 
     @TempDir
     Path root;
