@@ -1,11 +1,14 @@
 package io.kraftwerk.master.compile;
 
 import io.kraftwerk.master.manifest.Diagnostics;
+import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.ResourceId;
 import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.validation.ModelValidator;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,8 @@ import java.util.Objects;
 final class DeclarationSet {
     private final Map<ResourceId, Declaration> byId = new LinkedHashMap<>();
     private final Map<String, List<ResourceId>> composites = new LinkedHashMap<>();
+    /** The SSH keys declared present, by user and key: one key is one line of one file, whatever its title. */
+    private final Map<String, Declaration> sshKeys = new HashMap<>();
     private final Diagnostics diagnostics;
 
     DeclarationSet(Diagnostics diagnostics) {
@@ -29,6 +34,7 @@ final class DeclarationSet {
         Declaration existing = byId.get(declaration.id());
         if (existing == null) {
             byId.put(declaration.id(), declaration);
+            sameKeyTwice(declaration);
             return;
         }
         if (existing.resource().equals(declaration.resource())) {
@@ -39,6 +45,18 @@ final class DeclarationSet {
         diagnostics.error(declaration.location(), declaration.id() + " is already declared at " + existing.location()
                 + " with different attributes (" + String.join(", ", differences(existing, declaration)) + " differ)",
                 "declare it once, or make both declarations identical");
+    }
+
+    /** Two titles for one key of one user would rewrite each other's line on every run. */
+    private void sameKeyTwice(Declaration declaration) {
+        if (declaration.resource() instanceof SshAuthorizedKeyResource key && key.ensure() == Ensure.PRESENT) {
+            Declaration other = sshKeys.putIfAbsent(key.user() + " " + key.key(), declaration);
+            if (other != null) {
+                diagnostics.error(declaration.location(), declaration.id() + " gives user " + key.user() + " the key "
+                        + other.id() + " already gives (" + other.location() + "); the file holds one line per key",
+                        "declare the key once, with the options and comment it should have");
+            }
+        }
     }
 
     /** Records which resources a composite such as {@code wsgi_app[blog]} expanded into. */
