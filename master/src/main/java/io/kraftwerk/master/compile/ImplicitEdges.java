@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Relationships the compiler infers so that manifests need not spell them out. Each applies only
@@ -31,8 +32,9 @@ import java.util.Map;
  *   <li>a file, directory, data dir or virtualenv comes after its nearest parent directory;</li>
  *   <li>anything owned by, or running as, a user or group comes after that user or group; a user
  *       after its groups;</li>
- *   <li>runit services and gunicorn apps after {@code package[runit]}, their working directory and,
- *       for gunicorn, their virtualenv, whose changes restart the app;</li>
+ *   <li>runit services and gunicorn apps after {@code package[runit]}, their working directory and
+ *       the virtualenv they run from (gunicorn's, or the one a service's program lies in), whose
+ *       changes restart them;</li>
  *   <li>a file named in a service's command or environment notifies the service (a changed config
  *       restarts what reads it);</li>
  *   <li>a vhost after {@code package[nginx]}, its static directories and the gunicorn app it
@@ -113,6 +115,8 @@ final class ImplicitEdges {
             case RUNIT_SERVICE -> () -> {
                 RunitServiceResource s = (RunitServiceResource) r;
                 service(self, s.user(), s.group(), s.workingDir());
+                virtualenvOf(s.command().get(0)).ifPresent(venv -> after(venv, self, EdgeKind.NOTIFY,
+                        "the service runs from this virtualenv"));
                 s.command().forEach(arg -> usedFile(arg, self));
                 s.env().values().forEach(value -> usedFile(value, self));
             };
@@ -181,9 +185,7 @@ final class ImplicitEdges {
                 after(files.get(path), self, EdgeKind.ORDER, "the command reads this file (named in its arguments)");
             });
             if (!argv.isEmpty()) {
-                for (String dir = parent(argv.get(0)); dir != null; dir = parent(dir)) {
-                    after(virtualenvs.get(dir), self, EdgeKind.ORDER, "the command's program is in this virtualenv");
-                }
+                virtualenvOf(argv.get(0)).ifPresent(venv -> after(venv, self, EdgeKind.ORDER, "the command's program is in this virtualenv"));
             }
         }
     }
@@ -211,13 +213,24 @@ final class ImplicitEdges {
         }
     }
 
-    /** A managed file named by an argument ({@code /etc/x.conf} or {@code --config=/etc/x.conf}). */
+    /** A managed file named by an argument ({@code /etc/x.conf} or {@code --config=/etc/x.conf}), or a directory the service uses. */
     private void usedFile(String value, ResourceId service) {
+        after(directories.get(value), service, EdgeKind.ORDER, "the service uses this directory (named in its command or env)");
         String path = value.contains("=") ? value.substring(value.indexOf('=') + 1) : value;
         after(files.get(path), service, EdgeKind.NOTIFY, "the service reads this file (named in its command or env)");
         if (!path.equals(value)) {
             after(files.get(value), service, EdgeKind.NOTIFY, "the service reads this file (named in its command or env)");
         }
+    }
+
+    /** The managed virtualenv a program lies in ({@code /srv/app/venv/bin/python}), if any. */
+    private Optional<ResourceId> virtualenvOf(String program) {
+        for (String dir = parent(program); dir != null; dir = parent(dir)) {
+            if (virtualenvs.containsKey(dir)) {
+                return Optional.of(virtualenvs.get(dir));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The closest managed directory at or above {@code path}. */

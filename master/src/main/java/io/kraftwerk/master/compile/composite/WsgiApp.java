@@ -8,12 +8,14 @@ import io.kraftwerk.model.resource.GunicornAppResource;
 import io.kraftwerk.model.resource.NginxVhostResource;
 import io.kraftwerk.model.resource.PackageResource;
 import io.kraftwerk.model.resource.Resource;
+import io.kraftwerk.model.resource.RunitServiceResource;
 import io.kraftwerk.model.resource.ServiceEnsure;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,6 +30,7 @@ import java.util.TreeMap;
  *                                           one that a static location serves is group www-data, 2750
  *   virtualenv[ROOT/venv]                   root-owned, requirements installed by pip
  *   gunicorn_app[NAME]                      runs as the app user under runit
+ *   runit_service[NAME-P]                   each of processes (Procfile-like), as the app user, same env
  *   nginx_vhost[MAIN_DOMAIN]                proxies to the app, redirects forward domains
  * </pre>
  * The user and group are only declared when the app runs as its own user (no {@code user:} given).
@@ -82,8 +85,21 @@ public final class WsgiApp {
                 app.findLinks(), null, null, app.systemSitePackages()));
         out.add(new GunicornAppResource(app.name(), serviceEnsure, venv, app.module(), bind, app.workers(),
                 app.timeout(), user, app.group(), root, environment(app), app.sensitiveEnv(), null, app.healthCheck()));
+        for (Map.Entry<String, List<String>> process : app.processes().entrySet()) {
+            out.add(new RunitServiceResource(app.name() + "-" + process.getKey(), serviceEnsure, program(venv, process.getValue()),
+                    user, app.group(), environment(app), app.sensitiveEnv(), root, null));
+        }
         out.add(new NginxVhostResource(app.domains().get(0), app.ensure(), app.domains(), app.redirectDomains(),
                 app.listen(), List.of(bind), staticLocations(app), app.clientMaxBodySize(), app.tls()));
+        return out;
+    }
+
+    /** A process's argv, its program found in the virtualenv when named without a path. */
+    private static List<String> program(String venv, List<String> argv) {
+        List<String> out = new ArrayList<>(argv);
+        if (!out.get(0).startsWith("/")) {
+            out.set(0, venv + "/bin/" + out.get(0));
+        }
         return out;
     }
 

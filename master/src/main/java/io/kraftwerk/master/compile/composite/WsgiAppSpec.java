@@ -1,5 +1,6 @@
 package io.kraftwerk.master.compile.composite;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.Sensitivity;
 import io.kraftwerk.model.resource.TlsSettings;
@@ -16,6 +17,7 @@ import io.kraftwerk.model.validation.SocketAddress;
 import io.kraftwerk.model.validation.UrlPath;
 import io.kraftwerk.model.validation.WsgiCallable;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -46,6 +48,9 @@ import java.util.TreeMap;
  * @param timeout            gunicorn worker timeout in seconds
  * @param env                environment of the app
  * @param sensitiveEnv       names in {@code env} whose values are secret
+ * @param processes          processes beside the web one (Procfile-like): name to argv, each a runit
+ *                           service NAME-PROCESS run as the app, from its root, with its env; a program
+ *                           named without a path is the virtualenv's ({@code python}, {@code celery})
  * @param dataDirs           writable folders, created as ROOT/data/NAME and announced to the app as
  *                           DATA_DIR_NAME
  * @param staticLocations    URL prefix to directory served by nginx; relative directories are
@@ -75,6 +80,8 @@ public record WsgiAppSpec(
         @NotNull @Min(1) @Max(3600) Integer timeout,
         @NotNull SortedMap<@EnvName String, @NotNull String> env,
         @NotNull List<@NotNull @EnvName String> sensitiveEnv,
+        @NotNull SortedMap<@Pattern(regexp = PROCESS_NAME, message = "must be a process name: lowercase letters, digits, '_' or '-',"
+                + " starting with a letter or digit, at most 31 characters") String, @NotEmpty List<@NotNull String>> processes,
         @NotNull List<@NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be a folder name: lowercase letters, digits, '_' or '-'") String> dataDirs,
         @NotNull SortedMap<@UrlPath String, @NotNull @Pattern(regexp = "(?!.*(^|/)\\.\\.?(/|$))[^\\x00-\\x1f\\x7f]+", message = "must be a directory, absolute or relative to the root, without '.' or '..' segments") String> staticLocations,
         @NotNull @AbsolutePath String root,
@@ -85,6 +92,8 @@ public record WsgiAppSpec(
         @NotNull @SizeLiteral String clientMaxBodySize,
         @Valid TlsSettings tls,
         @UrlPath String healthCheck) {
+
+    static final String PROCESS_NAME = "[a-z0-9][a-z0-9_-]{0,30}";
 
     public WsgiAppSpec {
         ensure = ensure == null ? Ensure.PRESENT : ensure;
@@ -97,11 +106,21 @@ public record WsgiAppSpec(
         timeout = timeout == null ? 30 : timeout;
         env = sorted(env);
         sensitiveEnv = copy(sensitiveEnv);
+        processes = processes == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(processes));
         dataDirs = copy(dataDirs);
         staticLocations = sorted(staticLocations);
         root = root == null && name != null ? "/srv/" + name : root;
         listen = listen == null ? 80 : listen;
         clientMaxBodySize = clientMaxBodySize == null ? "1m" : clientMaxBodySize;
+    }
+
+    /** A process's program is an absolute path, or a name the virtualenv's bin directory holds. */
+    @JsonIgnore
+    @AssertTrue(message = "each of 'processes' starts with its program: an absolute path, or the name of a program in the"
+            + " app's virtualenv such as python or celery")
+    public boolean isEveryProcessProgramNamed() {
+        return processes.values().stream().allMatch(argv -> argv.isEmpty() || argv.get(0) != null
+                && (argv.get(0).startsWith("/") || argv.get(0).matches("[A-Za-z0-9_][A-Za-z0-9_.+-]*")));
     }
 
     /** The user the app runs as. */
