@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /**
  * Asks an app for a URL path over its bind address — a unix socket or host:port — and waits, up
- * to a deadline, for a 2xx or 3xx answer. HTTP/1.0 so the answer ends with the connection.
+ * to a deadline, for a 2xx or 3xx answer. HTTP/1.0 so the answer ends with the connection. When it
+ * never comes, the last answer is the reason, with the first lines of its body.
  */
 public final class HttpProbe implements ServiceSpec.HealthCheck {
     private final String bind;
@@ -31,11 +32,11 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                int status = status();
-                if (status >= 200 && status < 400) {
+                Answer answer = ask();
+                if (answer.status() >= 200 && answer.status() < 400) {
                     return null;
                 }
-                last = "GET " + path + " answered " + status;
+                last = "GET " + path + " answered " + answer.status() + (answer.body().isBlank() ? "" : ":\n" + answer.body());
             } catch (IOException e) {
                 last = "GET " + path + " via " + bind + ": " + e.getMessage();
             }
@@ -44,7 +45,19 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
         return last + " (waited " + timeout.toSeconds() + " s)";
     }
 
-    int status() throws IOException {
+    /**
+     * An answer: its status, and the first lines of its body (what an app says about why it is not
+     * healthy is usually there), each cut to a readable length.
+     */
+    record Answer(int status, String body) {
+    }
+
+    /** Reads at most this much of an answer: a status line, headers and the start of the body. */
+    private static final int READ = 4096;
+    private static final int BODY_LINES = 5;
+    private static final int LINE = 200;
+
+    Answer ask() throws IOException {
         SocketAddress address;
         SocketChannel channel;
         if (bind.startsWith("unix:")) {
@@ -60,19 +73,20 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
             channel.connect(address);
             channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: kw-agent\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buffer = ByteBuffer.allocate(256);
+            ByteBuffer buffer = ByteBuffer.allocate(READ);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                String head = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-                if (head.indexOf('\n') > 0) {
-                    break;
-                }
+                // HTTP/1.0: the app closes the connection after its answer; READ bytes are enough to judge it
             }
-            String line = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-            String[] parts = line.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-                throw new IOException("not an HTTP answer: " + line.lines().findFirst().orElse(""));
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            String[] parts = text.lines().findFirst().orElse("").split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].strip().matches("[0-9]{3}")) {
+                throw new IOException("not an HTTP answer: " + text.lines().findFirst().orElse(""));
             }
-            return Integer.parseInt(parts[1].strip());
+            int bodyStart = text.indexOf("\r\n\r\n");
+            String body = bodyStart < 0 ? "" : text.substring(bodyStart + 4).lines().filter(l -> !l.isBlank()).limit(BODY_LINES)
+                    .map(l -> l.length() > LINE ? l.substring(0, LINE) + "…" : l).map(l -> "  " + l)
+                    .reduce((a, b) -> a + "\n" + b).orElse("");
+            return new Answer(Integer.parseInt(parts[1].strip()), body);
         }
     }
 }

@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * {@code supervise/stat}; changes go through sv(8).
  */
 public final class RunitSupervisor {
+    /** The log lines a failed health check shows, and how much of the log is read to find them. */
+    static final int LOG_LINES = 10;
+    static final long LOG_READ = 2L * 1024 * 1024;
     public static final String SV = "/etc/sv/";
     public static final String SERVICE = "/etc/service/";
 
@@ -98,7 +101,7 @@ public final class RunitSupervisor {
             sv(context, "down", dir);
         }
         if (started) {
-            healthCheck(spec);
+            healthCheck(spec, context);
         }
         return started;
     }
@@ -110,7 +113,7 @@ public final class RunitSupervisor {
             return "not restarted: the service is meant to be " + (spec.present() ? "stopped" : "absent");
         }
         sv(context, "restart", context.path(SV + spec.name()));
-        healthCheck(spec);
+        healthCheck(spec, context);
         return "restarted";
     }
 
@@ -202,12 +205,36 @@ public final class RunitSupervisor {
         context.check(argv);
     }
 
-    private static void healthCheck(ServiceSpec spec) throws ProviderException, InterruptedException {
+    private static void healthCheck(ServiceSpec spec, ProviderContext context) throws ProviderException, InterruptedException {
         if (spec.healthCheck() != null) {
             String problem = spec.healthCheck().check();
             if (problem != null) {
-                throw new ProviderException(spec.id() + " started, but its health check failed: " + problem);
+                throw new ProviderException(spec.id() + " started, but its health check failed: " + problem + logTail(spec, context));
             }
+        }
+    }
+
+    /**
+     * The last lines of the service's log (svlogd's {@code current}), which usually say why: a
+     * traceback, a missing setting. Values of its sensitive env are cut, as the report never holds them.
+     */
+    static String logTail(ServiceSpec spec, ProviderContext context) {
+        String file = spec.logDir() + "/current";
+        try {
+            List<String> lines = new String(context.fs().read(context.path(file), LOG_READ), StandardCharsets.UTF_8).lines().toList();
+            if (lines.isEmpty()) {
+                return "";
+            }
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
+            for (String name : spec.sensitiveEnv()) {
+                String value = spec.env().get(name);
+                if (value != null && !value.isEmpty()) {
+                    tail = tail.replace(value, "[sensitive]");
+                }
+            }
+            return "\nthe last lines of its log (" + file + "):\n" + tail;
+        } catch (IOException | ProviderException e) {
+            return ""; // no log yet, or one too large to read: the answer above stands alone
         }
     }
 
