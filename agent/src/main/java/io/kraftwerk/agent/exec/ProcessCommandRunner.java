@@ -1,15 +1,11 @@
 package io.kraftwerk.agent.exec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,8 +48,8 @@ public final class ProcessCommandRunner implements CommandRunner {
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         Process process = builder.start();
-        Output out = new Output(process.getInputStream());
-        Output err = new Output(process.getErrorStream());
+        StreamCapture out = StreamCapture.start(process.getInputStream(), Long.MAX_VALUE, null, "kw-output");
+        StreamCapture err = StreamCapture.start(process.getErrorStream(), Long.MAX_VALUE, null, "kw-output");
         if (stdin != null) {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin);
@@ -61,13 +57,12 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                killWithDescendants(process);
                 process.waitFor();
-                return new CommandResult(List.copyOf(argv), 124, out.text(), err.text()
+                return new CommandResult(List.copyOf(argv), 124, text(out), text(err)
                         + "\n(killed by kw-agent after " + seconds(timeout) + ")");
             }
-            return new CommandResult(List.copyOf(argv), process.exitValue(), out.text(), err.text());
+            return new CommandResult(List.copyOf(argv), process.exitValue(), text(out), text(err));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -80,50 +75,22 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
 
     /**
-     * One output stream of a process, read on its own thread into a buffer. Once the process has
-     * ended, its output is waited for only briefly: a process it started and left running (a daemon)
-     * may hold the stream open for ever, and must not hold the agent's run with it.
+     * What the process printed on one stream. Once it has ended, its output is waited for only
+     * briefly: a process it started and left running may hold the stream open for ever, and must not
+     * hold the agent's run with it.
      */
-    private static final class Output {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final CountDownLatch done = new CountDownLatch(1);
-        private final InputStream stream;
-
-        Output(InputStream stream) {
-            this.stream = stream;
-            Thread reader = new Thread(this::read, "kw-output");
-            reader.setDaemon(true);
-            reader.start();
+    private static String text(StreamCapture output) throws InterruptedException {
+        if (output.await(OUTPUT_GRACE)) {
+            return output.text();
         }
+        output.close();
+        return output.text() + "\n(output cut: a process it started still holds its output open)";
+    }
 
-        private void read() {
-            byte[] chunk = new byte[8192];
-            try (stream) {
-                for (int n = stream.read(chunk); n > 0; n = stream.read(chunk)) {
-                    synchronized (buffer) {
-                        buffer.write(chunk, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // closed by text() after the grace period: what was read so far stands
-            } finally {
-                done.countDown();
-            }
-        }
-
-        String text() throws InterruptedException {
-            String cut = "";
-            if (!done.await(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                try {
-                    stream.close();
-                } catch (IOException e) {
-                    // nothing more to read either way
-                }
-                cut = "\n(output cut: a process it started still holds its output open)";
-            }
-            synchronized (buffer) {
-                return buffer.toString(StandardCharsets.UTF_8) + cut;
-            }
-        }
+    /** The process and what it started: its descendants are looked up before it dies and they are orphaned. */
+    public static void killWithDescendants(Process process) {
+        List<ProcessHandle> started = process.descendants().toList();
+        process.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -1,16 +1,14 @@
 package io.kraftwerk.agent.facts;
 
-import java.io.ByteArrayOutputStream;
+import io.kraftwerk.agent.exec.ProcessCommandRunner;
+import io.kraftwerk.agent.exec.StreamCapture;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,8 +19,8 @@ import java.util.regex.Pattern;
  * one (a fixed PATH and the C.UTF-8 locale), so that {@code kw-agent facts} in an operator's shell
  * and the daemon under systemd see the same facts.
  *
- * <p>Unlike {@link io.kraftwerk.agent.exec.ProcessCommandRunner}, which runs the agent's own
- * commands, this one also bounds the output: a program that prints more than the limit is killed at
+ * <p>Unlike {@link ProcessCommandRunner}, which runs the agent's own commands, this one also bounds
+ * the output ({@link StreamCapture}'s limit): a program that prints more than the limit is killed at
  * once rather than read into memory. One that runs past its time is killed with the processes it
  * started. One that exits but leaves its output open (a background process holding it) is given up
  * at the same deadline; the thread reading that output ends when the output is closed.
@@ -60,16 +58,17 @@ final class FactsProgram {
             throw new SourceException("cannot be run: " + reason(e) + " (an executable script needs a first line such as"
                     + " #!/bin/sh; a data file needs the extension .json, .yaml, .yml or .txt)");
         }
-        Capture out = Capture.start(process.getInputStream(), maxOutput, () -> kill(process), program + " stdout");
-        Capture err = Capture.start(process.getErrorStream(), STDERR_KEPT, null, program + " stderr");
+        StreamCapture out = StreamCapture.start(process.getInputStream(), maxOutput,
+                () -> ProcessCommandRunner.killWithDescendants(process), "kw-facts " + program + " stdout");
+        StreamCapture err = StreamCapture.start(process.getErrorStream(), STDERR_KEPT, null, "kw-facts " + program + " stderr");
         try {
             boolean exited = process.waitFor(left(deadline), TimeUnit.NANOSECONDS);
             if (!exited && !out.overflowed()) {
-                kill(process);
+                ProcessCommandRunner.killWithDescendants(process);
                 throw new SourceException("timed out after " + seconds(timeout) + ": stopped with the processes it started"
                         + " (make it faster, or have it print facts it keeps in a file)");
             }
-            if (!out.await(left(deadline))) {
+            if (!out.await(Duration.ofNanos(left(deadline)))) {
                 throw new SourceException("exited, but its output stayed open past " + seconds(timeout) + ": a process it"
                         + " left running holds it (redirect that process's output, e.g. >/dev/null 2>&1)");
             }
@@ -78,7 +77,7 @@ final class FactsProgram {
                         + " source: stopped, and its output is not used (keep bulky data out of facts)");
             }
             process.waitFor();
-            err.await(TimeUnit.MILLISECONDS.toNanos(100));
+            err.await(Duration.ofMillis(100));
             if (process.exitValue() != 0) {
                 String why = SourceException.shown(err.text());
                 throw new SourceException("exited with status " + process.exitValue() + (why.isEmpty() ? "" : ": " + why)
@@ -86,17 +85,10 @@ final class FactsProgram {
             }
             return new Output(out.text());
         } catch (InterruptedException e) {
-            kill(process);
+            ProcessCommandRunner.killWithDescendants(process);
             Thread.currentThread().interrupt();
             throw new SourceException("not finished: the agent was asked to stop");
         }
-    }
-
-    /** The program and, first taken down, what it started: its descendants are looked up before it dies and they are orphaned. */
-    private static void kill(Process process) {
-        List<ProcessHandle> started = process.descendants().toList();
-        process.destroyForcibly();
-        started.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static long left(long deadline) {
@@ -113,71 +105,5 @@ final class FactsProgram {
         String message = String.valueOf(e.getMessage());
         Matcher m = ERRNO.matcher(message);
         return SourceException.shown(m.find() ? m.group(1) : message);
-    }
-
-    /**
-     * One output stream of the program, read by a thread of its own (a daemon thread: one left
-     * waiting on an output a background process holds open does not keep the agent alive). At
-     * most {@code limit} bytes are kept; past that, {@code onOverflow} runs (stop the program), or
-     * without one the rest is read and dropped, so the program never blocks on a full pipe.
-     */
-    private static final class Capture implements Runnable {
-        private final InputStream in;
-        private final int limit;
-        private final Runnable onOverflow;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final CountDownLatch done = new CountDownLatch(1);
-        private volatile boolean overflowed;
-
-        private Capture(InputStream in, int limit, Runnable onOverflow) {
-            this.in = in;
-            this.limit = limit;
-            this.onOverflow = onOverflow;
-        }
-
-        static Capture start(InputStream in, int limit, Runnable onOverflow, String name) {
-            Capture capture = new Capture(in, limit, onOverflow);
-            Thread thread = new Thread(capture, "kw-facts " + name);
-            thread.setDaemon(true);
-            thread.start();
-            return capture;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    int room = limit - kept.size();
-                    synchronized (kept) {
-                        kept.write(buffer, 0, Math.min(n, Math.max(room, 0)));
-                    }
-                    if (n > room && onOverflow != null) {
-                        overflowed = true;
-                        onOverflow.run();
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                // the program is gone: what was read is all there is
-            } finally {
-                done.countDown();
-            }
-        }
-
-        boolean overflowed() {
-            return overflowed;
-        }
-
-        boolean await(long nanos) throws InterruptedException {
-            return done.await(nanos, TimeUnit.NANOSECONDS);
-        }
-
-        String text() {
-            synchronized (kept) {
-                return new String(kept.toByteArray(), StandardCharsets.UTF_8);
-            }
-        }
     }
 }

@@ -117,14 +117,14 @@ final class ImplicitEdges {
                 service(self, s.user(), s.group(), s.workingDir());
                 virtualenvOf(s.command().get(0)).ifPresent(venv -> after(venv, self, EdgeKind.NOTIFY,
                         "the service runs from this virtualenv"));
-                s.command().forEach(arg -> usedFile(arg, self));
-                s.env().values().forEach(value -> usedFile(value, self));
+                s.command().forEach(arg -> usedPath(arg, self));
+                s.env().values().forEach(value -> usedPath(value, self));
             };
             case GUNICORN_APP -> () -> {
                 GunicornAppResource g = (GunicornAppResource) r;
                 service(self, g.user(), g.group(), g.workingDir());
                 after(virtualenvs.get(g.virtualenv()), self, EdgeKind.NOTIFY, "the app runs from this virtualenv");
-                g.env().values().forEach(value -> usedFile(value, self));
+                g.env().values().forEach(value -> usedPath(value, self));
             };
             case NGINX_VHOST -> () -> vhost(self, (NginxVhostResource) r);
             case SSH_AUTHORIZED_KEY -> () -> after(userId(((SshAuthorizedKeyResource) r).user()), self, EdgeKind.ORDER,
@@ -214,7 +214,7 @@ final class ImplicitEdges {
     }
 
     /** A managed file named by an argument ({@code /etc/x.conf} or {@code --config=/etc/x.conf}), or a directory the service uses. */
-    private void usedFile(String value, ResourceId service) {
+    private void usedPath(String value, ResourceId service) {
         after(directories.get(value), service, EdgeKind.ORDER, "the service uses this directory (named in its command or env)");
         String path = value.contains("=") ? value.substring(value.indexOf('=') + 1) : value;
         after(files.get(path), service, EdgeKind.NOTIFY, "the service reads this file (named in its command or env)");

@@ -156,12 +156,12 @@ public final class ManifestSchema {
                     : JSON.objectNode().put("type", "string"), meanings.get(k))));
         }
         for (String key : Meta.KEYS) {
-            JsonNode value = switch (key) {
+            ObjectNode value = switch (key) {
                 case "audit" -> anyOf(JSON.objectNode().put("type", "boolean"), ref(INTERPOLATION));
                 case "tags" -> JSON.objectNode().put("type", "array").set("items", JSON.objectNode().put("type", "string"));
                 default -> ref("#/$defs/references");
             };
-            properties.set(key, describe(((ObjectNode) value).deepCopy(), common.get(key)));
+            properties.set(key, describe(value, common.get(key)));
         }
         if (!required.isEmpty()) {
             schema.set("required", required);

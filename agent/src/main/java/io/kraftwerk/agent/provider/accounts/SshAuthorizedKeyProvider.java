@@ -72,13 +72,14 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
             return Observed.absent(); // its user is made first (an implied edge), or the run says the user is missing
         }
         Path file = file(user.get());
-        List<String> lines = read(file, context);
+        KeyFile keyFile = read(file, context);
+        List<String> lines = keyFile.lines();
         List<String> ours = lines.stream().filter(l -> AuthorizedKeys.keyOf(l).filter(key.key()::equals).isPresent()).toList();
         if (ours.isEmpty()) {
             return Observed.absent();
         }
         Observed observed = new Observed().put(Desired.ENSURE, "present").put(LINE, String.join("\n", ours))
-                .put(FILE_MODE, context.fs().stat(context.path(file.toString())).mode());
+                .put(FILE_MODE, keyFile.mode());
         if (key.exclusive()) {
             long others = lines.stream().filter(l -> !keeps(key.user(), l)).count();
             observed.put(UNDECLARED, others == 0 ? "none" : others + (others == 1 ? " line" : " lines"));
@@ -95,7 +96,7 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         Path file = file(user);
         List<String> out = new ArrayList<>();
         boolean written = false;
-        for (String line : read(file, context)) {
+        for (String line : read(file, context).lines()) {
             boolean ours = AuthorizedKeys.keyOf(line).filter(key.key()::equals).isPresent();
             if (ours && key.ensure() == Ensure.PRESENT && !written) {
                 out.add(line(key));
@@ -145,15 +146,19 @@ public final class SshAuthorizedKeyProvider implements Provider<SshAuthorizedKey
         return Path.of(user.home(), ".ssh", "authorized_keys");
     }
 
-    private static List<String> read(Path file, ProviderContext context) throws IOException, ProviderException {
+    /** The key file's lines and mode, as one look at it found them (no file: no lines, no mode). */
+    private record KeyFile(List<String> lines, String mode) {
+    }
+
+    private static KeyFile read(Path file, ProviderContext context) throws IOException, ProviderException {
         Path path = context.path(file.toString());
         FsEntry entry = context.fs().stat(path);
         if (!entry.exists()) {
-            return List.of();
+            return new KeyFile(List.of(), null);
         }
         if (entry.type() != FsEntry.Type.FILE) {
             throw new ProviderException(file + " is " + entry.describe() + "; Kraftwerk does not replace it (remove it by hand)");
         }
-        return new String(context.fs().read(path, MAX_FILE), StandardCharsets.UTF_8).lines().toList();
+        return new KeyFile(new String(context.fs().read(path, MAX_FILE), StandardCharsets.UTF_8).lines().toList(), entry.mode());
     }
 }

@@ -9,6 +9,7 @@ import io.kraftwerk.agent.provider.Provider;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.agent.provider.Refreshable;
+import io.kraftwerk.agent.provider.ReportText;
 import io.kraftwerk.model.resource.ExecResource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,39 +69,39 @@ public final class ExecProvider implements Provider<ExecResource>, Refreshable<E
         return "ran";
     }
 
-    /** Why the command is due, or empty when its guards say it is done. */
+    /**
+     * Why the command is due, or empty when a guard says it is done. Every guard given must agree
+     * that it is due; the reason shown is the last one checked.
+     */
     static Optional<String> due(ExecResource exec, ProviderContext context) throws IOException, ProviderException {
+        String why = "it has no guard";
         if (exec.creates() != null) {
             if (context.fs().stat(context.path(exec.creates())).exists()) {
                 return Optional.empty();
             }
-            if (exec.unless().isEmpty() && exec.onlyif().isEmpty()) {
-                return Optional.of(exec.creates() + " does not exist");
-            }
+            why = exec.creates() + " does not exist";
         }
         if (!exec.unless().isEmpty()) {
             CommandResult check = context.runner().run(invocation(exec, exec.unless(), context));
             if (check.succeeded()) {
                 return Optional.empty();
             }
-            if (exec.onlyif().isEmpty()) {
-                return Optional.of("unless " + String.join(" ", exec.unless()) + " exited " + check.exitCode());
-            }
+            why = "unless " + String.join(" ", exec.unless()) + " exited " + check.exitCode();
         }
         if (!exec.onlyif().isEmpty()) {
-            CommandResult check = context.runner().run(invocation(exec, exec.onlyif(), context));
-            if (!check.succeeded()) {
+            if (!context.runner().run(invocation(exec, exec.onlyif(), context)).succeeded()) {
                 return Optional.empty();
             }
-            return Optional.of("onlyif " + String.join(" ", exec.onlyif()) + " exited 0");
+            why = "onlyif " + String.join(" ", exec.onlyif()) + " exited 0";
         }
-        return Optional.of("it has no guard");
+        return Optional.of(why);
     }
 
     private static void run(ExecResource exec, ProviderContext context) throws IOException, ProviderException {
         CommandResult result = context.runner().run(invocation(exec, exec.command(), context));
         if (!result.succeeded()) {
-            String output = tail(redacted(exec, result.stderr().isBlank() ? result.stdout() : result.stderr()));
+            String output = ReportText.lastLines(ReportText.withoutSecrets(result.stderr().isBlank() ? result.stdout() : result.stderr(),
+                    exec.env(), exec.sensitiveEnv()), OUTPUT_LINES);
             throw new ProviderException(exec.command().get(0) + " exited with " + result.exitCode()
                     + (result.exitCode() == 124 ? " (it ran longer than its timeout of " + exec.timeout() + " s)" : "")
                     + (output.isEmpty() ? "" : ":\n" + output));
@@ -122,22 +123,5 @@ public final class ExecProvider implements Provider<ExecResource>, Refreshable<E
         environment.putAll(exec.env());
         Path directory = context.path(exec.cwd());
         return new Invocation(argv, environment, directory, Duration.ofSeconds(exec.timeout()));
-    }
-
-    /** A command may print its own secrets; they are cut from the report like everywhere else. */
-    private static String redacted(ExecResource exec, String output) {
-        String out = output;
-        for (String name : exec.sensitiveEnv()) {
-            String value = exec.env().get(name);
-            if (value != null && !value.isEmpty()) {
-                out = out.replace(value, "[sensitive]");
-            }
-        }
-        return out;
-    }
-
-    private static String tail(String output) {
-        List<String> lines = output.strip().lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - OUTPUT_LINES), lines.size()));
     }
 }

@@ -2,6 +2,7 @@ package io.kraftwerk.agent.provider.kernel;
 
 import io.kraftwerk.agent.fs.FsEntry;
 import io.kraftwerk.agent.provider.Change;
+import io.kraftwerk.agent.provider.ConfigFile;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Observed;
 import io.kraftwerk.agent.provider.Provider;
@@ -57,9 +58,8 @@ public final class SysctlProvider implements Provider<SysctlResource> {
 
     @Override
     public boolean apply(SysctlResource s, List<Change> changes, ProviderContext context) throws IOException, ProviderException {
-        Path conf = context.path(confFile(s.name()));
         if (s.ensure() == Ensure.ABSENT) {
-            context.fs().delete(conf);
+            ConfigFile.delete(confFile(s.name()), context);
             return false;
         }
         String value = normalized(s.value());
@@ -81,11 +81,7 @@ public final class SysctlProvider implements Provider<SysctlResource> {
             }
         }
         if (changes.stream().anyMatch(c -> c.property().equals(PERSISTED) || c.isEnsure())) {
-            Path dir = context.path("/etc/sysctl.d");
-            if (!context.fs().stat(dir).exists()) {
-                context.fs().createDirectory(dir, "root", "root", "0755");
-            }
-            context.fs().writeAtomically(conf, content(s.name(), value).getBytes(StandardCharsets.UTF_8), "root", "root", "0644");
+            ConfigFile.write(confFile(s.name()), content(s.name(), value), context);
         }
         return false;
     }

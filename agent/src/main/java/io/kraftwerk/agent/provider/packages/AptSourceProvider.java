@@ -14,6 +14,7 @@ import io.kraftwerk.model.resource.Ensure;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code apt_source}: a deb822 file in /etc/apt/sources.list.d with the key inline. A written source
@@ -53,9 +54,10 @@ public final class AptSourceProvider implements Provider<AptSourceResource> {
             ConfigFile.delete(file, context); // its lists go at the next full apt-get update
             return false;
         }
-        Observed before = ConfigFile.observe(file, context);
         ConfigFile.write(file, content(source), context);
-        if (changes.stream().noneMatch(c -> c.isEnsure() || c.property().equals(ConfigFile.CONTENT))) {
+        // what was there before, from the changes rather than a second read: absent (a new source) or its old content
+        Optional<Change> contentChange = changes.stream().filter(c -> c.property().equals(ConfigFile.CONTENT)).findFirst();
+        if (contentChange.isEmpty() && changes.stream().noneMatch(Change::isEnsure)) {
             return false; // only the mode was put right: nothing new to fetch
         }
         CommandResult update = context.runner().run(update(file, lockTimeout), PackageProvider.APT_ENV, null);
@@ -65,12 +67,12 @@ public final class AptSourceProvider implements Provider<AptSourceResource> {
         }
         if (!update.succeeded()) {
             // put back, so that the next run writes and fetches it again rather than find it in sync unfetched
-            if (before.isAbsent()) {
+            if (contentChange.isEmpty()) {
                 ConfigFile.delete(file, context);
             } else {
-                ConfigFile.write(file, before.get(ConfigFile.CONTENT), context);
+                ConfigFile.write(file, contentChange.get().previous(), context);
             }
-            String undone = before.isAbsent() ? "removed again" : "put back as it was";
+            String undone = contentChange.isEmpty() ? "removed again" : "put back as it was";
             if (wait != null && wait.gaveUp()) {
                 throw new ProviderException(wait.failure(lockTimeout) + "; the source was " + undone);
             }

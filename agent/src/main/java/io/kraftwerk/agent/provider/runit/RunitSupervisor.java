@@ -7,6 +7,7 @@ import io.kraftwerk.agent.provider.Observed;
 import io.kraftwerk.agent.provider.Property;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
+import io.kraftwerk.agent.provider.ReportText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -221,17 +222,11 @@ public final class RunitSupervisor {
     static String logTail(ServiceSpec spec, ProviderContext context) {
         String file = spec.logDir() + "/current";
         try {
-            List<String> lines = new String(context.fs().read(context.path(file), LOG_READ), StandardCharsets.UTF_8).lines().toList();
-            if (lines.isEmpty()) {
+            String log = new String(context.fs().read(context.path(file), LOG_READ), StandardCharsets.UTF_8);
+            if (log.isBlank()) {
                 return "";
             }
-            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()));
-            for (String name : spec.sensitiveEnv()) {
-                String value = spec.env().get(name);
-                if (value != null && !value.isEmpty()) {
-                    tail = tail.replace(value, "[sensitive]");
-                }
-            }
+            String tail = ReportText.lastLines(ReportText.withoutSecrets(log, spec.env(), spec.sensitiveEnv()), LOG_LINES);
             return "\nthe last lines of its log (" + file + "):\n" + tail;
         } catch (IOException | ProviderException e) {
             return ""; // no log yet, or one too large to read: the answer above stands alone
