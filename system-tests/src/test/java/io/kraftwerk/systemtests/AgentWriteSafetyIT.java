@@ -90,14 +90,15 @@ class AgentWriteSafetyIT {
 
     /** The result of a call of thread {@code tid} that strace showed as unfinished on line {@code from}. */
     private static String resumedResult(List<String> trace, int from, String tid, String call) {
-        Pattern resumed = Pattern.compile("^" + tid + " +<\\.\\.\\. " + call + " resumed>.*\\) = (\\d+)");
+        Pattern resumed = Pattern.compile("^" + tid + " +<\\.\\.\\. " + call + " resumed>.*\\)\\s*=\\s*(\\d+)"); // strace aligns the result
         for (int i = from + 1; i < trace.size(); i++) {
             Matcher m = resumed.matcher(trace.get(i));
             if (m.find()) {
                 return m.group(1);
             }
         }
-        throw new AssertionError("strace showed " + call + " of thread " + tid + " unfinished and never resumed");
+        throw new AssertionError("strace showed " + call + " of thread " + tid + " unfinished and never resumed; its next lines:\n"
+                + String.join("\n", trace.subList(from, trace.size()).stream().filter(l -> l.startsWith(tid + " ")).limit(8).toList()));
     }
 
     /**
@@ -109,7 +110,7 @@ class AgentWriteSafetyIT {
     private static void assertSecretWrittenInOrder(List<String> trace) {
         // strace splits a call another thread interrupts: "openat(… <unfinished ...>", later "<... openat resumed>) = 25"
         Pattern create = Pattern.compile("^(\\d+) +openat\\(\\d+, \"(\\.kw-tmp\\.secret\\.conf\\.[0-9a-f]+)\", ([A-Z_|]+), 0600"
-                + "(?:\\) = (\\d+)| <unfinished \\.\\.\\.>)");
+                + "(?:\\)\\s*=\\s*(\\d+)| <unfinished \\.\\.\\.>)");
         String tid = null;
         String temp = null;
         String fd = null;
