@@ -3,6 +3,7 @@ package io.kraftwerk.agent.engine;
 import io.kraftwerk.agent.exec.CommandRunner;
 import io.kraftwerk.agent.fs.BackupStore;
 import io.kraftwerk.agent.fs.FsOps;
+import io.kraftwerk.agent.provider.ArtifactSource;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.model.report.LogLine;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ public final class AgentContext implements ProviderContext {
     private final List<LogLine> log = new ArrayList<>();
     private final List<Consumer<LogLine>> listeners = new ArrayList<>();
     private long generation;
+    private ArtifactSource artifacts = ArtifactSource.NONE;
+    private boolean retryFailed;
 
     public AgentContext(CommandRunner runner, Path root, Path backupDir, Clock clock, Duration serviceTimeout) {
         this.runner = runner;
@@ -31,6 +34,28 @@ public final class AgentContext implements ProviderContext {
         this.backups = new BackupStore(backupDir, clock, fs);
         this.clock = clock;
         this.serviceTimeout = serviceTimeout;
+    }
+
+    /** Where artifacts come from this run: the master's store through the agent's cache. */
+    public AgentContext artifacts(ArtifactSource source) {
+        this.artifacts = source;
+        return this;
+    }
+
+    @Override
+    public ArtifactSource artifacts() {
+        return artifacts;
+    }
+
+    /** {@code --retry-failed}: build and try releases that failed before. */
+    public AgentContext retryFailed(boolean retry) {
+        this.retryFailed = retry;
+        return this;
+    }
+
+    @Override
+    public boolean retryFailed() {
+        return retryFailed;
     }
 
     @Override

@@ -41,6 +41,16 @@ public interface ProviderContext {
 
     void log(LogLine.Level level, String source, String message);
 
+    /** The artifacts of the master's store this run may install (none without a master). */
+    default ArtifactSource artifacts() {
+        return ArtifactSource.NONE;
+    }
+
+    /** Whether releases that failed before are tried again this run ({@code kw-agent run --retry-failed}). */
+    default boolean retryFailed() {
+        return false;
+    }
+
     /** The path of an absolute node path under {@link #root()}. */
     default Path path(String absolute) {
         return root().resolve(absolute.substring(1));

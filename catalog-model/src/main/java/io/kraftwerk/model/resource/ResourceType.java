@@ -24,7 +24,8 @@ public enum ResourceType {
     SSH_AUTHORIZED_KEY("ssh_authorized_key", SshAuthorizedKeyResource.class),
     CRON_JOB("cron_job", CronJobResource.class),
     APT_SOURCE("apt_source", AptSourceResource.class),
-    EXEC("exec", ExecResource.class);
+    EXEC("exec", ExecResource.class),
+    WSGI_RELEASE("wsgi_release", WsgiReleaseResource.class);
 
     private final String wireName;
     private final Class<? extends Resource> recordClass;

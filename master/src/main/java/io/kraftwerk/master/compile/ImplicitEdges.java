@@ -18,6 +18,7 @@ import io.kraftwerk.model.resource.RunitServiceResource;
 import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,7 +45,10 @@ import java.util.Optional;
  *   <li>every package after every apt source (a changed source is fetched before packages install),
  *       but {@code package[ca-certificates]} before an https source;</li>
  *   <li>an exec after its user, working directory, the files its arguments name and the virtualenv
- *       its program is in.</li>
+ *       its program is in;</li>
+ *   <li>a wsgi release after {@code package[runit]}, {@code package[python3-venv]}, its user, group,
+ *       root and wheel directories; the files its env and processes name notify it; a vhost whose
+ *       upstream is the release's {@code ROOT/current/gunicorn.sock} comes after it.</li>
  * </ul>
  * Between two resources that are both being removed the order is reversed: a file goes before its
  * directory, an app before the virtualenv it runs from.
@@ -72,6 +76,8 @@ final class ImplicitEdges {
                 virtualenvs.put(venv.path(), d.id());
             } else if (r instanceof GunicornAppResource app) {
                 binds.put(app.bind(), d.id());
+            } else if (r instanceof WsgiReleaseResource release) {
+                binds.put(WsgiReleaseResource.upstream(release.root()), d.id());
             } else if (r instanceof PackageResource) {
                 packages.add(d.id());
             }
@@ -136,6 +142,7 @@ final class ImplicitEdges {
             };
             case APT_SOURCE -> () -> aptSource(self, (AptSourceResource) r);
             case EXEC -> () -> exec(self, (ExecResource) r);
+            case WSGI_RELEASE -> () -> release(self, (WsgiReleaseResource) r);
         };
         edges.run();
     }
@@ -160,6 +167,16 @@ final class ImplicitEdges {
         after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
         v.findLinks().stream().filter(l -> l.startsWith("/"))
                 .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
+    }
+
+    /** A release is a virtualenv and services in one: their edges, and the files its env and processes name. */
+    private void release(ResourceId self, WsgiReleaseResource release) {
+        service(self, release.user(), release.group(), release.root());
+        after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
+        release.findLinks().stream().filter(l -> l.startsWith("/"))
+                .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
+        release.env().values().forEach(value -> usedPath(value, self));
+        release.processes().values().forEach(argv -> argv.forEach(arg -> usedPath(arg, self)));
     }
 
     private void vhost(ResourceId self, NginxVhostResource v) {

@@ -1,21 +1,18 @@
 package io.kraftwerk.master.compile.composite;
 
+import io.kraftwerk.model.resource.ArtifactRef;
 import io.kraftwerk.model.resource.DataDirResource;
 import io.kraftwerk.model.resource.DirectoryResource;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.GroupResource;
-import io.kraftwerk.model.resource.GunicornAppResource;
 import io.kraftwerk.model.resource.NginxVhostResource;
 import io.kraftwerk.model.resource.PackageResource;
 import io.kraftwerk.model.resource.Resource;
-import io.kraftwerk.model.resource.RunitServiceResource;
-import io.kraftwerk.model.resource.ServiceEnsure;
 import io.kraftwerk.model.resource.UserResource;
-import io.kraftwerk.model.resource.VirtualenvResource;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,14 +25,14 @@ import java.util.TreeMap;
  *   directory[ROOT/DIR]                     for each static location given relative to ROOT
  *   directory[ROOT/data], data_dir[ROOT/data/X] for each data dir, owned by the app user, mode 0750;
  *                                           one that a static location serves is group www-data, 2750
- *   virtualenv[ROOT/venv]                   root-owned, requirements installed by pip
- *   gunicorn_app[NAME]                      runs as the app user under runit
- *   runit_service[NAME-P]                   each of processes (Procfile-like), as the app user, same env
- *   nginx_vhost[MAIN_DOMAIN]                proxies to the app, redirects forward domains
+ *   wsgi_release[NAME]                      the code: ROOT/releases/ID/venv (root-owned), gunicorn and
+ *                                           each of processes (Procfile-like) under runit as the app
+ *                                           user, switched to through ROOT/current once healthy
+ *   nginx_vhost[MAIN_DOMAIN]                proxies to ROOT/current/gunicorn.sock, redirects forward domains
  * </pre>
  * The user and group are only declared when the app runs as its own user (no {@code user:} given).
- * With {@code ensure: absent} only the service, the vhost and the virtualenv are removed: data,
- * accounts and the root directory stay until removed on purpose.
+ * With {@code ensure: absent} only the releases and the vhost are removed: data, accounts and the
+ * root directory stay until removed on purpose.
  */
 public final class WsgiApp {
     public static final String TYPE = "wsgi_app";
@@ -47,12 +44,17 @@ public final class WsgiApp {
     }
 
     public static List<Resource> expand(WsgiAppSpec app) {
+        return expand(app, List.of());
+    }
+
+    /**
+     * @param artifacts the files of the artifact store its {@code artifact:} requirements resolved
+     *                  to; those requirements are already plain pip requirements in {@code app}
+     */
+    public static List<Resource> expand(WsgiAppSpec app, List<ArtifactRef> artifacts) {
         String root = app.root();
-        String venv = child(root, "venv");
         String user = app.effectiveUser();
         String group = app.effectiveGroup();
-        String bind = app.effectiveBind();
-        ServiceEnsure serviceEnsure = app.ensure() == Ensure.PRESENT ? ServiceEnsure.RUNNING : ServiceEnsure.ABSENT;
         List<Resource> out = new ArrayList<>();
         if (app.ensure() == Ensure.PRESENT) {
             out.add(new PackageResource("nginx", Ensure.PRESENT, null));
@@ -81,25 +83,13 @@ public final class WsgiApp {
                 }
             }
         }
-        out.add(new VirtualenvResource(venv, app.ensure(), app.python(), app.requirements(), app.indexUrl(),
-                app.findLinks(), null, null, app.systemSitePackages()));
-        out.add(new GunicornAppResource(app.name(), serviceEnsure, venv, app.module(), bind, app.workers(),
-                app.timeout(), user, app.group(), root, environment(app), app.sensitiveEnv(), null, app.healthCheck()));
-        for (Map.Entry<String, List<String>> process : app.processes().entrySet()) {
-            out.add(new RunitServiceResource(app.name() + "-" + process.getKey(), serviceEnsure, program(venv, process.getValue()),
-                    user, app.group(), environment(app), app.sensitiveEnv(), root, null));
-        }
+        out.add(new WsgiReleaseResource(app.name(), app.ensure(), root, app.python(), app.systemSitePackages(),
+                app.requirements(), app.indexUrl(), app.findLinks(), artifacts, app.module(), app.workers(), app.timeout(),
+                user, app.group(), environment(app), app.sensitiveEnv(), app.processes(), app.healthCheck(),
+                app.healthStatus(), app.healthBody(), app.healthTimeout(), app.keep()));
         out.add(new NginxVhostResource(app.domains().get(0), app.ensure(), app.domains(), app.redirectDomains(),
-                app.listen(), List.of(bind), staticLocations(app), app.clientMaxBodySize(), app.tls()));
-        return out;
-    }
-
-    /** A process's argv, its program found in the virtualenv when named without a path. */
-    private static List<String> program(String venv, List<String> argv) {
-        List<String> out = new ArrayList<>(argv);
-        if (!out.get(0).startsWith("/")) {
-            out.set(0, venv + "/bin/" + out.get(0));
-        }
+                app.listen(), List.of(WsgiReleaseResource.upstream(root)), staticLocations(app), app.clientMaxBodySize(),
+                app.tls()));
         return out;
     }
 

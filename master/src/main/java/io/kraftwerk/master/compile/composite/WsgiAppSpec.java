@@ -5,6 +5,7 @@ import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.Sensitivity;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.VirtualenvResource;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
 import io.kraftwerk.model.validation.AbsolutePath;
 import io.kraftwerk.model.validation.EnvName;
 import io.kraftwerk.model.validation.Hostname;
@@ -13,7 +14,6 @@ import io.kraftwerk.model.validation.LinkLocation;
 import io.kraftwerk.model.validation.PipRequirement;
 import io.kraftwerk.model.validation.PosixName;
 import io.kraftwerk.model.validation.SizeLiteral;
-import io.kraftwerk.model.validation.SocketAddress;
 import io.kraftwerk.model.validation.UrlPath;
 import io.kraftwerk.model.validation.WsgiCallable;
 import jakarta.validation.Valid;
@@ -58,11 +58,14 @@ import java.util.TreeMap;
  * @param root               the app's directory (default {@code /srv/NAME})
  * @param user               the user the app runs as (default: NAME, created as a system user)
  * @param group              the app's group (default: the user's name)
- * @param bind               where gunicorn listens (default {@code unix:/run/NAME/gunicorn.sock})
  * @param listen             nginx HTTP port
  * @param clientMaxBodySize  largest accepted request body
  * @param tls                certificate and key for HTTPS
- * @param healthCheck        URL path checked after each (re)start
+ * @param healthCheck        URL path a new release must answer before it is switched to
+ * @param healthStatus       the status it must answer (default: any 2xx or 3xx)
+ * @param healthBody         text its body must contain (default: any)
+ * @param healthTimeout      seconds a new release gets to answer as expected (default 60)
+ * @param keep               releases kept for rollback, the live one included (default 3)
  */
 @Sensitivity(markedBy = "sensitive_env")
 public record WsgiAppSpec(
@@ -87,13 +90,16 @@ public record WsgiAppSpec(
         @NotNull @AbsolutePath String root,
         @PosixName String user,
         @PosixName String group,
-        @SocketAddress String bind,
         @NotNull @Min(1) @Max(65535) Integer listen,
         @NotNull @SizeLiteral String clientMaxBodySize,
         @Valid TlsSettings tls,
-        @UrlPath String healthCheck) {
+        @UrlPath String healthCheck,
+        @Min(100) @Max(599) Integer healthStatus,
+        @Pattern(regexp = "[^\\x00-\\x1f\\x7f]{1,200}", message = "must be one line of text, at most 200 characters") String healthBody,
+        @Min(1) @Max(3600) Integer healthTimeout,
+        @Min(1) @Max(50) Integer keep) {
 
-    static final String PROCESS_NAME = "[a-z0-9][a-z0-9_-]{0,30}";
+    static final String PROCESS_NAME = WsgiReleaseResource.PROCESS_NAME;
 
     public WsgiAppSpec {
         ensure = ensure == null ? Ensure.PRESENT : ensure;
@@ -130,10 +136,6 @@ public record WsgiAppSpec(
 
     public String effectiveGroup() {
         return group != null ? group : effectiveUser();
-    }
-
-    public String effectiveBind() {
-        return bind != null ? bind : "unix:/run/" + name + "/gunicorn.sock";
     }
 
     private static <T> List<T> copy(List<T> list) {
