@@ -44,7 +44,7 @@ class OneRoomPerTypeTest {
     @ParameterizedTest
     @EnumSource(ResourceType.class)
     void hasItsProvider(ResourceType type) {
-        List<Class<?>> provided = ProviderRegistry.standard(Duration.ofSeconds(1), Duration.ofSeconds(1)).all().stream()
+        List<Class<?>> provided = ProviderRegistry.standard(Duration.ofSeconds(1), Duration.ofSeconds(1), Path.of("/nonexistent")).all().stream()
                 .<Class<?>>map(Provider::resourceClass).toList();
         assertTrue(provided.contains(type.recordClass()), type + ": no provider in agent ProviderRegistry.standard(...)");
     }

@@ -23,12 +23,13 @@ final class ApplyCommand {
 
     static String usage() {
         return """
-                Usage: kw-agent apply CATALOG.json [--noop] [--json REPORT.json] [--state-dir DIR]
+                Usage: kw-agent apply CATALOG.json [--noop] [--retry-failed] [--json REPORT.json] [--state-dir DIR]
                                       [--lock-timeout SECONDS] [--service-timeout SECONDS]
                                       [--dpkg-lock-timeout SECONDS]
 
                 Converges this node to the catalog (as 'kw-master compile' writes it).
                   --noop              change nothing: print and report what would change
+                  --retry-failed      build and try again app releases that failed before
                   --json FILE         also write the run's report to FILE ('-' for standard output)
                   --state-dir DIR     drift state, lock, backups and reports (default /var/lib/kraftwerk)
                   --lock-timeout S    wait this long for another run to finish (default 300)

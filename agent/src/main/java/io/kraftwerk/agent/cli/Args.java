@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Args {
     /** The flags of run, apply and the short forms. */
-    static final Set<String> RUN_FLAGS = Set.of("--noop", "-n", "--help", "-h");
+    static final Set<String> RUN_FLAGS = Set.of("--noop", "-n", "--retry-failed", "--help", "-h");
     static final Set<String> HELP = Set.of("--help", "-h");
 
     final List<String> positional = new ArrayList<>();
@@ -104,6 +104,6 @@ final class Args {
         return new Settings(flag("--noop") || flag("-n"), value("--environment", environment), output("--json"),
                 seconds("--lock-timeout", Settings.LOCK_TIMEOUT), seconds("--service-timeout", Settings.SERVICE_TIMEOUT),
                 seconds("--master-timeout", Settings.MASTER_TIMEOUT), seconds("--dpkg-lock-timeout", dpkgLockTimeout),
-                MasterClient.Retry.standard());
+                MasterClient.Retry.standard(), flag("--retry-failed"));
     }
 }

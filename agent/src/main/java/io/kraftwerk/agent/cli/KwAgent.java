@@ -59,6 +59,8 @@ public final class KwAgent {
                 return DaemonCommand.run(List.of(rest), out, err);
             case "bootstrap":
                 return BootstrapCommand.run(List.of(rest), out, err);
+            case "releases", "rollback":
+                return ReleaseCommand.run(command, List.of(rest), out, err);
             default:
                 err.println("kw-agent: unknown command '" + command + "'");
                 err.print(usage());
@@ -76,6 +78,9 @@ public final class KwAgent {
                   run       one run now: fetch the catalog from the master, converge, report (kw-agent run --help)
                   daemon    a run every interval, each node in its own slot (kw-agent daemon --help)
                   apply     converge this node to a catalog file, without a master (kw-agent apply --help)
+                  releases  the releases of an app this node keeps (kw-agent releases APP)
+                  rollback  switch an app back to a kept release, through its health gate, and pin it
+                            (kw-agent rollback APP [--to RELEASE])
                   facts     print this node's facts as JSON (the shape manifests read as ${facts.…}), with those
                             of /etc/kraftwerk/facts.d under custom; what facts.d cannot give goes to standard error
 

@@ -22,13 +22,15 @@ final class RunCommand {
 
     static String usage() {
         return """
-                Usage: kw-agent run [--noop] [--environment ENV] [--config FILE] [--json REPORT.json|-]
+                Usage: kw-agent run [--noop] [--retry-failed] [--environment ENV] [--config FILE] [--json REPORT.json|-]
                                     [--lock-timeout S] [--service-timeout S] [--master-timeout S]
 
                 One run now: send facts to the master, fetch this node's catalog over mutual TLS (or use the
                 cached one when the master cannot give one; the report says so), converge, send the report
                 (queued on disk until the master takes it).
                   --noop          change nothing; the cached catalog and the drift state are left alone
+                  --retry-failed  build and try again app releases that failed before (else a failed
+                                  release is retried only when the manifest's release changes)
                   --environment   ask for another environment (the manifests must allow it)
                   --config FILE   default /etc/kraftwerk/agent.yaml (written by kw-agent bootstrap)
 

@@ -4,6 +4,7 @@ import io.kraftwerk.agent.engine.ResourcePlan.Decision;
 import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Diff;
+import io.kraftwerk.agent.provider.Holding;
 import io.kraftwerk.agent.provider.Observed;
 import io.kraftwerk.agent.provider.Provider;
 import io.kraftwerk.agent.provider.ProviderRegistry;
@@ -55,10 +56,16 @@ final class Planner {
             context.log(LogLine.Level.ERROR, cr.id(), why);
             return new ResourcePlan(cr, desired, observed, List.of(), Decision.UNREADABLE, why);
         }
+        String held = !changes.isEmpty() ? heldBecause(provider, cr.resource(), desired, observed) : null;
         Decision decision = changes.isEmpty() ? Decision.IN_SYNC
-                : cr.audit() ? Decision.AUDIT
+                : cr.audit() || held != null ? Decision.AUDIT
                 : noop ? Decision.WOULD_CHANGE
                 : Decision.CHANGE;
-        return new ResourcePlan(cr, desired, observed, changes, decision, "");
+        return new ResourcePlan(cr, desired, observed, changes, decision, held == null ? "" : held);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String heldBecause(Provider<Resource> provider, Resource resource, Desired desired, Observed observed) {
+        return provider instanceof Holding<?> holding ? ((Holding<Resource>) holding).heldBecause(resource, desired, observed) : null;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param observed what the node has; null when skipped or unreadable
  * @param changes  desired against observed; empty when skipped or unreadable
  * @param decision what to do
- * @param reason   why it is skipped or unreadable, for the report; empty otherwise
+ * @param reason   why it is skipped, unreadable or held (a pinned release), for the report; empty otherwise
  */
 record ResourcePlan(CatalogResource resource, Desired desired, Observed observed, List<Change> changes, Decision decision,
                     String reason) {

@@ -25,8 +25,8 @@ record ResourceResult(ResourcePlan plan, ResourceStatus status, String message, 
         return switch (plan.decision()) {
             case IN_SYNC -> of(plan, ResourceStatus.IN_SYNC, "", List.of());
             case WOULD_CHANGE -> of(plan, ResourceStatus.PENDING, "", Events.of(plan, EventStatus.NOOP, "would change", known));
-            case AUDIT -> of(plan, ResourceStatus.AUDIT, "", Events.of(plan, EventStatus.AUDIT, "out of sync; not changed (audit)",
-                    known));
+            case AUDIT -> of(plan, ResourceStatus.AUDIT, plan.reason(), Events.of(plan, EventStatus.AUDIT,
+                    plan.reason().isEmpty() ? "out of sync; not changed (audit)" : "out of sync; not changed: " + plan.reason(), known));
             case SKIP -> of(plan, ResourceStatus.SKIPPED, plan.reason(), List.of());
             case UNREADABLE -> of(plan, ResourceStatus.FAILED, plan.reason(), List.of());
             case CHANGE -> throw new IllegalStateException("a change is applied, not passed over (this is a Kraftwerk bug, please report it)");

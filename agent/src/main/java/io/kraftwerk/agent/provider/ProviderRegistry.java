@@ -17,6 +17,8 @@ import io.kraftwerk.agent.provider.runit.GunicornAppProvider;
 import io.kraftwerk.agent.provider.runit.RunitServiceProvider;
 import io.kraftwerk.agent.provider.runit.RunitSupervisor;
 import io.kraftwerk.model.resource.Resource;
+import io.kraftwerk.agent.provider.release.WsgiReleaseProvider;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,14 +40,16 @@ public final class ProviderRegistry {
     /**
      * @param healthTimeout   how long an app gets to pass its health check
      * @param dpkgLockTimeout how long apt waits for the dpkg lock that another apt or dpkg holds
+     * @param stateDir        the agent's state directory (what it knows of releases is kept there)
      */
-    public static ProviderRegistry standard(Duration healthTimeout, Duration dpkgLockTimeout) {
+    public static ProviderRegistry standard(Duration healthTimeout, Duration dpkgLockTimeout, Path stateDir) {
         GroupProvider groups = new GroupProvider();
         RunitSupervisor runit = new RunitSupervisor();
         return new ProviderRegistry(List.of(new PackageProvider(dpkgLockTimeout), groups, new UserProvider(groups), new FileProvider(),
                 new DirectoryProvider(), new DataDirProvider(), new VirtualenvProvider(), new RunitServiceProvider(runit),
                 new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider(), new SysctlProvider(),
-                new SshAuthorizedKeyProvider(groups), new CronJobProvider(), new AptSourceProvider(dpkgLockTimeout), new ExecProvider()));
+                new SshAuthorizedKeyProvider(groups), new CronJobProvider(), new AptSourceProvider(dpkgLockTimeout), new ExecProvider(),
+                new WsgiReleaseProvider(runit, stateDir)));
     }
 
     @SuppressWarnings("unchecked")

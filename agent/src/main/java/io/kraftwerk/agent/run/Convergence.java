@@ -39,7 +39,8 @@ final class Convergence {
      * @param factsErrors what facts.d could not give this run (none for apply): warnings in the output and the report
      */
     Report converge(Catalog catalog, CatalogSource source, String sourceNote, List<String> factsErrors, PrintStream human) {
-        AgentContext context = new AgentContext(host.runner(), host.root(), paths.backups(), host.clock(), settings.serviceTimeout());
+        AgentContext context = new AgentContext(host.runner(), host.root(), paths.backups(), host.clock(), settings.serviceTimeout())
+                .retryFailed(settings.retryFailed());
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
         context.onLog(output::warning);
         factsErrors.forEach(e -> context.log(LogLine.Level.WARNING, FACTS_SOURCE, e));
@@ -47,7 +48,7 @@ final class Convergence {
             context.log(LogLine.Level.WARNING, "agent", "using the cached catalog: " + sourceNote);
         }
         StateStore state = StateStore.load(paths.state(), w -> context.log(LogLine.Level.WARNING, "agent", w));
-        Engine engine = new Engine(ProviderRegistry.standard(settings.serviceTimeout(), settings.dpkgLockTimeout()), context,
+        Engine engine = new Engine(ProviderRegistry.standard(settings.serviceTimeout(), settings.dpkgLockTimeout(), paths.stateDir()), context,
                 state, output);
         Report report = engine.run(catalog, new RunOptions(settings.noop(), source, sourceNote));
         output.summary(report);

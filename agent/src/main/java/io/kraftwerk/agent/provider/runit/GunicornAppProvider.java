@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * a rendered {@code gunicorn.conf.py}. After each (re)start the health check must pass.
  */
 public final class GunicornAppProvider implements Provider<GunicornAppResource>, Refreshable<GunicornAppResource> {
-    static final String CONFIG = "gunicorn.conf.py";
+    public static final String CONFIG = "gunicorn.conf.py";
     private final RunitSupervisor supervisor;
     private final Duration healthTimeout;
 
@@ -52,11 +52,16 @@ public final class GunicornAppProvider implements Provider<GunicornAppResource>,
 
     /** gunicorn's configuration is Python: values are written as Python string literals. */
     static String config(GunicornAppResource app) {
-        return "# Managed by Kraftwerk: " + app.id() + ". Local changes are reverted.\n"
-                + "bind = " + pyString(app.bind()) + "\n"
-                + "workers = " + app.workers() + "\n"
-                + "timeout = " + app.timeout() + "\n"
-                + "proc_name = " + pyString(app.name()) + "\n"
+        return config(app.id().toString(), app.bind(), app.workers(), app.timeout(), app.name());
+    }
+
+    /** The configuration of one gunicorn: a gunicorn_app's, or a release's. */
+    public static String config(String id, String bind, int workers, int timeout, String procName) {
+        return "# Managed by Kraftwerk: " + id + ". Local changes are reverted.\n"
+                + "bind = " + pyString(bind) + "\n"
+                + "workers = " + workers + "\n"
+                + "timeout = " + timeout + "\n"
+                + "proc_name = " + pyString(procName) + "\n"
                 + "accesslog = \"-\"\n"
                 + "errorlog = \"-\"\n";
     }

@@ -12,18 +12,42 @@ import java.time.Duration;
 
 /**
  * Asks an app for a URL path over its bind address — a unix socket or host:port — and waits, up
- * to a deadline, for a 2xx or 3xx answer. HTTP/1.0 so the answer ends with the connection. When it
- * never comes, the last answer is the reason, with the first lines of its body.
+ * to a deadline, for the answer it expects: a given status, or any 2xx or 3xx; and, if asked, a
+ * text in the first {@value #READ} bytes of the answer. HTTP/1.0 so the answer ends with the
+ * connection. When it never comes, the last answer is the reason, with the first lines of its body.
  */
 public final class HttpProbe implements ServiceSpec.HealthCheck {
     private final String bind;
     private final String path;
     private final Duration timeout;
+    private final Integer status;
+    private final String body;
+    private final boolean anyAnswer;
 
     public HttpProbe(String bind, String path, Duration timeout) {
+        this(bind, path, timeout, null, null);
+    }
+
+    /** An app without a health check: it is up when {@code /} gets any answer but a server error. */
+    public static HttpProbe answering(String bind, Duration timeout) {
+        return new HttpProbe(bind, "/", timeout, null, null, true);
+    }
+
+    /**
+     * @param status the status to expect; null for any 2xx or 3xx
+     * @param body   a text the answer must contain; null for any
+     */
+    public HttpProbe(String bind, String path, Duration timeout, Integer status, String body) {
+        this(bind, path, timeout, status, body, false);
+    }
+
+    private HttpProbe(String bind, String path, Duration timeout, Integer status, String body, boolean anyAnswer) {
+        this.anyAnswer = anyAnswer;
         this.bind = bind;
         this.path = path;
         this.timeout = timeout;
+        this.status = status;
+        this.body = body;
     }
 
     @Override
@@ -33,10 +57,14 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
         while (System.nanoTime() < deadline) {
             try {
                 Answer answer = ask();
-                if (answer.status() >= 200 && answer.status() < 400) {
+                boolean statusOk = anyAnswer ? answer.status() < 500
+                        : status == null ? answer.status() >= 200 && answer.status() < 400 : answer.status() == status;
+                if (statusOk && (body == null || answer.text().contains(body))) {
                     return null;
                 }
-                last = "GET " + path + " answered " + answer.status() + (answer.body().isBlank() ? "" : ":\n" + answer.body());
+                last = "GET " + path + " answered " + answer.status()
+                        + (statusOk ? " without '" + body + "' in its body" : status == null ? "" : " (expected " + status + ")")
+                        + (answer.body().isBlank() ? "" : ":\n" + answer.body());
             } catch (IOException e) {
                 last = "GET " + path + " via " + bind + ": " + e.getMessage();
             }
@@ -46,10 +74,10 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
     }
 
     /**
-     * An answer: its status, and the first lines of its body (what an app says about why it is not
-     * healthy is usually there), each cut to a readable length.
+     * An answer: its status, the first lines of its body (what an app says about why it is not
+     * healthy is usually there), each cut to a readable length, and the body as read.
      */
-    record Answer(int status, String body) {
+    record Answer(int status, String body, String text) {
     }
 
     /** Reads at most this much of an answer: a status line, headers and the start of the body. */
@@ -86,7 +114,7 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
             String body = bodyStart < 0 ? "" : text.substring(bodyStart + 4).lines().filter(l -> !l.isBlank()).limit(BODY_LINES)
                     .map(l -> l.length() > LINE ? l.substring(0, LINE) + "…" : l).map(l -> "  " + l)
                     .reduce((a, b) -> a + "\n" + b).orElse("");
-            return new Answer(Integer.parseInt(parts[1].strip()), body);
+            return new Answer(Integer.parseInt(parts[1].strip()), body, bodyStart < 0 ? "" : text.substring(bodyStart + 4));
         }
     }
 }

@@ -107,6 +107,84 @@ public final class RunitSupervisor {
         return started;
     }
 
+    /**
+     * Installs a service afresh and brings it up, whatever was there: a release's services are new
+     * to the node, or come back for a rollback. The health check is the caller's.
+     */
+    public void start(ServiceSpec spec, ProviderContext context) throws IOException, ProviderException, InterruptedException {
+        Path dir = context.path(SV + spec.name());
+        writeFiles(spec, dir, context);
+        link(spec, context);
+        waitForRunsv(spec, dir, context);
+        sv(context, "up", dir);
+    }
+
+    /** Brings a service that is still installed back: linked again, then up. */
+    public void resume(ServiceSpec spec, ProviderContext context) throws IOException, ProviderException, InterruptedException {
+        Path dir = context.path(SV + spec.name());
+        link(spec, context);
+        waitForRunsv(spec, dir, context);
+        sv(context, "up", dir);
+    }
+
+    /**
+     * Stops a service gracefully (runit's TERM: gunicorn lets in-flight requests finish) and takes it
+     * from runsvdir, keeping its directory for a later {@link #resume}.
+     */
+    public void park(ServiceSpec spec, ProviderContext context) throws IOException, ProviderException {
+        Path dir = context.path(SV + spec.name());
+        if (supervised(dir, context)) {
+            sv(context, "force-stop", dir);
+        }
+        Path link = context.path(SERVICE + spec.name());
+        if (Files.isSymbolicLink(link)) {
+            Files.delete(link);
+        }
+        exitRunsv(dir, context);
+    }
+
+    /** A runsv is behind the service's supervise/ok (the FIFO outlives it). */
+    private static boolean supervised(Path dir, ProviderContext context) throws IOException {
+        return Files.exists(dir.resolve("supervise/ok")) && context.runner().run(List.of("sv", "status", dir.toString())).succeeded();
+    }
+
+    /**
+     * Asks the service's runsv (and its log's) to exit, and waits until they have: one still
+     * exiting writes into supervise/ while the directory is removed, or is found by a resume.
+     */
+    private static void exitRunsv(Path dir, ProviderContext context) throws IOException {
+        for (Path d : List.of(dir, dir.resolve("log"))) {
+            if (!supervised(d, context)) {
+                continue;
+            }
+            context.runner().run(List.of("sv", "exit", d.toString()));
+            long deadline = System.nanoTime() + context.serviceTimeout().toNanos();
+            while (context.runner().run(List.of("sv", "status", d.toString())).succeeded() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops a service and removes its directory. */
+    public void removeService(ServiceSpec spec, ProviderContext context) throws IOException, ProviderException {
+        remove(spec, context.path(SV + spec.name()), context);
+    }
+
+    /** Sends a command to a service through sv: {@code hup}, {@code restart}, … */
+    public void signal(ServiceSpec spec, String command, ProviderContext context) throws IOException, ProviderException {
+        sv(context, command, context.path(SV + spec.name()));
+    }
+
+    /** Whether runsv reports the service running. */
+    public boolean running(String name, ProviderContext context) throws IOException {
+        return state(context.path(SV + name)).equals("running");
+    }
+
     /** Restarts a running service (a notification from a changed config or virtualenv). */
     public String restart(ServiceSpec spec, ProviderContext context)
             throws IOException, ProviderException, InterruptedException {
@@ -168,11 +246,16 @@ public final class RunitSupervisor {
         return Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(SV + spec.name());
     }
 
-    /** runsvdir notices new links within seconds; sv needs runsv's supervise/ok before it can act. */
+    /**
+     * runsvdir notices new links within seconds; sv needs a runsv behind supervise/ok before it can
+     * act. A service that was supervised before keeps its supervise/ok (a FIFO) after its runsv
+     * exited, so its presence is not enough: sv status must reach a runsv.
+     */
     private static void waitForRunsv(ServiceSpec spec, Path dir, ProviderContext context)
-            throws ProviderException, InterruptedException {
+            throws IOException, ProviderException, InterruptedException {
         long deadline = System.nanoTime() + context.serviceTimeout().toNanos();
-        while (!Files.exists(dir.resolve("supervise/ok"))) {
+        while (!Files.exists(dir.resolve("supervise/ok"))
+                || !context.runner().run(List.of("sv", "status", dir.toString())).succeeded()) {
             if (System.nanoTime() > deadline) {
                 throw new ProviderException("runsv did not pick up " + SERVICE + spec.name() + " within "
                         + context.serviceTimeout().toSeconds() + " s: is runsvdir running? (start it with"
@@ -188,13 +271,10 @@ public final class RunitSupervisor {
         if (Files.isSymbolicLink(link)) {
             Files.delete(link);
         }
-        if (Files.exists(dir.resolve("supervise/ok"))) {
+        if (supervised(dir, context)) {
             sv(context, "force-stop", dir);
-            context.runner().run(List.of("sv", "exit", dir.toString()));
-            if (Files.exists(dir.resolve("log/supervise/ok"))) {
-                context.runner().run(List.of("sv", "exit", dir.resolve("log").toString()));
-            }
         }
+        exitRunsv(dir, context);
         if (Files.exists(dir)) {
             context.check(List.of("rm", "-rf", "--one-file-system", "--", dir.toString()));
         }
@@ -219,18 +299,36 @@ public final class RunitSupervisor {
      * The last lines of the service's log (svlogd's {@code current}), which usually say why: a
      * traceback, a missing setting. Values of its sensitive env are cut, as the report never holds them.
      */
-    static String logTail(ServiceSpec spec, ProviderContext context) {
+    public static String logTail(ServiceSpec spec, ProviderContext context) {
         String file = spec.logDir() + "/current";
         try {
             String log = new String(context.fs().read(context.path(file), LOG_READ), StandardCharsets.UTF_8);
             if (log.isBlank()) {
                 return "";
             }
-            String tail = ReportText.lastLines(ReportText.withoutSecrets(log, spec.env(), spec.sensitiveEnv()), LOG_LINES);
-            return "\nthe last lines of its log (" + file + "):\n" + tail;
+            String safe = ReportText.withoutSecrets(log, spec.env(), spec.sensitiveEnv());
+            String tail = ReportText.lastLines(safe, LOG_LINES);
+            String error = lastError(safe);
+            return (error == null || tail.contains(error) ? "" : "\nthe last error in its log: " + error)
+                    + "\nthe last lines of its log (" + file + "):\n" + tail;
         } catch (IOException | ProviderException e) {
             return ""; // no log yet, or one too large to read: the answer above stands alone
         }
+    }
+
+    /** A Python exception line ("ModuleNotFoundError: No module named 'x'"), which a crash loop's last lines often bury. */
+    private static final java.util.regex.Pattern ERROR = java.util.regex.Pattern.compile(
+            "(?:^|\\s)((?:[A-Za-z_][\\w]*\\.)*[A-Za-z_]\\w*(?:Error|Exception)(?::\\s.*)?)$");
+
+    static String lastError(String log) {
+        List<String> lines = log.lines().toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            java.util.regex.Matcher m = ERROR.matcher(lines.get(i).strip());
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return null;
     }
 
     private static String state(Path dir) throws IOException {
