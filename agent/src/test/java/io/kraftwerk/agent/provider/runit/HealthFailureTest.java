@@ -77,4 +77,33 @@ class HealthFailureTest {
         Files.delete(log);
         assertEquals("", RunitSupervisor.logTail(spec, context), "no log yet: nothing to add");
     }
+
+    @Test
+    void aReleaseGateExpectsItsStatusAndBodyText() throws Exception {
+        String bind = bind(200, "degraded: queue full\n");
+        assertNull(new HttpProbe(bind, "/healthz", Duration.ofSeconds(5), 200, "degraded").check());
+        assertEquals("GET /healthz answered 200 without 'ok' in its body:\n  degraded: queue full (waited 0 s)",
+                new HttpProbe(bind, "/healthz", Duration.ofMillis(300), 200, "ok").check());
+        assertEquals("GET /healthz answered 200 (expected 204):\n  degraded: queue full (waited 0 s)",
+                new HttpProbe(bind, "/healthz", Duration.ofMillis(300), 204, null).check());
+    }
+
+    @Test
+    void withoutAHealthCheckAnyAnswerButAServerErrorWillDo() throws Exception {
+        String bind = bind(500, "boom\n"); // only /healthz is served: / answers 404, which is an answer
+        assertNull(HttpProbe.answering(bind, Duration.ofSeconds(5)).check());
+    }
+
+    @Test
+    void theLastErrorOfACrashLoopIsPickedOutOfItsLog() {
+        String log = """
+                2026-12-07_02:39:18.97001 Traceback (most recent call last):
+                2026-12-07_02:39:18.97002   File "/srv/hello/releases/abc/venv/lib/python3.11/site-packages/gunicorn/util.py", line 371
+                2026-12-07_02:39:18.97003 ModuleNotFoundError: No module named 'kwhello.nowhere'
+                2026-12-07_02:39:18.97619 [INFO] Worker exiting (pid: 586)
+                2026-12-07_02:39:18.97620 gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>
+                """;
+        assertEquals("ModuleNotFoundError: No module named 'kwhello.nowhere'", RunitSupervisor.lastError(log));
+        assertNull(RunitSupervisor.lastError("all quiet\n"));
+    }
 }
