@@ -123,21 +123,14 @@ class ArtifactsIT {
         assertFalse(Files.exists(web1.state.resolve("artifacts").resolve(blog.sha256())));
 
         // the store's copy of blog's wheel goes bad on the master's disk: db1 refuses what it is sent
-        Path stored = storeFile(blog);
-        byte[] good = Files.readAllBytes(stored);
-        try {
-            byte[] bad = good.clone();
-            bad[bad.length / 2] ^= 1;
-            Files.write(stored, bad);
+        whileCorrupted(blog, () -> {
             ProviderException mismatch = assertThrows(ProviderException.class, () -> db1.artifacts.fetch(blog));
             assertTrue(mismatch.getMessage().startsWith("artifact kwblog-2.3.1-py3-none-any.whl from the master has sha256 "),
                     mismatch.getMessage());
             assertTrue(mismatch.getMessage().endsWith(", the catalog pins " + blog.sha256() + " (" + blog.size() + " bytes);"
                     + " nothing was installed"), mismatch.getMessage());
             assertFalse(Files.exists(db1.state.resolve("artifacts").resolve(blog.sha256())), "nothing is kept");
-        } finally {
-            Files.write(stored, good);
-        }
+        });
         assertEquals(db1.state.resolve("artifacts").resolve(blog.sha256()), db1.artifacts.fetch(blog));
     }
 
@@ -165,12 +158,7 @@ class ArtifactsIT {
             assertTrue(Files.exists(web1.path("/var/lib/kraftwerk/artifacts/" + hello.sha256() + "/" + hello.filename())));
 
             ArtifactRef blog = new Agent(FETCH_DB).catalogArtifact("blog");
-            Path stored = storeFile(blog);
-            byte[] good = Files.readAllBytes(stored);
-            try {
-                byte[] bad = good.clone();
-                bad[bad.length / 2] ^= 1;
-                Files.write(stored, bad);
+            whileCorrupted(blog, () -> {
                 Report refused = run(db1);
                 ResourceReport release = refused.resources().stream().filter(r -> r.id().equals("wsgi_release[blog]")).findFirst()
                         .orElseThrow();
@@ -179,9 +167,25 @@ class ArtifactsIT {
                 assertFalse(Files.exists(db1.path("/var/lib/kraftwerk/artifacts/" + blog.sha256() + "/" + blog.filename())));
                 assertFalse(db1.exec(List.of("sh", "-c", "ls /srv/blog/releases/*/venv/lib/python3*/site-packages | grep -i kwblog"))
                         .exitCode() == 0, "kwblog is installed nowhere");
-            } finally {
-                Files.write(stored, good);
-            }
+            });
+        }
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs the check while the store's copy of the artifact has one bit flipped on the master's disk. */
+    private void whileCorrupted(ArtifactRef artifact, Check check) throws Exception {
+        Path stored = storeFile(artifact);
+        byte[] good = Files.readAllBytes(stored);
+        try {
+            byte[] bad = good.clone();
+            bad[bad.length / 2] ^= 1;
+            Files.write(stored, bad);
+            check.run();
+        } finally {
+            Files.write(stored, good);
         }
     }
 
