@@ -162,7 +162,7 @@ public final class AgentRunBenchmark {
     private static void firstRunToServingApp() throws Exception {
         try (DisposableNode node = DisposableNode.start(SCRATCH, "web1.example.net", ROOT)) {
             Path wheels = Files.createTempDirectory(SCRATCH, "wheels-");
-            for (Path project : List.of(ROOT.resolve("manifests/apps/kwhello"), ROOT.resolve("system-tests/src/test/resources/apps/kwblog"))) {
+            for (Path project : List.of(ROOT.resolve("manifests/apps/kwhello"), ROOT.resolve("manifests/apps/kwblog"))) {
                 Path copy = Files.createTempDirectory(SCRATCH, "src-");
                 new ProcessBuilder("cp", "-r", project + "/.", copy.toString()).inheritIO().start().waitFor();
                 new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",

@@ -25,6 +25,8 @@ import io.kraftwerk.model.resource.SysctlResource;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.VirtualenvResource;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
+import io.kraftwerk.model.resource.ArtifactRef;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -74,6 +76,12 @@ public final class Samples {
         all.put(ResourceType.EXEC, new ExecResource("app-migrate", List.of("/srv/app/venv/bin/python", "-m", "app.migrate"), null,
                 List.of("/srv/app/venv/bin/python", "-m", "app.migrate", "--check"), List.of(), false, 600, "app", "/srv/app",
                 new TreeMap<>(Map.of("DATABASE_URL", "postgres://app:s3cret@db/app")), List.of("DATABASE_URL")));
+        all.put(ResourceType.WSGI_RELEASE, new WsgiReleaseResource("shop", Ensure.PRESENT, "/srv/shop", null, true,
+                List.of("shop==2.1.0", "gunicorn==22.0.0"), null, List.of("/srv/wheelhouse"),
+                List.of(new ArtifactRef("shop", "2.1.0", "shop-2.1.0-py3-none-any.whl", "0f".repeat(32), 48213L)),
+                "shop.wsgi:application", 3, 60, "shop", null, new TreeMap<>(Map.of("SHOP_SECRET", "s3cret", "SHOP_MODE", "live")),
+                List.of("SHOP_SECRET"), new TreeMap<>(Map.of("worker", List.of("celery", "-A", "shop", "worker"))), "/healthz", 200,
+                "ok", 30, 5));
         return all;
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,8 +82,10 @@ class FleetIT {
             node.attach(bridge, n.getValue());
             node.addHost(bridge.address(), MASTER_NAME);
         }
-        Repo.buildWheelhouse(nodes.get("web1.example.net"), "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),
-                Repo.ROOT.resolve("system-tests/src/test/resources/apps/kwblog"));
+        // the example site's apps, into the master's artifact store: web1 fetches them from there
+        Map.Entry<Integer, String> built = master.cli(Repo.ROOT, "artifacts", "build", "--manifests", manifests.dir().toString(),
+                "apps/kwhello", "apps/kwblog");
+        assertEquals(0, built.getKey(), built.getValue());
         standInForPgdg(work, nodes.get("db1.example.net"));
     }
 
@@ -133,6 +136,9 @@ class FleetIT {
 
         DisposableNode web1 = nodes.get("web1.example.net");
         assertEquals(200, Http.await(web1, "hello.example.net", "/", h -> h.status() == 200, SETTLE).status());
+        try (Stream<Path> cached = Files.list(web1.path("/var/lib/kraftwerk/artifacts"))) {
+            assertEquals(2, cached.count(), "web1 fetched both apps' wheels from the master");
+        }
         DisposableNode db1 = nodes.get("db1.example.net");
         assertEquals(0, db1.exec(List.of("dpkg-query", "--show", "postgresql-client")).exitCode());
         assertEquals("postgres dbadmins 2770\n", db1.exec(List.of("stat", "-c", "%U %G %a", "/srv/pgdumps")).orThrow().stdout());

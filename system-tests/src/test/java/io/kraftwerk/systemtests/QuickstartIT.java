@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * README's first command, {@code ./quickstart}, run by an ordinary user on a machine that is a
- * disposable node (the build is the one this test suite runs on): it starts a master on the example site, bootstraps an agent
- * as web1, runs it once with --noop, and prints how to reach the dashboard. The noop run changes
- * nothing on the machine outside the quick start's own directory; what it says it would change is
- * on the dashboard, which a real browser signs in to with the token it printed.
+ * disposable node (the build is the one this test suite runs on): it builds the example site's apps
+ * into the store of a master it starts on the example site, bootstraps an agent as web1, runs it
+ * once with --noop, and prints how to reach the dashboard. The noop run changes nothing on the
+ * machine outside the quick start's own directory; what it says it would change is on the
+ * dashboard, which a real browser signs in to with the token it printed. A real run then serves
+ * both apps (this part needs the wsgi_release provider).
  */
 class QuickstartIT {
     private static final String WORK = "/home/dev/kw-quickstart";
@@ -71,6 +73,15 @@ class QuickstartIT {
                 assertTrue(shown.containsAll(pending), "the node page lists what the noop run would change: " + pending + " vs " + shown);
                 browser.screenshot("quickstart-node");
             }
+
+            // then a real run, as root (it installs packages and services): both apps are served, their
+            // wheels fetched from the master's store, where the quick start built them; no wheelhouse
+            Repo.requireCachedPackages();
+            DisposableNode.Result real = machine.exec(List.of(Repo.agent(), "--config", WORK + "/agent/agent.yaml"), Duration.ofMinutes(10));
+            assertEquals(2, real.exitCode(), "changes made, none failed:\n" + real.stdout() + real.stderr());
+            assertEquals(200, Http.await(machine, "hello.example.net", "/healthz", h -> h.status() == 200, Duration.ofSeconds(30)).status());
+            assertEquals(200, Http.await(machine, "blog.example.net", "/", h -> h.status() == 200, Duration.ofSeconds(30)).status());
+            assertFalse(Files.exists(machine.path("/srv/wheelhouse")));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -82,19 +84,40 @@ public final class MasterClient {
     }
 
     private Answer send(HttpRequest.Builder builder, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(builder, path, HttpResponse.BodyHandlers.ofByteArray(), r -> { });
+        return new Answer(response.statusCode(), response.body(), response.headers().map());
+    }
+
+    /**
+     * GET with the body as a stream, for files too large to hold in memory (artifacts). The caller
+     * closes the body; on a status other than 200 it holds the master's error answer.
+     */
+    public HttpResponse<InputStream> stream(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(server.resolve(path)).GET(), path, HttpResponse.BodyHandlers.ofInputStream(), r -> {
+            try {
+                r.body().close();
+            } catch (IOException e) {
+                // an answer being retried: nothing is read from it
+            }
+        });
+    }
+
+    /** Sends with the retries; {@code discard} releases the body of an answer that is retried. */
+    private <T> HttpResponse<T> send(HttpRequest.Builder builder, String path, HttpResponse.BodyHandler<T> handler,
+                                     Consumer<HttpResponse<T>> discard) throws IOException, InterruptedException {
         HttpRequest request = builder.timeout(timeout).header("User-Agent", "kw-agent").build();
         Duration delay = retry.firstDelay();
         IOException last = null;
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                Answer answer = new Answer(response.statusCode(), response.body(), response.headers().map());
-                boolean transient_ = answer.status() == 429 || answer.status() == 502 || answer.status() == 503
-                        || answer.status() == 504;
+                HttpResponse<T> response = http.send(request, handler);
+                int status = response.statusCode();
+                boolean transient_ = status == 429 || status == 502 || status == 503 || status == 504;
                 if (!transient_ || attempt == retry.attempts()) {
-                    return answer;
+                    return response;
                 }
-                delay = answer.header("Retry-After").filter(v -> v.matches("[0-9]{1,4}"))
+                discard.accept(response);
+                delay = response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,4}"))
                         .map(v -> Duration.ofSeconds(Long.parseLong(v))).map(d -> min(d, retry.maxDelay())).orElse(delay);
             } catch (IOException e) {
                 last = e;

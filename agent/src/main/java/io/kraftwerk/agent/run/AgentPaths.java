@@ -20,6 +20,11 @@ public record AgentPaths(Path stateDir) {
         return stateDir.resolve("backup");
     }
 
+    /** Artifacts fetched from the master, by SHA-256. */
+    Path artifacts() {
+        return stateDir.resolve("artifacts");
+    }
+
     /** The report of the latest run, noop included. */
     Path lastReport() {
         return stateDir.resolve("reports").resolve("last_run.json");

@@ -3,6 +3,7 @@ package io.kraftwerk.agent.run;
 import io.kraftwerk.agent.engine.AgentContext;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunOptions;
+import io.kraftwerk.agent.provider.ArtifactSource;
 import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.agent.provider.ProviderRegistry;
 import io.kraftwerk.agent.report.HumanOutput;
@@ -37,10 +38,12 @@ final class Convergence {
      * Plans and (unless noop) applies the catalog, printing to {@code human} as it goes.
      *
      * @param factsErrors what facts.d could not give this run (none for apply): warnings in the output and the report
+     * @param artifacts   where the files of the artifact store the catalog pins come from
      */
-    Report converge(Catalog catalog, CatalogSource source, String sourceNote, List<String> factsErrors, PrintStream human) {
+    Report converge(Catalog catalog, CatalogSource source, String sourceNote, List<String> factsErrors, ArtifactSource artifacts,
+                    PrintStream human) {
         AgentContext context = new AgentContext(host.runner(), host.root(), paths.backups(), host.clock(), settings.serviceTimeout())
-                .retryFailed(settings.retryFailed());
+                .artifacts(artifacts).retryFailed(settings.retryFailed());
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
         context.onLog(output::warning);
         factsErrors.forEach(e -> context.log(LogLine.Level.WARNING, FACTS_SOURCE, e));

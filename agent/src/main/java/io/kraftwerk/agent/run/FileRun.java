@@ -1,5 +1,6 @@
 package io.kraftwerk.agent.run;
 
+import io.kraftwerk.agent.client.ArtifactCache;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunLock;
 import io.kraftwerk.model.ModelTypes;
@@ -49,7 +50,9 @@ public final class FileRun {
         }
         Convergence convergence = new Convergence(host, paths, settings);
         try (RunLock lock = RunLock.acquire(paths.lock(), settings.lockTimeout())) {
-            Report report = convergence.converge(catalog, CatalogSource.FILE, "", List.of(), convergence.human(out, err));
+            // no master: artifacts an earlier run fetched, verified, and nothing else
+            Report report = convergence.converge(catalog, CatalogSource.FILE, "", List.of(), new ArtifactCache(paths.artifacts()),
+                    convergence.human(out, err));
             byte[] json = convergence.keep(report, err);
             try {
                 convergence.writeJson(json, out);

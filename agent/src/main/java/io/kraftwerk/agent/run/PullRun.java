@@ -1,7 +1,9 @@
 package io.kraftwerk.agent.run;
 
+import io.kraftwerk.agent.client.ArtifactCache;
 import io.kraftwerk.agent.client.CatalogCache;
 import io.kraftwerk.agent.client.CatalogFetcher;
+import io.kraftwerk.agent.client.MasterArtifacts;
 import io.kraftwerk.agent.client.MasterClient;
 import io.kraftwerk.agent.client.Renewal;
 import io.kraftwerk.agent.client.ReportQueue;
@@ -70,7 +72,8 @@ public final class PullRun {
         }
         Convergence convergence = new Convergence(host, paths, settings);
         PrintStream human = convergence.human(out, err);
-        Report report = convergence.converge(fetched.catalog(), fetched.source(), fetched.note(), facts.errors(), human);
+        MasterArtifacts artifacts = new MasterArtifacts(new ArtifactCache(paths.artifacts()), client, config.certname());
+        Report report = convergence.converge(fetched.catalog(), fetched.source(), fetched.note(), facts.errors(), artifacts, human);
         if (!settings.noop() && fetched.json() != null) {
             cache.save(fetched.json(), fetched.etag(), host.fs());
         }

@@ -1,5 +1,7 @@
 package io.kraftwerk.master.cli;
 
+import io.kraftwerk.master.artifacts.ArtifactException;
+import io.kraftwerk.master.compile.ArtifactIndex;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.Facts;
@@ -31,6 +33,9 @@ import picocli.CommandLine.Spec;
 final class CompileCommand implements Callable<Integer> {
     @Mixin
     ManifestSource source;
+
+    @Mixin
+    ArtifactsOption artifacts;
 
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "The node's certname.")
     String node;
@@ -68,13 +73,19 @@ final class CompileCommand implements Callable<Integer> {
                 return KwMaster.EXIT_USAGE;
             }
             Output.warnings(err, site.warnings());
-            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, nodeFacts, environment, trustedFacts));
+            ArtifactIndex index = artifacts.given() ? artifacts.index()
+                    : ArtifactIndex.notGiven("no artifact store was given to resolve it: pass --artifacts DIR (a master's DATA/artifacts)");
+            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, nodeFacts, environment, trustedFacts, index));
             out.print(ModelJson.write(catalog));
             out.flush();
             return 0;
         } catch (ManifestException e) {
             Output.errors(err, e.diagnostics(), "no catalog for " + node);
             return KwMaster.EXIT_MANIFEST_ERRORS;
+        } catch (ArtifactException e) {
+            err.println("kw-master compile: " + e.getMessage());
+            err.flush();
+            return KwMaster.EXIT_USAGE;
         }
     }
 

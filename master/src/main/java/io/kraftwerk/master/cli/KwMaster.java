@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @QuarkusMain
 @Command(name = "kw-master", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kraftwerk master: compiles per-node catalogs from manifests.",
-        subcommands = {CompileCommand.class, LintCommand.class, ServeCommand.class, CaCommand.class, AdminTokenCommand.class,
+        subcommands = {CompileCommand.class, LintCommand.class, ServeCommand.class, CaCommand.class, ArtifactsCommand.class,
+                AdminTokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KwMaster {
     public static final int EXIT_MANIFEST_ERRORS = 1;

@@ -1,9 +1,12 @@
 package io.kraftwerk.master.cli;
 
+import io.kraftwerk.master.artifacts.ArtifactException;
+import io.kraftwerk.master.compile.ArtifactIndex;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.Site;
 import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.compile.UnresolvedArtifacts;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.ManifestException;
 import io.kraftwerk.model.catalog.Catalog;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Spec;
 final class LintCommand implements Callable<Integer> {
     @Mixin
     ManifestSource source;
+
+    @Mixin
+    ArtifactsOption artifacts;
 
     @Spec
     CommandSpec spec;
@@ -55,10 +61,19 @@ final class LintCommand implements Callable<Integer> {
             err.flush();
             return KwMaster.EXIT_MANIFEST_ERRORS;
         }
+        UnresolvedArtifacts unresolved = new UnresolvedArtifacts();
+        ArtifactIndex index;
+        try {
+            index = artifacts.given() ? artifacts.index() : unresolved;
+        } catch (ArtifactException e) {
+            err.println("kw-master lint: " + e.getMessage());
+            err.flush();
+            return KwMaster.EXIT_USAGE;
+        }
         Map<Diagnostic, TreeSet<String>> errors = new TreeMap<>();
         for (String node : nodes) {
             try {
-                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node)));
+                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node), index));
                 out.println("ok " + node + ": " + catalog.resources().size() + " resources, "
                         + catalog.edges().size() + " edges, environment " + catalog.environment());
             } catch (ManifestException e) {
@@ -66,6 +81,10 @@ final class LintCommand implements Callable<Integer> {
                         + (e.diagnostics().size() == 1 ? " error" : " errors"));
                 e.diagnostics().forEach(d -> errors.computeIfAbsent(d, k -> new TreeSet<>()).add(node));
             }
+        }
+        if (!unresolved.named().isEmpty()) {
+            out.println("not resolved (no --artifacts DIR given, so only their syntax was checked): artifact:"
+                    + String.join(", artifact:", unresolved.named()));
         }
         out.flush();
         if (errors.isEmpty()) {

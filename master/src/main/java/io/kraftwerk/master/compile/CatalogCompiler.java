@@ -50,7 +50,7 @@ public final class CatalogCompiler {
         YMap data = DataMerger.merge(dataLayers(site, node, classification, roles));
         Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles),
                 trustedInfo(request.trustedWithName()), diagnostics);
-        Declarer declarer = new Declarer(site, interpolator, diagnostics);
+        Declarer declarer = new Declarer(site, interpolator, request.artifacts(), diagnostics);
         roles.forEach(declarer::declareRole);
         DeclarationSet declarations = declarer.declarations();
         List<EdgeSpec> edges = new ArrayList<>(new ExplicitEdges(declarations, diagnostics).edges());

@@ -10,10 +10,17 @@ import java.util.TreeMap;
  * @param facts       the node's facts; null uses the site's fixture for the node, or none
  * @param environment the environment asked for; null takes the node's classified environment
  * @param trusted     the trusted facts of the node's certificate (certname aside, which is always the node)
+ * @param artifacts   what the artifact store holds, for {@code artifact:} requirements; null is an empty store
  */
-public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted) {
+public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts) {
     public CompileRequest {
         trusted = trusted == null ? Map.of() : Map.copyOf(trusted);
+        artifacts = artifacts == null ? ArtifactIndex.EMPTY : artifacts;
+    }
+
+    /** A request without an artifact store. */
+    public CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted) {
+        this(node, facts, environment, trusted, null);
     }
 
     /** A request for a node without trusted facts beyond its name. */

@@ -30,13 +30,15 @@ final class Declarer {
     static final List<String> COMPOSITES = List.of(WsgiApp.TYPE);
 
     private final Interpolator interpolator;
+    private final ArtifactIndex artifacts;
     private final Diagnostics diagnostics;
     private final RecordBinder binder;
     private final FileContent fileContent;
     private final DeclarationSet declarations;
 
-    Declarer(Site site, Interpolator interpolator, Diagnostics diagnostics) {
+    Declarer(Site site, Interpolator interpolator, ArtifactIndex artifacts, Diagnostics diagnostics) {
         this.interpolator = interpolator;
+        this.artifacts = artifacts;
         this.diagnostics = diagnostics;
         this.binder = new RecordBinder(diagnostics);
         this.fileContent = new FileContent(site, interpolator, diagnostics);
@@ -130,8 +132,13 @@ final class Declarer {
         if (spec.isEmpty()) {
             return;
         }
+        Optional<ResolvedArtifacts.Resolved> resolved = ResolvedArtifacts.resolve(spec.get(), owner, attributes, title.location(),
+                artifacts, diagnostics);
+        if (resolved.isEmpty()) {
+            return;
+        }
         Set<ResourceId> members = new LinkedHashSet<>();
-        for (Resource member : WsgiApp.expand(spec.get())) {
+        for (Resource member : WsgiApp.expand(resolved.get().app(), resolved.get().refs())) {
             List<Violation> violations = member instanceof Record r ? ValidRecords.validate(r) : ModelValidator.get().validate(member);
             if (!violations.isEmpty()) {
                 violations.forEach(v -> diagnostics.error(title.location(), owner + " expands to " + member.id()

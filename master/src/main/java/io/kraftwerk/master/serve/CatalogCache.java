@@ -2,6 +2,7 @@ package io.kraftwerk.master.serve;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compiled catalogs by (environment, commit, node, facts digest), least recently used evicted
@@ -10,10 +11,10 @@ import java.util.Map;
  * master's CPU per catalog (docs/benchmarks.md) and saved no measurable peak memory.
  */
 final class CatalogCache {
-    /** A compiled catalog as served: the exact bytes, their ETag and the commit. */
-    record Compiled(byte[] json, String etag, String version) {
-        static Compiled of(byte[] json, String etag, String version) {
-            return new Compiled(json, etag, version);
+    /** A compiled catalog as served: the exact bytes, their ETag, the commit, and the artifacts it pins (SHA-256). */
+    record Compiled(byte[] json, String etag, String version, Set<String> artifacts) {
+        static Compiled of(byte[] json, String etag, String version, Set<String> artifacts) {
+            return new Compiled(json, etag, version, artifacts);
         }
     }
 

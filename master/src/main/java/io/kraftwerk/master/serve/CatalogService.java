@@ -2,6 +2,7 @@ package io.kraftwerk.master.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kraftwerk.master.artifacts.ArtifactException;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.Facts;
@@ -49,6 +50,9 @@ public class CatalogService {
 
     @Inject
     MasterMetrics metrics;
+
+    @Inject
+    ArtifactService artifacts;
 
     private CatalogCache cache;
     private Semaphore compileSlots;
@@ -112,6 +116,12 @@ public class CatalogService {
             return new Outcome.Refused(403, "node " + certname + " may not use environment '" + requested + "'; the manifests put it in '"
                     + node.environment() + "' (allow it with allow_environments in site.yaml)", List.of());
         }
+        ArtifactService.Indexed store;
+        try {
+            store = artifacts.index();
+        } catch (ArtifactException e) {
+            return new Outcome.Refused(503, e.getMessage(), List.of());
+        }
         String environment = requested != null ? requested : node.environment();
         Optional<EnvironmentState> state = environments.get(environment);
         if (state.isEmpty()) {
@@ -119,11 +129,13 @@ public class CatalogService {
                     + " such branch", List.of());
         }
         // two branches may point at the same commit, and a catalog names its environment: both in the key
-        // and so are the certificate's trusted facts: a node cleaned and signed again with others gets a new catalog
+        // and so are the certificate's trusted facts: a node cleaned and signed again with others gets a new catalog,
+        // and the artifact store's revision: an artifact added or removed may change what a catalog pins
         String key = environment + "\n" + state.get().commit() + "\n" + certname + "\n"
-                + digest(ModelJson.writeCompactBytes(factValues)) + (trusted.isEmpty() ? "" : "\n" + trusted);
+                + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
+            artifacts.served(certname, hit.artifacts());
             sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(), hit.version());
             return new Outcome.Served(hit, null, true);
         }
@@ -138,12 +150,14 @@ public class CatalogService {
         }
         Timer.Sample timing = Timer.start();
         try {
-            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted));
+            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted,
+                    store.index()));
             byte[] json = ModelJson.writeCompactBytes(catalog);
             timing.stop(metrics.compileTimer());
             CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",
-                    catalog.version());
+                    catalog.version(), ArtifactService.pinnedBy(catalog));
             cache.put(key, compiled);
+            artifacts.served(certname, compiled.artifacts());
             sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(),
                     compiled.version());
             return new Outcome.Served(compiled, json, false);

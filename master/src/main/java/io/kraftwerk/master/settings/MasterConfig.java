@@ -43,6 +43,13 @@ public interface MasterConfig {
     /** Catalog compiles that may run at once (default: one per core); more requests wait their turn. */
     Optional<Integer> compileThreads();
 
+    /**
+     * The largest file the artifact store accepts. Uploads over the admin API are also bounded by
+     * {@code quarkus.http.limits.max-body-size}; {@code kw-master artifacts add} on the master's host is not.
+     */
+    @WithDefault("536870912")
+    long maxArtifactBytes();
+
     /** Memory the compiled-catalog cache may use. */
     @WithDefault("67108864")
     long catalogCacheBytes();

@@ -24,6 +24,11 @@ public record MasterPaths(Path dataDir) {
         return dataDir.resolve("reports");
     }
 
+    /** The artifact store: wheels and source archives by SHA-256. */
+    public Path artifacts() {
+        return dataDir.resolve("artifacts");
+    }
+
     public Path manifestsMirror() {
         return dataDir.resolve("manifests.git");
     }

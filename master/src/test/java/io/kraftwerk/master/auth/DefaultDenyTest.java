@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * so this is the only place the rule can be seen working.
  */
 @QuarkusTest
-@QuarkusTestResource(InProcessMaster.class)
+@QuarkusTestResource(value = InProcessMaster.class, restrictToAnnotatedClass = true)
 class DefaultDenyTest {
 
     @Test

@@ -23,6 +23,24 @@ public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
     static int port;
     private Path work;
 
+    public static Path dataDir() {
+        return dataDir;
+    }
+
+    public static int port() {
+        return port;
+    }
+
+    /** The manifests the master serves (committed on branch production); a subclass serves its own. */
+    protected void writeManifests(Path manifests) throws IOException {
+        Files.writeString(manifests.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
+                + "  - glob: '*.example.net'\n    roles: []\n");
+    }
+
+    /** What is in the data directory before the master starts, beside the admin token. */
+    protected void prepareData(Path data) throws IOException {
+    }
+
     @Override
     public Map<String, String> start() {
         try {
@@ -30,10 +48,10 @@ public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
             dataDir = work.resolve("data");
             Files.createDirectories(dataDir);
             AdminToken.create(dataDir.resolve("admin.token"));
+            prepareData(dataDir);
             Path manifests = work.resolve("manifests");
             Files.createDirectories(manifests);
-            Files.writeString(manifests.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
-                    + "  - glob: '*.example.net'\n    roles: []\n");
+            writeManifests(manifests);
             try (Git git = Git.init().setDirectory(manifests.toFile()).setInitialBranch("production").call()) {
                 git.add().addFilepattern(".").call();
                 git.commit().setMessage("site").setAuthor("test", "test@example.net").setCommitter("test", "test@example.net")

@@ -74,8 +74,9 @@ class KwMasterCliTest {
         int status = run("lint", "--manifests", Golden.exampleSite().toString());
         assertEquals(0, status, err.toString());
         String[] lines = out.toString().split("\n");
-        assertEquals(3, lines.length, out.toString());
+        assertEquals(4, lines.length, out.toString());
         assertTrue(lines[0].matches("ok db1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
+        assertTrue(lines[3].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[3]);
     }
 
     @Test

@@ -6,10 +6,12 @@ import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.master.manifest.ManifestException;
 import io.kraftwerk.master.manifest.ManifestFiles;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.resource.ArtifactRef;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -21,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every folder under {@code compile-cases/} is one case: {@code manifests/} to compile, an optional
  * {@code case.properties} ({@code node}, {@code environment}, {@code facts}, {@code trusted} as
- * {@code key=value,key=value}), and the expected result, {@code expected-catalog.json} or
+ * {@code key=value,key=value}), an optional {@code artifacts.json} (the artifact store: a list of
+ * pinned files; without it the store is empty), and the expected result, {@code expected-catalog.json} or
  * {@code expected-errors.txt} (one diagnostic per line); and {@code expected-warnings.txt} when the
  * manifests draw warnings.
  */
@@ -32,6 +35,14 @@ class CompileCasesTest {
         try (Stream<Path> dirs = Files.list(CASES)) {
             return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
         }
+    }
+
+    /** The store a case compiles against: the files its artifacts.json lists, or none. */
+    static ArtifactIndex artifacts(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return ArtifactIndex.EMPTY;
+        }
+        return ArtifactIndex.of(List.of(ModelJson.mapper().readValue(file.toFile(), ArtifactRef[].class)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +74,7 @@ class CompileCasesTest {
             Site site = SiteParser.parse(files);
             warnings = site.warnings().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
             actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"),
-                    trusted)));
+                    trusted, artifacts(dir.resolve("artifacts.json")))));
             failed = false;
         } catch (ManifestException e) {
             actual = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));

@@ -17,21 +17,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The example site in manifests/ compiles, node by node, to its checked-in catalogs. */
+/**
+ * The example site in manifests/ compiles, node by node, to its checked-in catalogs, against a
+ * store holding its two sample apps (example-site/artifacts.json: the digests are made up, as real
+ * builds differ by machine).
+ */
 class ExampleSiteTest {
     static final List<String> NODES = List.of("web1.example.net", "db1.example.net", "lb1.example.net");
     private static Site site;
+    private static ArtifactIndex store;
 
     @BeforeAll
     static void parse() throws Exception {
         site = SiteParser.parse(DirectoryManifests.load(Golden.exampleSite()));
+        store = CompileCasesTest.artifacts(Golden.testResources().resolve("example-site/artifacts.json"));
         assertEquals(List.of(), site.problems());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"web1.example.net", "db1.example.net", "lb1.example.net"})
     void eachNodeCompilesToItsExpectedCatalog(String node) throws Exception {
-        String json = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null)));
+        String json = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)));
         Golden.assertMatches(Golden.testResources().resolve("example-site").resolve(node + ".json"), json);
     }
 
@@ -44,7 +50,7 @@ class ExampleSiteTest {
     void everyResourceTypeAppearsAtLeastOnce() throws Exception {
         Set<ResourceType> seen = EnumSet.noneOf(ResourceType.class);
         for (String node : NODES) {
-            CatalogCompiler.compile(site, new CompileRequest(node, null, null)).resources()
+            CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)).resources()
                     .forEach(r -> seen.add(r.resource().type()));
         }
         assertEquals(EnumSet.allOf(ResourceType.class), seen);
@@ -53,9 +59,9 @@ class ExampleSiteTest {
     @Test
     void compilingIsDeterministicDownToTheByte() throws Exception {
         for (String node : NODES) {
-            String first = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null)));
+            String first = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)));
             Site reparsed = SiteParser.parse(DirectoryManifests.load(Golden.exampleSite()));
-            String second = ModelJson.write(CatalogCompiler.compile(reparsed, new CompileRequest(node, null, null)));
+            String second = ModelJson.write(CatalogCompiler.compile(reparsed, new CompileRequest(node, null, null, null, store)));
             assertEquals(first, second, node);
         }
     }
@@ -63,14 +69,14 @@ class ExampleSiteTest {
     @Test
     void theCatalogReadsBackAsAValidCatalog() throws Exception {
         for (String node : NODES) {
-            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store));
             assertEquals(catalog, ModelJson.readCatalog(ModelJson.writeBytes(catalog), node));
         }
     }
 
     @Test
     void stagingIsAllowedForWeb1AndChangesItsData() throws Exception {
-        Catalog staging = CatalogCompiler.compile(site, new CompileRequest("web1.example.net", null, "staging"));
+        Catalog staging = CatalogCompiler.compile(site, new CompileRequest("web1.example.net", null, "staging", null, store));
         assertEquals("staging", staging.environment());
         String motd = staging.resources().stream().filter(r -> r.id().equals("file[/etc/motd]")).findFirst()
                 .map(r -> ((FileResource) r.resource()).content()).orElseThrow();

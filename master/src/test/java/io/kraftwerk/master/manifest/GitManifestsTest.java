@@ -10,6 +10,7 @@ import io.kraftwerk.master.Golden;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.SiteParser;
+import io.kraftwerk.master.compile.UnresolvedArtifacts;
 import io.kraftwerk.model.catalog.Catalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,9 +48,11 @@ class GitManifestsTest {
         assertFalse(files.files().containsKey("roles/extra.yaml"));
         assertTrue(GitManifests.load(repo.toFile(), "staging").files().containsKey("roles/extra.yaml"));
 
-        Catalog fromGit = CatalogCompiler.compile(SiteParser.parse(files), new CompileRequest("web1.example.net", null, null));
+        // web1's apps come from an artifact store; which one does not matter here
+        Catalog fromGit = CatalogCompiler.compile(SiteParser.parse(files),
+                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts()));
         Catalog fromDirectory = CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(Golden.exampleSite())),
-                new CompileRequest("web1.example.net", null, null));
+                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts()));
         assertEquals(production.getName(), fromGit.version());
         assertNotEquals(fromDirectory.version(), fromGit.version());
         assertEquals(fromDirectory.resources(), fromGit.resources());

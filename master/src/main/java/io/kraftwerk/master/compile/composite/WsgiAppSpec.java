@@ -11,7 +11,6 @@ import io.kraftwerk.model.validation.EnvName;
 import io.kraftwerk.model.validation.Hostname;
 import io.kraftwerk.model.validation.HttpUrl;
 import io.kraftwerk.model.validation.LinkLocation;
-import io.kraftwerk.model.validation.PipRequirement;
 import io.kraftwerk.model.validation.PosixName;
 import io.kraftwerk.model.validation.SizeLiteral;
 import io.kraftwerk.model.validation.UrlPath;
@@ -39,7 +38,8 @@ import java.util.TreeMap;
  * @param domains            served domains; the first is the main domain and names the vhost
  * @param redirectDomains    forward domains, redirected permanently to the main domain
  * @param module             the WSGI callable, e.g. {@code blog.wsgi:application}
- * @param requirements       pip requirements of the virtualenv (the app and gunicorn)
+ * @param requirements       pip requirements of the virtualenv (the app and gunicorn); {@code artifact:NAME==VERSION}
+ *                           takes exactly that release from the master's artifact store
  * @param indexUrl           package index for pip
  * @param findLinks          wheel directories or URLs for pip
  * @param python             interpreter for the virtualenv
@@ -74,7 +74,7 @@ public record WsgiAppSpec(
         @NotEmpty List<@NotNull @Hostname String> domains,
         @NotNull List<@NotNull @Hostname String> redirectDomains,
         @NotNull @WsgiCallable String module,
-        @NotNull List<@NotNull @PipRequirement String> requirements,
+        @NotNull List<@NotNull @AppRequirement String> requirements,
         @HttpUrl String indexUrl,
         @NotNull List<@NotNull @LinkLocation String> findLinks,
         @NotNull @AbsolutePath String python,
@@ -127,6 +127,13 @@ public record WsgiAppSpec(
     public boolean isEveryProcessProgramNamed() {
         return processes.values().stream().allMatch(argv -> argv.isEmpty() || argv.get(0) != null
                 && (argv.get(0).startsWith("/") || argv.get(0).matches("[A-Za-z0-9_][A-Za-z0-9_.+-]*")));
+    }
+
+    /** The same app with other requirements: what remains once {@code artifact:} ones are resolved. */
+    public WsgiAppSpec withRequirements(List<String> plain) {
+        return new WsgiAppSpec(name, ensure, domains, redirectDomains, module, plain, indexUrl, findLinks, python,
+                systemSitePackages, workers, timeout, env, sensitiveEnv, processes, dataDirs, staticLocations, root, user, group,
+                listen, clientMaxBodySize, tls, healthCheck, healthStatus, healthBody, healthTimeout, keep);
     }
 
     /** The user the app runs as. */
