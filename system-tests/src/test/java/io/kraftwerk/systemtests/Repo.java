@@ -1,18 +1,28 @@
 package io.kraftwerk.systemtests;
 
+import io.kraftwerk.master.artifacts.FileArtifactStore;
+import io.kraftwerk.master.artifacts.StoredArtifact;
+import io.kraftwerk.master.artifacts.WheelBuild;
+import io.kraftwerk.master.compile.ArtifactIndex;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.model.catalog.Catalog;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
 import io.kraftwerk.testkit.DisposableNode;
 import io.kraftwerk.testkit.GitRepo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,9 +56,54 @@ final class Repo {
         }
     }
 
+    /** A node of the example site, its apps' artifact: requirements resolved against {@link #sampleApps()}. */
     static Catalog compile(String node) throws Exception {
         return CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(ROOT.resolve("manifests"))),
-                new CompileRequest(node, null, null));
+                new CompileRequest(node, null, null, Map.of(), ArtifactIndex.of(sampleApps().snapshot().artifacts().stream()
+                        .map(StoredArtifact::ref).toList())));
+    }
+
+    private static FileArtifactStore sampleApps;
+
+    /**
+     * An artifact store holding the example site's two apps, built from manifests/apps by the
+     * master's own wheel build (once per test JVM: the build is reproducible, adding again is a no-op).
+     */
+    static synchronized FileArtifactStore sampleApps() throws Exception {
+        if (sampleApps == null) {
+            Path dir = Files.createDirectories(SCRATCH).resolve("sample-artifacts");
+            FileArtifactStore store = new FileArtifactStore(dir.resolve("store"), FileArtifactStore.DEFAULT_MAX_BYTES, Clock.systemUTC());
+            for (String app : List.of("kwhello", "kwblog")) {
+                Path wheels = Files.createDirectories(dir.resolve("wheels-" + app));
+                for (Path wheel : new WheelBuild("/usr/bin/python3").build(ROOT.resolve("manifests/apps/" + app), wheels)) {
+                    try (InputStream in = Files.newInputStream(wheel)) {
+                        store.add(wheel.getFileName().toString(), in, null);
+                    }
+                }
+            }
+            sampleApps = store;
+        }
+        return sampleApps;
+    }
+
+    /**
+     * Puts the artifacts a catalog pins into the node's agent cache, as a pull run would have
+     * fetched them: {@code kw-agent apply FILE} has no master to fetch from.
+     */
+    static void seedArtifacts(DisposableNode node, Catalog catalog) throws Exception {
+        FileArtifactStore store = sampleApps();
+        for (StoredArtifact stored : store.snapshot().artifacts()) {
+            boolean pinned = catalog.resources().stream().anyMatch(r -> r.resource() instanceof WsgiReleaseResource w
+                    && w.artifacts().contains(stored.ref()));
+            if (pinned) {
+                Path dir = node.path("/var/lib/kraftwerk/artifacts/" + stored.sha256());
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                try (InputStream in = store.open(stored)) {
+                    Files.copy(in, dir.resolve(stored.filename()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** The launcher as an operator runs it; it finds the built jar beside it. */

@@ -47,8 +47,7 @@ class Web1ScenarioIT {
         Repo.requireCachedPackages();
         node = DisposableNode.start(Repo.SCRATCH, "web1.example.net", Repo.ROOT);
         catalog = Repo.compile("web1.example.net");
-        Repo.buildWheelhouse(node, "/srv/wheelhouse", Repo.ROOT.resolve("manifests/apps/kwhello"),
-                Repo.ROOT.resolve("system-tests/src/test/resources/apps/kwblog"));
+        Repo.seedArtifacts(node, catalog);
     }
 
     @AfterAll
@@ -71,9 +70,12 @@ class Web1ScenarioIT {
         assertTrue(node.exec(List.of("getent", "passwd", "hello")).orThrow().stdout().contains(":/srv/hello:/usr/sbin/nologin"));
         assertEquals("hello hello 750\n", node.exec(List.of("stat", "-c", "%U %G %a", "/srv/hello/data/uploads")).orThrow().stdout());
         assertEquals("blog www-data 2750\n", node.exec(List.of("stat", "-c", "%U %G %a", "/srv/blog/data/media")).orThrow().stdout());
-        assertTrue(node.exec(List.of("/srv/hello/venv/bin/python", "-c", "import kwhello; print(kwhello.__version__)"))
-                .orThrow().stdout().contains("1.0.0"), "the sample app is installed in its virtualenv from the wheelhouse");
-        assertTrue(node.exec(List.of("sv", "status", "/etc/service/hello")).orThrow().stdout().startsWith("run:"));
+        assertTrue(node.exec(List.of("/srv/hello/current/venv/bin/python", "-c", "import kwhello; print(kwhello.__version__)"))
+                .orThrow().stdout().contains("1.0.0"), "the sample app is installed in its release from the artifact store");
+        assertTrue(node.exec(List.of("sv", "status", "/etc/service/hello@" + release("hello"))).orThrow().stdout().startsWith("run:"));
+        assertTrue(node.exec(List.of("sv", "status", "/etc/service/status")).orThrow().stdout().startsWith("run:"));
+        assertTrue(node.exec(List.of("curl", "--silent", "http://127.0.0.1:8099/")).orThrow().stdout().startsWith("ok node="),
+                "the status page's heartbeat is fresh");
 
         Http page = Http.await(node, "hello.example.net", "/", h -> h.status() == 200, SETTLE);
         assertEquals(200, page.status(), page.body());
@@ -103,7 +105,7 @@ class Web1ScenarioIT {
     @Order(3)
     void noopFindsExactlyTheTamperingReportsItAndChangesNothing() throws Exception {
         node.exec(List.of("sh", "-c", "echo '# tampered' >> /etc/nginx/sites-available/hello.example.net")).orThrow();
-        node.exec(List.of("sv", "-v", "-w", "10", "down", "/etc/service/hello-worker")).orThrow();
+        node.exec(List.of("sv", "-v", "-w", "10", "down", "/etc/service/hello.worker@" + release("hello"))).orThrow();
         node.exec(List.of("chmod", "0777", "/srv/hello/data/uploads")).orThrow();
         node.exec(List.of("rm", "/etc/kwhello/worker.ini")).orThrow();
         node.exec(List.of("apt-get", "remove", "-y", "-q", "less")).orThrow();
@@ -122,13 +124,14 @@ class Web1ScenarioIT {
                 "package[less] ensure absent -> present corrective noop",
                 "package[openssh-server] ensure absent -> present audit",
                 "data_dir[/srv/hello/data/uploads] mode 0777 -> 0750 corrective noop",
-                "nginx_vhost[hello.example.net] config " + run.resource("nginx_vhost[hello.example.net]").events().get(0).previous()
-                        + " -> " + run.resource("nginx_vhost[hello.example.net]").events().get(0).desired() + " corrective noop",
                 "file[/etc/kwhello/worker.ini] ensure absent -> present corrective noop",
-                "runit_service[hello-worker] state stopped -> running corrective noop"), run.changes());
+                "wsgi_release[hello] state stopped -> running corrective noop",
+                "nginx_vhost[hello.example.net] config " + run.resource("nginx_vhost[hello.example.net]").events().get(0).previous()
+                        + " -> " + run.resource("nginx_vhost[hello.example.net]").events().get(0).desired() + " corrective noop"),
+                run.changes(), "the vhost comes after the release it proxies to");
         assertTrue(run.resource("nginx_vhost[hello.example.net]").events().get(0).diff().contains("-# tampered"));
         assertEquals("would refresh (notified by file[/etc/kwhello/worker.ini])",
-                run.resource("runit_service[hello-worker]").events().get(1).message());
+                run.resource("wsgi_release[hello]").events().get(1).message());
 
         assertEquals(List.of(), differences(before, snapshot()), "a noop run changes no file of the node");
         assertEquals(packagesBefore, node.exec(List.of("dpkg-query", "--show")).orThrow().stdout());
@@ -144,15 +147,15 @@ class Web1ScenarioIT {
         assertTrue(run.report().correctiveChange());
         List<String> changed = run.report().resources().stream().filter(r -> r.status() == ResourceStatus.CHANGED)
                 .map(ResourceReport::id).toList();
-        assertEquals(List.of("package[less]", "data_dir[/srv/hello/data/uploads]", "nginx_vhost[hello.example.net]",
-                "file[/etc/kwhello/worker.ini]", "runit_service[hello-worker]"), changed);
+        assertEquals(List.of("package[less]", "data_dir[/srv/hello/data/uploads]", "file[/etc/kwhello/worker.ini]",
+                "wsgi_release[hello]", "nginx_vhost[hello.example.net]"), changed);
         for (String id : changed) {
             assertTrue(run.resource(id).corrective(), id + " is a corrective change");
             assertTrue(run.resource(id).events().stream().allMatch(e -> e.status() == EventStatus.SUCCESS), id);
         }
         assertEquals(0, node.exec(List.of("dpkg-query", "--show", "less")).exitCode());
         assertEquals("750\n", node.exec(List.of("stat", "-c", "%a", "/srv/hello/data/uploads")).orThrow().stdout());
-        assertTrue(node.exec(List.of("sv", "status", "/etc/service/hello-worker")).orThrow().stdout().startsWith("run:"));
+        assertTrue(node.exec(List.of("sv", "status", "/etc/service/hello.worker@" + release("hello"))).orThrow().stdout().startsWith("run:"));
         assertTrue(!Files.readString(node.path("/etc/nginx/sites-available/hello.example.net")).contains("tampered"));
         Http page = Http.await(node, "hello.example.net", "/", h -> h.status() == 200, SETTLE);
         assertTrue(page.body().contains("Hello from Kraftwerk"), page.body());
@@ -179,6 +182,11 @@ class Web1ScenarioIT {
         assertEquals(200, page.status());
         assertTrue(page.body().contains("Hello from Kraftwerk"));
         assertEquals(0, AgentRun.apply(node, catalog).exitCode(), "the good catalog is still in sync");
+    }
+
+    /** The id of the app's live release: where ROOT/current points. */
+    private String release(String app) throws Exception {
+        return Files.readSymbolicLink(node.path("/srv/" + app + "/current")).getFileName().toString();
     }
 
     /** The web1 catalog, with TLS files for the hello vhost that do not exist: valid data, rejected by nginx. */

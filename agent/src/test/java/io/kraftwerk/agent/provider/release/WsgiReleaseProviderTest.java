@@ -94,6 +94,7 @@ class WsgiReleaseProviderTest {
 
     @Test
     void aFailedBuildIsRecordedLeavesNothingAndIsNotBuiltAgainUntilItChanges() throws Exception {
+        Files.createDirectories(root.resolve("srv/hello"));
         Path python = Files.createDirectories(root.resolve("usr/bin")).resolve("python3");
         Files.writeString(python, "");
         Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
