@@ -161,23 +161,12 @@ public final class AgentRunBenchmark {
     /** web1 of the example site, from a bare node to the app answering through nginx (packages cached). */
     private static void firstRunToServingApp() throws Exception {
         try (DisposableNode node = DisposableNode.start(SCRATCH, "web1.example.net", ROOT)) {
-            Path wheels = Files.createTempDirectory(SCRATCH, "wheels-");
-            for (Path project : List.of(ROOT.resolve("manifests/apps/kwhello"), ROOT.resolve("manifests/apps/kwblog"))) {
-                Path copy = Files.createTempDirectory(SCRATCH, "src-");
-                new ProcessBuilder("cp", "-r", project + "/.", copy.toString()).inheritIO().start().waitFor();
-                new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                        "--no-index", "-w", wheels.toString(), ".").directory(copy.toFile()).inheritIO().start().waitFor();
-            }
-            Files.createDirectories(node.path("/srv/wheelhouse"));
-            try (var list = Files.list(wheels)) {
-                for (Path w : list.toList()) {
-                    Files.copy(w, node.path("/srv/wheelhouse/" + w.getFileName()));
-                }
-            }
+            SampleApps apps = SampleApps.build(ROOT, SCRATCH);
+            apps.seed(node);
             var site = SiteParser.parse(
                     DirectoryManifests.load(ROOT.resolve("manifests")));
             var catalog = CatalogCompiler.compile(site,
-                    new CompileRequest("web1.example.net", null, null));
+                    new CompileRequest("web1.example.net", null, null, java.util.Map.of(), apps.index()));
             Files.write(node.path("/root/web1.json"), ModelJson.writeBytes(catalog));
             long start = System.nanoTime();
             DisposableNode.Result run = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/web1.json"),

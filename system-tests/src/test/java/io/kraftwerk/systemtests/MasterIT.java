@@ -77,6 +77,7 @@ class MasterIT {
         manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
         Files.writeString(work.resolve("token"), TOKEN + "\n");
         // polling is slow here so that only POST /v1/environments/refresh can explain a new commit
+        Repo.stockStore(work.resolve("data"));
         master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), List.of("--host", "127.0.0.1",
                 "--name", "localhost", "--ip", "127.0.0.1", "--poll-interval", "1h",
                 "--autosign-token-file", work.resolve("token").toString()), "-Dkraftwerk.master.max-inflight=4");

@@ -87,6 +87,21 @@ final class Repo {
     }
 
     /**
+     * Fills the artifact store of a master's data directory (DATA/artifacts) with the example's
+     * apps, as {@code kw-master artifacts build} would: the example site's web1 compiles only with them.
+     */
+    static void stockStore(Path dataDir) throws Exception {
+        FileArtifactStore samples = sampleApps();
+        FileArtifactStore store = new FileArtifactStore(dataDir.resolve("artifacts"), FileArtifactStore.DEFAULT_MAX_BYTES,
+                Clock.systemUTC());
+        for (StoredArtifact stored : samples.snapshot().artifacts()) {
+            try (InputStream in = samples.open(stored)) {
+                store.add(stored.filename(), in, stored.sha256());
+            }
+        }
+    }
+
+    /**
      * Puts the artifacts a catalog pins into the node's agent cache, as a pull run would have
      * fetched them: {@code kw-agent apply FILE} has no master to fetch from.
      */

@@ -38,6 +38,9 @@ class ScaleOutIT {
             List<String> options = List.of("--host", "127.0.0.1", "--name", "localhost", "--name", "kw-master.example.net",
                     "--ip", "127.0.0.1", "--database", postgres.jdbcUrl(), "--database-user", PostgresServer.USER,
                     "--database-password-file", password.toString());
+            // each master has its own data directory: both stores hold the example's apps
+            Repo.stockStore(work.resolve("a"));
+            Repo.stockStore(work.resolve("b"));
             try (MasterProcess first = MasterProcess.start(Repo.ROOT, work.resolve("a"), manifests.dir().toString(), options, "")) {
                 Files.createDirectories(work.resolve("b"));
                 Files.createSymbolicLink(work.resolve("b/ca"), first.caDir());

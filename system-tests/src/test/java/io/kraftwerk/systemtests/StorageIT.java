@@ -81,6 +81,7 @@ class StorageIT {
             GitRepo manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
             List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"));
             all.addAll(options);
+            Repo.stockStore(work.resolve("data"));
             master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), all,
                     "-Dkraftwerk.master.run-interval=30m -Dkraftwerk.master.report-retention=30d");
             api = new FleetApi(master);
