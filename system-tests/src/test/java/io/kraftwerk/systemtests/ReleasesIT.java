@@ -243,7 +243,8 @@ class ReleasesIT {
     }
 
     private String serving() throws Exception {
-        return Http.await(node, "hello.example.net", "/", h -> h.status() == 200, SETTLE).body();
+        // nginx reloads asynchronously: until its new workers take over, the default site answers
+        return Http.await(node, "hello.example.net", "/", h -> h.status() == 200 && h.body().contains("kwhello"), SETTLE).body();
     }
 
     private String status(String service) throws Exception {
