@@ -140,11 +140,18 @@ public final class ReleaseSwitchBenchmark {
         for (Path file : List.of(project.resolve("pyproject.toml"), project.resolve("src/kwhello/__init__.py"))) {
             Files.writeString(file, Files.readString(file).replace("\"1.0.0\"", "\"" + version + "\""));
         }
-        Path wheels = Files.createDirectories(node.path("/srv/wheelhouse"));
+        Path wheels = Files.createTempDirectory(SCRATCH, "wheels-" + version + "-");
         Process pip = new ProcessBuilder("/usr/bin/python3", "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                 "--no-index", "-w", wheels.toString(), ".").directory(project.toFile()).inheritIO().start();
         if (pip.waitFor() != 0) {
             throw new IllegalStateException("pip wheel failed for kwhello " + version);
+        }
+        // copied in from outside, as a file the node's overlay sees whole
+        Path wheelhouse = Files.createDirectories(node.path("/srv/wheelhouse"));
+        try (var built = Files.list(wheels)) {
+            for (Path wheel : built.toList()) {
+                Files.copy(wheel, wheelhouse.resolve(wheel.getFileName()));
+            }
         }
     }
 

@@ -173,6 +173,7 @@ final class ImplicitEdges {
     private void release(ResourceId self, WsgiReleaseResource release) {
         service(self, release.user(), release.group(), release.root());
         after(packageId("python3-venv"), self, EdgeKind.ORDER, "python3-venv provides 'python3 -m venv'");
+        after(packageId("python3-pip"), self, EdgeKind.ORDER, "Debian's pip fills the release's virtualenv");
         after(packageId("python3-gunicorn"), self, EdgeKind.ORDER, "the release's gunicorn may be Debian's (system_site_packages)");
         release.findLinks().stream().filter(l -> l.startsWith("/"))
                 .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));

@@ -68,7 +68,7 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
             } catch (IOException e) {
                 last = "GET " + path + " via " + bind + ": " + e.getMessage();
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
         return last + " (waited " + timeout.toSeconds() + " s)";
     }

@@ -83,11 +83,14 @@ class WsgiReleaseProviderTest {
         assertEquals(List.of("/srv/hello/releases/abc/venv/bin/python", "-m", "pip", "install", "--disable-pip-version-check",
                         "--no-input", "--no-index", "--find-links", "/var/lib/kraftwerk/artifacts/aa", "--find-links", "/srv/wheelhouse",
                         "kwhello==1.0.0"),
-                ReleaseBuilder.pipInstall(r, "/srv/hello/releases/abc/venv", List.of("/var/lib/kraftwerk/artifacts/aa")));
+                ReleaseBuilder.pipInstall(r, "/srv/hello/releases/abc/venv", List.of("/var/lib/kraftwerk/artifacts/aa"), false));
+        assertEquals(List.of("/usr/bin/python3", "-m", "pip", "--python", "/srv/hello/releases/abc/venv/bin/python", "install"),
+                ReleaseBuilder.pipInstall(r, "/srv/hello/releases/abc/venv", List.of(), true).subList(0, 6),
+                "Debian's pip fills a release made without a pip of its own");
         WsgiReleaseResource indexed = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("a==1"),
                 "https://pypi.example.net/simple", List.of(), List.of(), "a:app", null, null, "hello", null, null, null, null,
                 null, null, null, null, null);
-        List<String> argv = ReleaseBuilder.pipInstall(indexed, "/v", List.of());
+        List<String> argv = ReleaseBuilder.pipInstall(indexed, "/v", List.of(), false);
         assertTrue(argv.containsAll(List.of("--index-url", "https://pypi.example.net/simple")));
         assertFalse(argv.contains("--no-index"));
     }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * Expands a {@code wsgi_app} into plain resources, the layout the old WSGI deployers converged on:
  * <pre>
- *   package[nginx], package[runit], package[python3-venv]
+ *   package[nginx], package[runit], package[python3-venv], package[python3-pip]
  *   group[NAME], user[NAME]                 system account, home ROOT, no login shell
  *   directory[ROOT]                         root-owned: the app cannot rewrite its own code
  *   directory[ROOT/DIR]                     for each static location given relative to ROOT
@@ -60,6 +60,8 @@ public final class WsgiApp {
             out.add(new PackageResource("nginx", Ensure.PRESENT, null));
             out.add(new PackageResource("runit", Ensure.PRESENT, null));
             out.add(new PackageResource("python3-venv", Ensure.PRESENT, null));
+            // fills each release's virtualenv, made without a pip of its own: seconds faster per release
+            out.add(new PackageResource("python3-pip", Ensure.PRESENT, null));
             if (app.user() == null) {
                 out.add(new GroupResource(group, Ensure.PRESENT, null, true));
                 out.add(new UserResource(user, Ensure.PRESENT, null, group, List.of(), root, NOLOGIN,
