@@ -8,9 +8,8 @@ import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.testkit.DisposableNode;
-import java.io.BufferedReader;
+import io.kraftwerk.testkit.SteadyClient;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Shipping a new version of the example's hello app under a steady client through nginx, two ways
@@ -70,7 +68,6 @@ public final class ReleaseSwitchBenchmark {
             for (String version : List.of("1.0.0", "1.1.0")) {
                 wheel(node, version);
             }
-            Files.write(node.path("/root/switch_client.py"), resource("switch_client.py"));
             String[] state = {"1.0.0", "first", "1.0.0", "first"};
             run(node, catalog(site, state));
             List<Sample> releases = new ArrayList<>();
@@ -94,19 +91,16 @@ public final class ReleaseSwitchBenchmark {
 
     private static Sample deploy(DisposableNode node, Catalog catalog, String host, String marker) throws Exception {
         Files.write(node.path("/root/catalog.json"), ModelJson.writeBytes(catalog));
-        Files.deleteIfExists(node.path("/root/stop-client"));
-        Process client = node.spawn(List.of("python3", "/root/switch_client.py", host));
-        BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-        if (!"started".equals(lines.readLine())) {
-            throw new IllegalStateException("the client did not start");
+        long start;
+        long runMillis;
+        DisposableNode.Result result;
+        JsonNode summary;
+        try (SteadyClient client = SteadyClient.start(node, host)) {
+            start = System.currentTimeMillis();
+            result = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/catalog.json"), Duration.ofMinutes(10));
+            runMillis = System.currentTimeMillis() - start;
+            summary = ModelJson.mapper().readTree(client.stop());
         }
-        long start = System.currentTimeMillis();
-        DisposableNode.Result result = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/catalog.json"),
-                Duration.ofMinutes(10));
-        long runMillis = System.currentTimeMillis() - start;
-        Files.writeString(node.path("/root/stop-client"), "");
-        JsonNode summary = ModelJson.mapper().readTree(lines.readLine());
-        client.waitFor(60, TimeUnit.SECONDS);
         if (result.exitCode() != 2 || !summary.get("first_seen").has(marker)) {
             throw new IllegalStateException("the deployment of '" + marker + "' did not serve (exit " + result.exitCode() + "):\n"
                     + result.stdout() + result.stderr() + "\n" + summary);

@@ -29,12 +29,7 @@ final class SampleApps {
         Path dir = Files.createDirectories(scratch).resolve("sample-artifacts");
         FileArtifactStore store = new FileArtifactStore(dir.resolve("store"), FileArtifactStore.DEFAULT_MAX_BYTES, Clock.systemUTC());
         for (String app : List.of("kwhello", "kwblog")) {
-            Path wheels = Files.createDirectories(dir.resolve("wheels-" + app));
-            for (Path wheel : new WheelBuild("/usr/bin/python3").build(root.resolve("manifests/apps/" + app), wheels)) {
-                try (InputStream in = Files.newInputStream(wheel)) {
-                    store.add(wheel.getFileName().toString(), in, null);
-                }
-            }
+            new WheelBuild("/usr/bin/python3").buildInto(store, root.resolve("manifests/apps/" + app));
         }
         return new SampleApps(store);
     }

@@ -16,14 +16,11 @@ import io.kraftwerk.model.report.ResourceReport;
 import io.kraftwerk.model.report.ResourceStatus;
 import io.kraftwerk.testkit.DisposableNode;
 import io.kraftwerk.testkit.GitRepo;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.kraftwerk.testkit.SteadyClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +56,6 @@ class ReleasesIT {
         wheel("1.0.0", false);
         wheel("1.1.0", false);
         wheel("1.2.0", true);
-        Files.copy(resource("steady_client.py"), node.path("/root/steady_client.py"));
     }
 
     @AfterAll
@@ -97,14 +93,12 @@ class ReleasesIT {
         assertTrue(noop.changes().contains(APP + " requirements kwhello==1.0.0 -> kwhello==1.1.0 noop"), noop.changes().toString());
         assertTrue(noop.changes().stream().anyMatch(c -> c.startsWith(APP + " release " + first + " -> ")), noop.changes().toString());
 
-        Files.deleteIfExists(node.path("/root/stop-client"));
-        Process client = node.spawn(List.of("python3", "/root/steady_client.py", "hello.example.net"));
-        BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("started", lines.readLine(), "the client answers before the upgrade starts");
-        AgentRun run = AgentRun.apply(node, upgrade);
-        Files.writeString(node.path("/root/stop-client"), "");
-        String summary = lines.readLine();
-        assertTrue(client.waitFor(60, TimeUnit.SECONDS));
+        AgentRun run;
+        String summary;
+        try (SteadyClient client = SteadyClient.start(node, "hello.example.net")) { // answering before the upgrade starts
+            run = AgentRun.apply(node, upgrade);
+            summary = client.stop();
+        }
         JsonNode result = ModelJson.mapper().readTree(summary);
 
         assertEquals(2, run.exitCode(), run.output());

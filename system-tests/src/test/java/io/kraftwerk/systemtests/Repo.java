@@ -74,12 +74,7 @@ final class Repo {
             Path dir = Files.createDirectories(SCRATCH).resolve("sample-artifacts");
             FileArtifactStore store = new FileArtifactStore(dir.resolve("store"), FileArtifactStore.DEFAULT_MAX_BYTES, Clock.systemUTC());
             for (String app : List.of("kwhello", "kwblog")) {
-                Path wheels = Files.createDirectories(dir.resolve("wheels-" + app));
-                for (Path wheel : new WheelBuild("/usr/bin/python3").build(ROOT.resolve("manifests/apps/" + app), wheels)) {
-                    try (InputStream in = Files.newInputStream(wheel)) {
-                        store.add(wheel.getFileName().toString(), in, null);
-                    }
-                }
+                new WheelBuild("/usr/bin/python3").buildInto(store, ROOT.resolve("manifests/apps/" + app));
             }
             sampleApps = store;
         }

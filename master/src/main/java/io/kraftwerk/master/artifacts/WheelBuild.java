@@ -1,6 +1,7 @@
 package io.kraftwerk.master.artifacts;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -35,6 +36,23 @@ public final class WheelBuild {
     List<String> argv(Path project, Path wheelDir) {
         return List.of(python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check",
                 "--no-input", "--wheel-dir", wheelDir.toString(), project.toString());
+    }
+
+    /** Builds the project's wheels and adds them to the store; what each add did, in order. */
+    public List<ArtifactStore.Added> buildInto(ArtifactStore store, Path project)
+            throws ArtifactException, IOException, InterruptedException {
+        Path wheels = Files.createTempDirectory("kw-wheels-");
+        try {
+            List<ArtifactStore.Added> added = new ArrayList<>();
+            for (Path wheel : build(project, wheels)) {
+                try (InputStream in = Files.newInputStream(wheel)) {
+                    added.add(store.add(wheel.getFileName().toString(), in, null));
+                }
+            }
+            return added;
+        } finally {
+            deleteTree(wheels);
+        }
     }
 
     /** Builds the project's wheels into {@code wheelDir} (empty or new) and returns them. */

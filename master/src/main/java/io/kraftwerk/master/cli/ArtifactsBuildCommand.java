@@ -34,20 +34,10 @@ final class ArtifactsBuildCommand extends ArtifactsCommand.Action {
     void run(ArtifactStore store, PrintWriter out) throws ArtifactException, IOException, InterruptedException {
         WheelBuild build = new WheelBuild(python);
         for (Path project : projects) {
-            Path dir = locate(project);
-            Path wheels = Files.createTempDirectory("kw-wheels-");
-            try {
-                for (Path wheel : build.build(dir, wheels)) {
-                    ArtifactsAddCommand.add(store, wheel, out);
-                }
-            } finally {
-                try (var left = Files.list(wheels)) {
-                    for (Path p : left.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(wheels);
+            for (ArtifactStore.Added added : build.buildInto(store, locate(project))) {
+                out.println((added.added() ? "added     " : "unchanged ") + ArtifactsCommand.describe(added.artifact()));
             }
+            out.flush();
         }
     }
 
