@@ -77,7 +77,7 @@ public final class ReleaseCommands {
                     + (outcome.manifestRelease() == null ? "" : outcome.manifestRelease() + " ")
                     + "as drift until the manifest's release changes.");
             return 0;
-        } catch (RunLock.BusyException e) {
+        } catch (RunLock.BusyException | Releases.NoRollback e) {
             err.println("kw-agent rollback: " + e.getMessage());
             return Exit.NOT_RUN;
         } catch (ProviderException e) {

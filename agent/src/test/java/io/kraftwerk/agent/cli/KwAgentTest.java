@@ -73,4 +73,22 @@ class KwAgentTest {
         assertEquals(KwAgent.EXIT_USAGE, unknown.status());
         assertTrue(unknown.err().startsWith("kw-agent: unknown command 'converge'"), unknown.err());
     }
+
+    @Test
+    void releasesAndRollbackSayWhatIsMissing() throws Exception {
+        Answer noApp = kwAgent("releases");
+        assertEquals(KwAgent.EXIT_USAGE, noApp.status());
+        assertTrue(noApp.err().startsWith("kw-agent releases: missing the app's name"), noApp.err());
+        Answer wrongOption = kwAgent("releases", "hello", "--to", "abc");
+        assertEquals(KwAgent.EXIT_USAGE, wrongOption.status());
+        assertTrue(wrongOption.err().contains("--to is for kw-agent rollback"), wrongOption.err());
+
+        Answer none = kwAgent("releases", "hello", "--state-dir", dir.toString());
+        assertEquals(1, none.status());
+        assertTrue(none.err().contains("this node has no releases of 'hello'"), none.err());
+        Answer nothingToRollBackTo = kwAgent("rollback", "hello", "--state-dir", dir.toString(), "--lock-timeout", "1");
+        assertEquals(1, nothingToRollBackTo.status(), nothingToRollBackTo.toString());
+        assertTrue(nothingToRollBackTo.err().contains("no releases of 'hello' to roll back to"), nothingToRollBackTo.err());
+        assertTrue(kwAgent("--help").out().contains("rollback  switch an app back to a kept release"));
+    }
 }

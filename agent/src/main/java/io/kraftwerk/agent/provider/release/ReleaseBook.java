@@ -43,13 +43,14 @@ public record ReleaseBook(String app, String root, Pin pin, List<Entry> releases
      * @param liveSince  when it was last switched to, or null
      * @param failure    why it failed, secrets cut; null unless failed
      * @param processes  the names of its processes beside the web one
+     * @param sensitiveEnv the names of its env whose values are secret: cut from what a rollback shows
      * @param gate       the health check it passed (or failed), which a rollback to it passes again
      * @param summary    what it was built from, as the report shows it (requirements, module, …)
      */
     public record Entry(String id, State state, String builtAt, String liveSince, String failure, List<String> processes,
-                        Gate gate, Map<String, String> summary) {
+                        List<String> sensitiveEnv, Gate gate, Map<String, String> summary) {
         Entry with(State newState, String newLiveSince, String newFailure) {
-            return new Entry(id, newState, builtAt, newLiveSince, newFailure, processes, gate, summary);
+            return new Entry(id, newState, builtAt, newLiveSince, newFailure, processes, sensitiveEnv, gate, summary);
         }
     }
 

@@ -1,10 +1,15 @@
 package io.kraftwerk.agent.provider.release;
 
+import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.runit.GunicornAppProvider;
 import io.kraftwerk.agent.provider.runit.RunitSupervisor;
 import io.kraftwerk.agent.provider.runit.Scripts;
 import io.kraftwerk.agent.provider.runit.ServiceSpec;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,5 +66,19 @@ final class ReleaseServices {
      */
     static ServiceSpec named(String name, String logDir) {
         return new ServiceSpec(name, name, true, true, null, null, logDir, new TreeMap<>(), List.of(), new TreeMap<>(), null);
+    }
+
+    /** As {@link #named(String, String)}, with the env its directory holds, so what it shows has its secrets cut. */
+    static ServiceSpec named(String name, String logDir, ProviderContext context, List<String> sensitiveEnv) throws IOException {
+        TreeMap<String, String> env = new TreeMap<>();
+        Path dir = context.path(RunitSupervisor.SV + name + "/env");
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    env.put(f.getFileName().toString(), Files.readString(f));
+                }
+            }
+        }
+        return new ServiceSpec(name, name, true, true, null, null, logDir, env, sensitiveEnv, new TreeMap<>(), null);
     }
 }

@@ -140,6 +140,13 @@ public final class Releases {
         Files.move(temp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** A rollback that cannot start: no such release kept, or none to go back to. Nothing was changed. */
+    public static final class NoRollback extends ProviderException {
+        NoRollback(String message) {
+            super(message);
+        }
+    }
+
     /**
      * What a rollback did.
      *
@@ -161,37 +168,37 @@ public final class Releases {
         ReleaseBook book = book(app, null);
         Optional<Entry> live = book.live();
         if (book.root() == null || book.usable().isEmpty()) {
-            throw new ProviderException("this node has no releases of '" + app + "' to roll back to");
+            throw new NoRollback("this node has no releases of '" + app + "' to roll back to");
         }
         ReleaseLayout layout = new ReleaseLayout(app, book.root());
         Entry target;
         if (to == null) {
-            target = book.usable().stream().filter(e -> e.state() == State.PREVIOUS).findFirst().orElseThrow(() -> new ProviderException(
+            target = book.usable().stream().filter(e -> e.state() == State.PREVIOUS).findFirst().orElseThrow(() -> new NoRollback(
                     "'" + app + "' has no earlier release kept to roll back to (kw-agent releases " + app + " lists them)"));
         } else {
             List<Entry> matches = book.releases().stream().filter(e -> e.id().startsWith(to)).toList();
             if (matches.size() != 1) {
-                throw new ProviderException((matches.isEmpty() ? "'" + app + "' has no release " : "more than one release of '" + app
+                throw new NoRollback((matches.isEmpty() ? "'" + app + "' has no release " : "more than one release of '" + app
                         + "' starts with ") + to + " (kw-agent releases " + app + " lists them)");
             }
             target = matches.get(0);
             if (target.state() == State.FAILED) {
-                throw new ProviderException("release " + target.id() + " failed and is not kept: " + target.failure());
+                throw new NoRollback("release " + target.id() + " failed and is not kept: " + target.failure());
             }
             if (target.state() == State.LIVE) {
-                throw new ProviderException("release " + target.id() + " is already live");
+                throw new NoRollback("release " + target.id() + " is already live");
             }
         }
         if (!Files.isDirectory(context.path(RunitSupervisor.SV + layout.webService(target.id())))
                 || !Files.isDirectory(context.path(layout.venv(target.id())))) {
-            throw new ProviderException("release " + target.id() + " never served on this node, or its files are gone;"
+            throw new NoRollback("release " + target.id() + " never served on this node, or its files are gone;"
                     + " only a release that served and is kept can be rolled back to");
         }
         List<ServiceSpec> processes = new ArrayList<>();
         target.processes().forEach(p -> processes.add(ReleaseServices.named(layout.processService(p, target.id()),
                 layout.processLog(p, target.id()))));
         ReleaseBook after = switchTo(book, layout, target, ReleaseServices.named(layout.webService(target.id()),
-                layout.webLog(target.id())), processes, false, false, context);
+                layout.webLog(target.id()), context, target.sensitiveEnv()), processes, false, false, context);
         String manifest = manifestRelease != null ? manifestRelease : live.map(Entry::id).orElse(null);
         save(after.withPin(new ReleaseBook.Pin(target.id(), manifest, context.clock().instant().toString())), context);
         return new Outcome(live.map(Entry::id).orElse(null), target.id(), manifest);

@@ -165,7 +165,7 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
         if (current.isPresent() && current.get().equals(id)) {
             // live already (its record may be lost: the release is adopted as it is, never rebuilt under nginx)
             Entry live = known.orElse(new Entry(id, State.LIVE, context.clock().instant().toString(),
-                    context.clock().instant().toString(), null, List.copyOf(r.processes().keySet()), gate(r), summary(r)));
+                    context.clock().instant().toString(), null, List.copyOf(r.processes().keySet()), r.sensitiveEnv(), gate(r), summary(r)));
             repairLive(web, processes, layout, live, changes, context);
             releases.save(book.with(live.with(State.LIVE, live.liveSince(), null)), context);
             return true;
@@ -181,7 +181,7 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
                 || !Files.isDirectory(context.path(layout.venv(id)));
         Entry entry = new Entry(id, State.BUILT, known.filter(e -> !build).map(Entry::builtAt)
                 .orElse(context.clock().instant().toString()), known.map(Entry::liveSince).orElse(null), null,
-                List.copyOf(r.processes().keySet()), gate(r), summary(r));
+                List.copyOf(r.processes().keySet()), r.sensitiveEnv(), gate(r), summary(r));
         if (build) {
             String serving = book.live().map(e -> e.id() + " still serving").orElse("no release was serving");
             try {
