@@ -53,7 +53,7 @@ class DashboardIT {
         reports.put("n1.example.net", ScriptedReports.unchanged("n1.example.net", now.minusSeconds(60)));
         reports.put("n2.example.net", ScriptedReports.inEnvironment(ScriptedReports.changed("n2.example.net", now.minusSeconds(50)),
                 "staging"));
-        reports.put("n3.example.net", ScriptedReports.failed("n3.example.net", now.minusSeconds(40)));
+        reports.put("n3.example.net", ScriptedReports.releaseFailed("n3.example.net", now.minusSeconds(40)));
         reports.put("n4.example.net", ScriptedReports.corrected("n4.example.net", now.minusSeconds(30)));
         reports.put("n5.example.net", ScriptedReports.noopPending("n5.example.net", now.minusSeconds(20)));
         reports.put("n6.example.net", ScriptedReports.unchanged("n6.example.net", now.minus(Duration.ofHours(3))));
@@ -186,6 +186,21 @@ class DashboardIT {
         browser.clickAndWait(By.linkText("file[/etc/motd]"));
         assertEquals(List.of("n4.example.net"), browser.texts("#drifting tbody td.certname"));
         browser.screenshot("dashboard-resource");
+    }
+
+    @Test
+    @Order(5)
+    void aFailedReleaseShowsWhyAndWhichReleaseStillServes() throws Exception {
+        browser.open(dashboard + "nodes/n3.example.net");
+        assertEquals("failed", browser.find("#status").getText());
+        assertEquals(List.of("wsgi_release[hello]"), browser.texts("#events tbody td.resource"));
+        assertEquals(List.of("4c1f0b9e2a71"), browser.texts("#events tbody td.previous"));
+        assertEquals(List.of("9d03e6a1c5b8"), browser.texts("#events tbody td.desired"));
+        String message = browser.texts("#events tbody td.message").get(0);
+        assertTrue(message.startsWith("release 9d03e6a1c5b8 failed its health check; 4c1f0b9e2a71 still serving:"
+                + " GET /healthz answered 500 (expected 200):"), message);
+        assertTrue(message.contains("database unreachable"), message);
+        browser.screenshot("dashboard-release-failed");
     }
 
     @Test

@@ -37,6 +37,17 @@ final class ScriptedReports {
                         new Event("state", "stopped", "running", EventStatus.FAILURE, "did not come up", false, null))));
     }
 
+    /** The text a release that fails its health check reports, as the wsgi_release provider writes it (ReleasesIT). */
+    static final String RELEASE_FAILED = "release 9d03e6a1c5b8 failed its health check; 4c1f0b9e2a71 still serving:"
+            + " GET /healthz answered 500 (expected 200):\n  database unreachable (waited 60 s)";
+
+    /** A release that failed its gate: the old one still serves. */
+    static Report releaseFailed(String node, Instant start) {
+        return report(node, start, RunMode.ENFORCE, RunStatus.FAILED, false, false,
+                List.of(resource("wsgi_release[hello]", "wsgi_release", ResourceStatus.FAILED, false,
+                        new Event("release", "4c1f0b9e2a71", "9d03e6a1c5b8", EventStatus.FAILURE, RELEASE_FAILED, false, null))));
+    }
+
     static Report corrected(String node, Instant start) {
         return report(node, start, RunMode.ENFORCE, RunStatus.CHANGED, false, true,
                 List.of(resource("file[/etc/motd]", "file", ResourceStatus.CHANGED, true,
