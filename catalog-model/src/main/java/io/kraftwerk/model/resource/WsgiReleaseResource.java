@@ -7,7 +7,6 @@ import io.kraftwerk.model.validation.HttpUrl;
 import io.kraftwerk.model.validation.LinkLocation;
 import io.kraftwerk.model.validation.PipRequirement;
 import io.kraftwerk.model.validation.PosixName;
-import io.kraftwerk.model.validation.ServiceName;
 import io.kraftwerk.model.validation.UrlPath;
 import io.kraftwerk.model.validation.WsgiCallable;
 import jakarta.validation.Valid;
@@ -57,7 +56,8 @@ import java.util.TreeMap;
  */
 @Sensitivity(markedBy = "sensitive_env")
 public record WsgiReleaseResource(
-        @NotNull @ServiceName String name,
+        @NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}", message = "must be an app name: lowercase letters, digits, '_' or '-',"
+                + " starting with a letter, at most 32 characters (its services are NAME@ID and NAME.PROCESS@ID)") String name,
         @NotNull Ensure ensure,
         @NotNull @AbsolutePath String root,
         @NotNull @AbsolutePath String python,

@@ -125,7 +125,9 @@ public final class VirtualenvProvider implements Provider<VirtualenvResource> {
         }
         if (!venv.requirements().isEmpty()
                 && (rebuild || changes.stream().anyMatch(c -> c.property().equals("requirements")))) {
-            context.check(asOwner(venv, pipInstall(venv)), Map.of("PIP_NO_CACHE_DIR", "1", "HOME", venv.path()), null);
+            // PYTHONSAFEPATH: python -m must not import from whatever directory the agent was started in
+            context.check(asOwner(venv, pipInstall(venv)), Map.of("PIP_NO_CACHE_DIR", "1", "HOME", venv.path(), "PYTHONSAFEPATH", "1"),
+                    null);
         }
         return false;
     }
@@ -143,7 +145,7 @@ public final class VirtualenvProvider implements Provider<VirtualenvResource> {
             argv.add("--system-site-packages");
         }
         argv.add(venv.path());
-        context.check(argv);
+        context.check(argv, Map.of("PYTHONSAFEPATH", "1"), null);
     }
 
     private static void chown(VirtualenvResource venv, ProviderContext context) throws IOException, ProviderException {

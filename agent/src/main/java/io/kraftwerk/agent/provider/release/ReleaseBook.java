@@ -129,6 +129,11 @@ public record ReleaseBook(String app, String root, Pin pin, List<Entry> releases
         return new ReleaseBook(app, root, newPin, releases);
     }
 
+    /** This book without the failures of releases other than {@code id}: those are tried again when asked for again. */
+    ReleaseBook withoutFailedBut(String id) {
+        return new ReleaseBook(app, root, pin, releases.stream().filter(e -> e.state() != State.FAILED || e.id().equals(id)).toList());
+    }
+
     ReleaseBook without(String id) {
         return new ReleaseBook(app, root, pin, releases.stream().filter(e -> !e.id().equals(id)).toList());
     }

@@ -1,5 +1,7 @@
 package io.kraftwerk.agent.provider.release;
 
+import io.kraftwerk.agent.exec.CommandResult;
+import io.kraftwerk.agent.fs.FsEntry;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.model.resource.ArtifactRef;
@@ -27,6 +29,10 @@ final class ReleaseBuilder {
     /** Debian's pip (python3-pip), able to install into another interpreter's environment (pip 22.3+). */
     static final String SYSTEM_PIP = "/usr/lib/python3/dist-packages/pip/__init__.py";
     static final String SYSTEM_PYTHON = "/usr/bin/python3";
+    /** Written last: a release directory without it is what an interrupted build left, never used. */
+    static final String BUILT = ".kraftwerk-built";
+    /** Python run by root must not import from whatever directory the agent was started in. */
+    private static final Map<String, String> SAFE_PATH = Map.of("PYTHONSAFEPATH", "1");
 
     private ReleaseBuilder() {
     }
@@ -35,6 +41,12 @@ final class ReleaseBuilder {
             throws IOException, ProviderException, InterruptedException {
         ReleaseLayout layout = ReleaseLayout.of(r);
         Path dir = context.path(layout.dir(id));
+        requireRootOnly(context, r.root(), "the app's root");
+        String logs = "/var/log/" + r.name();
+        if (context.fs().stat(context.path(logs)).exists()) {
+            // svlogd runs as root in the release's log directory beneath it
+            requireRootOnly(context, logs, "the app's log directory");
+        }
         if (!Files.isExecutable(context.path(r.python()))) {
             throw new ProviderException("the interpreter " + r.python() + " does not exist"
                     + " (install its package, or point 'python' at an installed one)");
@@ -58,19 +70,50 @@ final class ReleaseBuilder {
                 venv.add("--without-pip");
             }
             venv.add(layout.venv(id));
-            context.check(venv);
+            checkBuild(context, venv, SAFE_PATH);
             if (!r.requirements().isEmpty()) {
                 Set<String> wheelDirs = new LinkedHashSet<>();
                 for (ArtifactRef artifact : r.artifacts()) {
                     wheelDirs.add(context.artifacts().fetch(artifact).toString());
                 }
                 // pip runs as root into a root-owned tree: the app cannot rewrite its own code
-                context.check(pipInstall(r, layout.venv(id), List.copyOf(wheelDirs), systemPip),
-                        Map.of("PIP_NO_CACHE_DIR", "1", "HOME", layout.dir(id)), null);
+                checkBuild(context, pipInstall(r, layout.venv(id), List.copyOf(wheelDirs), systemPip),
+                        Map.of("PIP_NO_CACHE_DIR", "1", "HOME", layout.dir(id), "PYTHONSAFEPATH", "1"));
             }
+            context.fs().writeAtomically(dir.resolve(BUILT), new byte[0], "root", "root", "0644");
         } catch (IOException | ProviderException | InterruptedException | RuntimeException e) {
             context.check(List.of("rm", "-rf", "--one-file-system", "--", layout.dir(id)));
             throw e;
+        }
+    }
+
+    /** Whether a release directory holds a whole build. */
+    static boolean built(ReleaseLayout layout, String id, ProviderContext context) {
+        return Files.isRegularFile(context.path(layout.dir(id)).resolve(BUILT), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** venv and pip failing is the release's own failure (its requirements), recorded as such. */
+    private static void checkBuild(ProviderContext context, List<String> argv, Map<String, String> env)
+            throws IOException, ReleaseFailed {
+        CommandResult result = context.runner().run(argv, env, null);
+        if (!result.succeeded()) {
+            throw new ReleaseFailed(result.describeFailure());
+        }
+    }
+
+    /**
+     * The app's root holds its code: root's alone, or the app (or anyone) could swap a release's
+     * directory for its own between the build and the switch.
+     */
+    static void requireRootOnly(ProviderContext context, String path, String what) throws IOException, ProviderException {
+        FsEntry entry = context.fs().stat(context.path(path));
+        if (!entry.exists()) {
+            throw new ProviderException(what + " " + path + " does not exist (declare it as a directory resource, or create it)");
+        }
+        int mode = Integer.parseInt(entry.mode(), 8);
+        if (entry.type() != FsEntry.Type.DIRECTORY || !"root".equals(entry.owner()) || (mode & 0022) != 0) {
+            throw new ProviderException(what + " " + path + " is " + entry.describe() + " owned by " + entry.owner() + " with mode "
+                    + entry.mode() + "; releases are built only in a directory root alone can change (chown root, chmod go-w)");
         }
     }
 

@@ -83,7 +83,7 @@ public final class Releases {
             }
             String problem = probe(layout, target.id(), target.gate());
             if (problem != null) {
-                throw new ProviderException("release " + target.id() + " failed its health check; " + serving + ": " + problem
+                throw new ReleaseFailed("release " + target.id() + " failed its health check; " + serving + ": " + problem
                         + RunitSupervisor.logTail(web, context));
             }
             for (ServiceSpec p : processes) {
@@ -97,8 +97,8 @@ public final class Releases {
             stopQuietly(web, processes, context);
             String why = ReportText.withoutSecrets(e instanceof ProviderException ? e.getMessage()
                     : "release " + target.id() + " could not be started; " + serving + ": " + e.getMessage(), web.env(), web.sensitiveEnv());
-            if (built) {
-                // a new release that failed is not kept: its record says why, so it is not rebuilt every run
+            if (built && e instanceof ReleaseFailed) {
+                // a new release that failed its gate is not kept: its record says why, so it is not rebuilt every run
                 save(book.with(target.with(State.FAILED, null, why)), context);
                 try {
                     remove(layout, target, context);
@@ -107,19 +107,57 @@ public final class Releases {
                             + ": " + left.getMessage());
                 }
             }
-            throw new ProviderException(why);
+            throw e instanceof ReleaseFailed ? new ReleaseFailed(why) : new ProviderException(why);
         }
         link(layout, target.id(), context);
+        // nginx now reaches the new release: the record says so before anything else can fail
         String now = context.clock().instant().toString();
         ReleaseBook after = book.with(target.with(State.LIVE, now, null));
-        if (live.isPresent() && !live.get().id().equals(target.id())) {
-            Entry old = live.get();
-            drain(layout, old.id(), context);
-            park(layout, old, context);
-            after = after.with(old.with(State.PREVIOUS, old.liveSince(), null)).with(after.entry(target.id()).orElseThrow());
+        Optional<Entry> old = live.filter(e -> !e.id().equals(target.id()));
+        if (old.isPresent()) {
+            after = after.with(old.get().with(State.PREVIOUS, old.get().liveSince(), null)).with(after.entry(target.id()).orElseThrow());
         }
         save(after, context);
+        if (old.isPresent()) {
+            retire(layout, old.get(), context);
+        }
         return after;
+    }
+
+    /**
+     * Drains and stops a release that no longer serves. It no longer gets requests, so what goes
+     * wrong here is a warning: the next run parks whatever still runs ({@link #settle}).
+     */
+    private void retire(ReleaseLayout layout, Entry old, ProviderContext context) throws InterruptedException {
+        try {
+            drain(layout, old.id(), context);
+            park(layout, old, context);
+        } catch (IOException | ProviderException e) {
+            context.log(LogLine.Level.WARNING, "release", "release " + old.id() + " no longer serves, but stopping it failed: "
+                    + e.getMessage() + " (the next run stops it)");
+        }
+    }
+
+    /**
+     * Makes the record agree with the node before anything is decided: the release ROOT/current
+     * points at is the live one, and any other that the record still calls live (a run stopped
+     * between the switch and the save, or a retire that failed) is parked and called previous.
+     */
+    ReleaseBook settle(ReleaseBook book, ReleaseLayout layout, String current, ProviderContext context)
+            throws IOException, ProviderException, InterruptedException {
+        ReleaseBook out = book;
+        for (Entry e : book.releases()) {
+            boolean serviceLinked = Files.isSymbolicLink(context.path(RunitSupervisor.SERVICE + layout.webService(e.id())));
+            if (!e.id().equals(current) && (e.state() == State.LIVE || serviceLinked && e.state() != State.FAILED)) {
+                retire(layout, e, context);
+                out = out.with(e.with(State.PREVIOUS, e.liveSince(), null));
+            }
+        }
+        Optional<Entry> live = out.entry(current);
+        if (live.isPresent() && live.get().state() != State.LIVE) {
+            out = out.with(live.get().with(State.LIVE, live.get().liveSince(), null));
+        }
+        return out;
     }
 
     /** Points ROOT/current at the release: a new link renamed over the old one, so there is no moment without one. */
@@ -209,10 +247,15 @@ public final class Releases {
      * have connected to it just before the switch, and a graceful stop closes the socket, which
      * would drop what still waits in its queue. After the switch no new connection reaches it.
      */
-    private void drain(ReleaseLayout layout, String id, ProviderContext context) throws IOException, InterruptedException {
+    private void drain(ReleaseLayout layout, String id, ProviderContext context) throws InterruptedException {
         long deadline = System.nanoTime() + context.serviceTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            CommandResult ss = context.runner().run(List.of("ss", "-xlnH", "src", layout.socket(id)));
+            CommandResult ss;
+            try {
+                ss = context.runner().run(List.of("ss", "-xlnH", "src", layout.socket(id)));
+            } catch (IOException e) {
+                return; // no ss (iproute2) to ask: the graceful stop still lets accepted requests finish
+            }
             String[] fields = ss.stdout().strip().split("\\s+");
             if (!ss.succeeded() || fields.length < 3 || fields[2].equals("0")) {
                 return; // empty, gone, or no ss to ask: the graceful stop lets accepted requests finish
@@ -288,7 +331,12 @@ public final class Releases {
                 context.check(List.of("rm", "-rf", "--one-file-system", "--", layout.processLog(p, release.id())));
             }
         }
-        Files.deleteIfExists(context.path(layout.socket(release.id())));
+        try {
+            context.fs().delete(context.path(layout.socket(release.id())));
+        } catch (IOException e) {
+            // the socket's directory is the app's: whatever it made of the path is its own
+            context.log(LogLine.Level.WARNING, "release", "could not remove " + layout.socket(release.id()) + ": " + e.getMessage());
+        }
     }
 
     void save(ReleaseBook book, ProviderContext context) throws IOException, ProviderException {

@@ -9,6 +9,7 @@ import io.kraftwerk.agent.provider.Provider;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.agent.provider.Refreshable;
+import io.kraftwerk.agent.provider.ReportText;
 import io.kraftwerk.agent.provider.release.ReleaseBook.Entry;
 import io.kraftwerk.agent.provider.release.ReleaseBook.Gate;
 import io.kraftwerk.agent.provider.release.ReleaseBook.State;
@@ -67,7 +68,9 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
         summary(r).forEach(d::plain);
         r.env().forEach((k, v) -> d.put(new Property("env." + k, v, r.sensitiveEnv().contains(k) ? Property.Kind.SECRET
                 : Property.Kind.PLAIN)));
-        return d.plain("state", "running");
+        d.plain("state", "running");
+        // a rollback's pin that the manifest has moved past: an in-sync run drops it too, so it cannot hold again later
+        return d.plain("pin", "none");
     }
 
     /** What a release is built from, as shown and kept: no env values (those are read from the service). */
@@ -122,8 +125,12 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
             running &= runit.running(layout.processService(p, id), context);
         }
         o.put("state", running ? "running" : "stopped");
+        o.put("pin", "none");
         if (book.pin() != null) {
             o.put(PIN, book.pin().release() + " " + book.pin().manifestRelease() + " " + book.pin().since());
+            if (!book.pin().manifestRelease().equals(ReleaseId.of(r, key))) {
+                o.put("pin", book.pin().release() + " (kw-agent rollback at " + book.pin().since() + ")");
+            }
         }
         return o;
     }
@@ -158,7 +165,16 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
                     + book.pin().release() + " (kw-agent rollback) is dropped");
             book = book.withPin(null);
         }
+        // a failed release is remembered while the manifest asks for it; asked for again later, it is tried again
+        book = book.withoutFailedBut(id);
         Optional<String> current = Releases.current(layout, context);
+        if (current.isPresent()) {
+            book = releases.settle(book, layout, current.get(), context);
+        }
+        if (changes.stream().allMatch(c -> c.property().equals("pin"))) {
+            releases.save(book, context);
+            return false;
+        }
         ServiceSpec web = ReleaseServices.web(r, id);
         List<ServiceSpec> processes = ReleaseServices.processes(r, id);
         Optional<Entry> known = book.entry(id);
@@ -166,19 +182,19 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
             // live already (its record may be lost: the release is adopted as it is, never rebuilt under nginx)
             Entry live = known.orElse(new Entry(id, State.LIVE, context.clock().instant().toString(),
                     context.clock().instant().toString(), null, List.copyOf(r.processes().keySet()), r.sensitiveEnv(), gate(r), summary(r)));
-            repairLive(web, processes, layout, live, changes, context);
+            repairLive(r, web, processes, layout, live, changes, context);
             releases.save(book.with(live.with(State.LIVE, live.liveSince(), null)), context);
             return true;
         }
         if (known.isPresent() && known.get().state() == State.FAILED && !context.retryFailed()) {
+            releases.save(book, context);
             throw new ProviderException(known.get().failure() + "\n(not built again: the agent retries release " + id
                     + " when the manifest's release changes, or with kw-agent run --retry-failed)");
         }
         if (!r.sensitiveEnv().isEmpty()) {
             key.keep(context.fs());
         }
-        boolean build = known.isEmpty() || known.get().state() == State.FAILED
-                || !Files.isDirectory(context.path(layout.venv(id)));
+        boolean build = known.isEmpty() || known.get().state() == State.FAILED || !ReleaseBuilder.built(layout, id, context);
         Entry entry = new Entry(id, State.BUILT, known.filter(e -> !build).map(Entry::builtAt)
                 .orElse(context.clock().instant().toString()), known.map(Entry::liveSince).orElse(null), null,
                 List.copyOf(r.processes().keySet()), r.sensitiveEnv(), gate(r), summary(r));
@@ -186,10 +202,16 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
             String serving = book.live().map(e -> e.id() + " still serving").orElse("no release was serving");
             try {
                 ReleaseBuilder.build(r, id, context);
-            } catch (ProviderException | IOException e) {
-                String why = "release " + id + " failed to build; " + serving + ": " + e.getMessage();
+            } catch (ReleaseFailed e) {
+                String why = ReportText.withoutSecrets("release " + id + " failed to build; " + serving + ": " + e.getMessage(),
+                        r.env(), r.sensitiveEnv());
                 releases.save(book.with(entry.with(State.FAILED, null, why)), context);
-                throw new ProviderException(why);
+                throw new ReleaseFailed(why);
+            } catch (ProviderException | IOException e) {
+                // not the release's own fault (an artifact the master could not send, the disk): tried again next run
+                releases.save(book, context);
+                throw new ProviderException(ReportText.withoutSecrets("release " + id + " could not be built; " + serving + ": "
+                        + e.getMessage(), r.env(), r.sensitiveEnv()));
             }
             releases.save(book.with(entry), context);
         }
@@ -199,8 +221,8 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
     }
 
     /** The live release is the manifest's: its services are brought back up, or rewritten and restarted when edited by hand. */
-    private void repairLive(ServiceSpec web, List<ServiceSpec> processes, ReleaseLayout layout, Entry live, List<Change> changes,
-                            ProviderContext context) throws IOException, ProviderException, InterruptedException {
+    private void repairLive(WsgiReleaseResource r, ServiceSpec web, List<ServiceSpec> processes, ReleaseLayout layout, Entry live,
+                            List<Change> changes, ProviderContext context) throws IOException, ProviderException, InterruptedException {
         boolean edited = changes.stream().anyMatch(c -> c.property().startsWith("env."));
         List<ServiceSpec> all = new ArrayList<>(processes);
         all.add(0, web);
@@ -212,8 +234,8 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
         }
         String problem = Releases.probe(layout, live.id(), live.gate());
         if (problem != null) {
-            throw new ProviderException("release " + live.id() + " was restarted, but its health check failed: " + problem
-                    + RunitSupervisor.logTail(web, context));
+            throw new ProviderException(ReportText.withoutSecrets("release " + live.id() + " was restarted, but its health check failed: "
+                    + problem + RunitSupervisor.logTail(web, context), r.env(), r.sensitiveEnv()));
         }
     }
 
@@ -270,7 +292,8 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
         runit.signal(ReleaseServices.named(layout.webService(id), layout.webLog(id)), "hup", context);
         String problem = Releases.probe(layout, id, live.gate());
         if (problem != null) {
-            throw new ProviderException("release " + id + " was reloaded, but its health check failed: " + problem);
+            throw new ProviderException(ReportText.withoutSecrets("release " + id + " was reloaded, but its health check failed: " + problem,
+                    r.env(), r.sensitiveEnv()));
         }
         return "reloaded release " + id + " (gunicorn's workers replaced gracefully"
                 + (live.processes().isEmpty() ? ")" : ", processes restarted)");

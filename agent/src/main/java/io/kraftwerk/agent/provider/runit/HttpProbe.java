@@ -6,9 +6,12 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks an app for a URL path over its bind address — a unix socket or host:port — and waits, up
@@ -56,7 +59,7 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                Answer answer = ask();
+                Answer answer = ask(deadline);
                 boolean statusOk = anyAnswer ? answer.status() < 500
                         : status == null ? answer.status() >= 200 && answer.status() < 400 : answer.status() == status;
                 if (statusOk && (body == null || answer.text().contains(body))) {
@@ -73,6 +76,17 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
         return last + " (waited " + timeout.toSeconds() + " s)";
     }
 
+    private static void await(SocketChannel channel, Selector selector, int operation, long deadline) throws IOException {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        SelectionKey key = channel.register(selector, operation);
+        if (millis <= 0 || selector.select(millis) == 0) {
+            throw new IOException("no answer in time");
+        }
+        selector.selectedKeys().clear();
+        key.cancel();
+        selector.selectNow();
+    }
+
     /**
      * An answer: its status, the first lines of its body (what an app says about why it is not
      * healthy is usually there), each cut to a readable length, and the body as read.
@@ -86,6 +100,14 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
     private static final int LINE = 200;
 
     Answer ask() throws IOException {
+        return ask(System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * One request, bounded by {@code deadline} (System.nanoTime()): an app that accepts and never
+     * answers, or a full listen queue, must not hold the run past the health check's timeout.
+     */
+    Answer ask(long deadline) throws IOException {
         SocketAddress address;
         SocketChannel channel;
         if (bind.startsWith("unix:")) {
@@ -97,13 +119,25 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
             address = new InetSocketAddress(host.equals("0.0.0.0") ? "127.0.0.1" : host, Integer.parseInt(bind.substring(colon + 1)));
             channel = SocketChannel.open();
         }
-        try (channel) {
-            channel.connect(address);
-            channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: kw-agent\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+        try (channel; Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            if (!channel.connect(address)) {
+                await(channel, selector, SelectionKey.OP_CONNECT, deadline);
+                channel.finishConnect();
+            }
+            ByteBuffer request = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\nUser-Agent: kw-agent\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            while (request.hasRemaining()) {
+                if (channel.write(request) == 0) {
+                    await(channel, selector, SelectionKey.OP_WRITE, deadline);
+                }
+            }
             ByteBuffer buffer = ByteBuffer.allocate(READ);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // HTTP/1.0: the app closes the connection after its answer; READ bytes are enough to judge it
+            // HTTP/1.0: the app closes the connection after its answer; READ bytes are enough to judge it
+            for (int n = channel.read(buffer); buffer.hasRemaining() && n >= 0; n = channel.read(buffer)) {
+                if (n == 0) {
+                    await(channel, selector, SelectionKey.OP_READ, deadline);
+                }
             }
             String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
             String[] parts = text.lines().findFirst().orElse("").split(" ", 3);

@@ -155,4 +155,33 @@ class WsgiReleaseProviderTest {
                 "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null, null, null);
         assertEquals("kwhello-1.0.0-py3-none-any.whl (sha256 abababababab)", WsgiReleaseProvider.summary(r).get("artifacts"));
     }
+
+    @Test
+    void aPinTheManifestMovedPastIsDroppedEvenWhenTheLiveReleaseIsInSync() throws Exception {
+        WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, true, List.of("kwhello==1.0.0"),
+                null, List.of(), List.of(), "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null,
+                null, null);
+        WsgiReleaseProvider provider = provider();
+        String id = provider.desired(r).value("release");
+        // the manifest went back to the pinned release itself: it serves, in sync, but the pin still names another
+        Path releases = Files.createDirectories(root.resolve("srv/hello/releases/" + id));
+        Files.createSymbolicLink(root.resolve("srv/hello/current"), Path.of("releases/" + id));
+        Files.createDirectories(root.resolve("etc/sv/hello@" + id + "/supervise"));
+        Files.writeString(root.resolve("etc/sv/hello@" + id + "/supervise/stat"), "run\n");
+        ReleaseBook.Entry live = new ReleaseBook.Entry(id, ReleaseBook.State.LIVE, "2026-12-07T03:00:00Z", "2026-12-07T03:00:00Z",
+                null, List.of(), List.of(), WsgiReleaseProvider.gate(r), WsgiReleaseProvider.summary(r));
+        Path books = root.resolve("var/lib/kraftwerk/releases");
+        RecordingContext context = new RecordingContext(root);
+        new ReleaseBook("hello", "/srv/hello", new ReleaseBook.Pin(id, "ffffffffffff", "2026-12-07T03:10:00Z"), List.of(live))
+                .save(books, context.fs());
+
+        List<io.kraftwerk.agent.provider.Change> changes = Diff.changes(provider.desired(r), provider.observe(r, context));
+        assertEquals(List.of("pin"), changes.stream().map(io.kraftwerk.agent.provider.Change::property).toList());
+        assertNull(provider.heldBecause(r, provider.desired(r), provider.observe(r, context)));
+
+        provider.apply(r, changes, context);
+        assertNull(ReleaseBook.load(books, "hello", "/srv/hello").pin(), "dropped: it cannot hold again when the manifest returns to ffffffffffff");
+        assertEquals(List.of(), context.commands, "nothing restarted for it");
+        assertTrue(Files.isDirectory(releases));
+    }
 }

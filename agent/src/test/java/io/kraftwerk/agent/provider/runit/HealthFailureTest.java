@@ -2,12 +2,14 @@ package io.kraftwerk.agent.provider.runit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kraftwerk.agent.provider.RecordingContext;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +107,15 @@ class HealthFailureTest {
                 """;
         assertEquals("ModuleNotFoundError: No module named 'kwhello.nowhere'", RunitSupervisor.lastError(log));
         assertNull(RunitSupervisor.lastError("all quiet\n"));
+    }
+
+    @Test
+    void anAppThatAcceptsAndNeverAnswersDoesNotHoldTheRunPastTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String bind = "127.0.0.1:" + silent.getLocalPort(); // the kernel accepts; nobody ever reads or answers
+            String problem = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> new HttpProbe(bind, "/healthz", Duration.ofMillis(500)).check());
+            assertEquals("GET /healthz via " + bind + ": no answer in time (waited 0 s)", problem);
+        }
     }
 }
