@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -166,7 +167,7 @@ public final class AgentRunBenchmark {
             var site = SiteParser.parse(
                     DirectoryManifests.load(ROOT.resolve("manifests")));
             var catalog = CatalogCompiler.compile(site,
-                    new CompileRequest("web1.example.net", null, null, java.util.Map.of(), apps.index()));
+                    new CompileRequest("web1.example.net", null, null, Map.of(), apps.index()));
             Files.write(node.path("/root/web1.json"), ModelJson.writeBytes(catalog));
             long start = System.nanoTime();
             DisposableNode.Result run = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/web1.json"),

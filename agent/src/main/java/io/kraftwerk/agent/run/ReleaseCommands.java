@@ -12,6 +12,7 @@ import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -49,7 +50,7 @@ public final class ReleaseCommands {
                     note = "pinned by kw-agent rollback at " + book.pin().since() + " (the manifest asks for "
                             + book.pin().manifestRelease() + ")";
                 }
-                out.printf("%-12s  %-8s  %-20s  %-20s  %s%n", e.id(), e.state().name().toLowerCase(java.util.Locale.ROOT),
+                out.printf("%-12s  %-8s  %-20s  %-20s  %s%n", e.id(), e.state().name().toLowerCase(Locale.ROOT),
                         seconds(e.builtAt()), seconds(e.liveSince()), note);
             }
             return 0;

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Service directories under runit: {@code /etc/sv/NAME} with {@code run}, {@code log/run}, an
@@ -317,13 +319,13 @@ public final class RunitSupervisor {
     }
 
     /** A Python exception line ("ModuleNotFoundError: No module named 'x'"), which a crash loop's last lines often bury. */
-    private static final java.util.regex.Pattern ERROR = java.util.regex.Pattern.compile(
+    private static final Pattern ERROR = Pattern.compile(
             "(?:^|\\s)((?:[A-Za-z_][\\w]*\\.)*[A-Za-z_]\\w*(?:Error|Exception)(?::\\s.*)?)$");
 
     static String lastError(String log) {
         List<String> lines = log.lines().toList();
         for (int i = lines.size() - 1; i >= 0; i--) {
-            java.util.regex.Matcher m = ERROR.matcher(lines.get(i).strip());
+            Matcher m = ERROR.matcher(lines.get(i).strip());
             if (m.find()) {
                 return m.group(1);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kraftwerk.agent.provider.Change;
 import io.kraftwerk.agent.provider.Desired;
 import io.kraftwerk.agent.provider.Diff;
 import io.kraftwerk.agent.provider.Observed;
@@ -107,7 +108,7 @@ class WsgiReleaseProviderTest {
         context.answer(List.of("/srv/hello/releases/" + id + "/venv/bin/python", "-m", "pip"), 1, "",
                 "ERROR: No matching distribution found for kwhello==9.9.9");
         WsgiReleaseProvider provider = provider();
-        List<io.kraftwerk.agent.provider.Change> changes = Diff.changes(provider.desired(r), provider.observe(r, context));
+        List<Change> changes = Diff.changes(provider.desired(r), provider.observe(r, context));
 
         ProviderException failed = assertThrows(ProviderException.class, () -> provider.apply(r, changes, context));
         assertTrue(failed.getMessage().startsWith("release " + id + " failed to build; no release was serving: "), failed.getMessage());
@@ -175,8 +176,8 @@ class WsgiReleaseProviderTest {
         new ReleaseBook("hello", "/srv/hello", new ReleaseBook.Pin(id, "ffffffffffff", "2026-12-07T03:10:00Z"), List.of(live))
                 .save(books, context.fs());
 
-        List<io.kraftwerk.agent.provider.Change> changes = Diff.changes(provider.desired(r), provider.observe(r, context));
-        assertEquals(List.of("pin"), changes.stream().map(io.kraftwerk.agent.provider.Change::property).toList());
+        List<Change> changes = Diff.changes(provider.desired(r), provider.observe(r, context));
+        assertEquals(List.of("pin"), changes.stream().map(Change::property).toList());
         assertNull(provider.heldBecause(r, provider.desired(r), provider.observe(r, context)));
 
         provider.apply(r, changes, context);
