@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kw-master", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kraftwerk master: compiles per-node catalogs from manifests.",
         subcommands = {CompileCommand.class, LintCommand.class, ServeCommand.class, CaCommand.class, ArtifactsCommand.class,
+                SecretsCommand.class,
                 AdminTokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KwMaster {

@@ -29,6 +29,11 @@ public record MasterPaths(Path dataDir) {
         return dataDir.resolve("artifacts");
     }
 
+    /** The secrets keys: private keys 0600 in a 0700 directory, never served. */
+    public Path secrets() {
+        return dataDir.resolve("secrets");
+    }
+
     public Path manifestsMirror() {
         return dataDir.resolve("manifests.git");
     }

@@ -1,0 +1,81 @@
+package io.kraftwerk.master.secrets;
+
+import io.kraftwerk.master.util.OwnerOnlyFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The master's secrets keys on its disk, {@code DATA/secrets} (0700):
+ * <pre>
+ *   KEYID.key   a private key, base64 (0600)
+ *   current     the id of the key new values are encrypted to (0600)
+ * </pre>
+ * Older keys stay beside the current one, so values encrypted to them still decrypt until they
+ * are retired. Nothing here is ever served: nodes get decrypted values in their own catalogs only.
+ */
+public final class SecretsKeys {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Path dir;
+
+    public SecretsKeys(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The current key; made (with its directory) when there is none yet. */
+    public SecretsKey currentOrCreate() throws IOException, SecretsException {
+        Optional<SecretsKey> current = current();
+        if (current.isPresent()) {
+            return current.get();
+        }
+        SecretsKey key = SecretsKey.generate(RANDOM);
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        OwnerOnlyFile.write(dir.resolve(key.id() + ".key"),
+                (Base64.getEncoder().encodeToString(key.privateBytes()) + "\n").getBytes(StandardCharsets.US_ASCII));
+        OwnerOnlyFile.write(dir.resolve("current"), (key.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        return key;
+    }
+
+    /** The key new values are encrypted to, if the master has one. */
+    public Optional<SecretsKey> current() throws IOException, SecretsException {
+        Path current = dir.resolve("current");
+        if (!Files.isRegularFile(current)) {
+            return Optional.empty();
+        }
+        String id = Files.readString(current, StandardCharsets.US_ASCII).strip();
+        return Optional.of(byId(id).orElseThrow(() -> new SecretsException(current + " names key " + id
+                + ", whose file " + dir.resolve(id + ".key") + " is missing")));
+    }
+
+    /** A key by its id, if this master has it. */
+    public Optional<SecretsKey> byId(String id) throws IOException, SecretsException {
+        if (!id.matches("[0-9a-f]{16}")) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(id + ".key");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (IllegalArgumentException e) {
+            throw new SecretsException(file + " is not a base64 key");
+        }
+        SecretsKey key = SecretsKey.ofPrivate(bytes);
+        if (!key.id().equals(id)) {
+            throw new SecretsException(file + " holds key " + key.id() + ", not " + id);
+        }
+        return Optional.of(key);
+    }
+}
