@@ -2,6 +2,7 @@ package io.kraftwerk.master.cli;
 
 import io.kraftwerk.master.secrets.Envelope;
 import io.kraftwerk.master.secrets.PublicKeyLine;
+import io.kraftwerk.master.secrets.Reencryption;
 import io.kraftwerk.master.secrets.SecretsException;
 import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.master.secrets.SecretsKeys;
@@ -10,9 +11,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "secrets", mixinStandardHelpOptions = true,
         description = "Values encrypted to the master's secrets key, for manifests and data in git.",
-        subcommands = {SecretsCommand.PublicKey.class, SecretsCommand.Encrypt.class})
+        subcommands = {SecretsCommand.PublicKey.class, SecretsCommand.Encrypt.class, SecretsCommand.Rotate.class})
 final class SecretsCommand {
     private SecretsCommand() {
     }
@@ -113,6 +120,74 @@ final class SecretsCommand {
                 err.println("kw-master secrets encrypt: " + e.getMessage());
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = {"Make a new secrets key the current one and re-encrypt every ENC[...] value of a working copy of the",
+                "manifests to it (the rest of each file stays byte for byte). The old key stays, so catalogs of commits not yet",
+                "re-encrypted still compile; commit and push the working copy, then retire the old key."})
+    static final class Rotate implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
+                description = "The master's data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--manifests", paramLabel = "DIR", required = true,
+                description = "A working copy of the manifests repository, whose files are re-encrypted in place.")
+        Path manifests;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                SecretsKeys keys = new SecretsKeys(new MasterPaths(dataDir).secrets());
+                // every file is read and re-encrypted before one is written: a value that cannot be opened changes nothing
+                Map<Path, Reencryption.Result> results = new TreeMap<>();
+                List<Path> files;
+                try (Stream<Path> walk = Files.walk(manifests)) {
+                    files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                            .filter(p -> !manifests.relativize(p).toString().startsWith(".git")).sorted().toList();
+                }
+                SecureRandom random = new SecureRandom();
+                SecretsKey previous = keys.current().orElse(null);
+                SecretsKey to = SecretsKey.generate(random); // kept only once every value re-encrypts
+                int values = 0;
+                for (Path file : files) {
+                    byte[] bytes = Files.readAllBytes(file);
+                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    if (!text.contains("ENC[")) {
+                        continue;
+                    }
+                    Reencryption.Result result = Reencryption.reencrypt(text, manifests.relativize(file).toString(), keys::byId, to, random);
+                    if (result.values() > 0) {
+                        results.put(file, result);
+                        values += result.values();
+                    }
+                }
+                keys.keep(to);
+                for (Map.Entry<Path, Reencryption.Result> r : results.entrySet()) {
+                    replace(r.getKey(), r.getValue().text());
+                }
+                out.println("re-encrypted " + values + " value(s) in " + results.size() + " file(s) to key " + to.id()
+                        + (previous == null ? "" : "; key " + previous.id() + " stays for decryption until it is retired"));
+                out.flush();
+                return 0;
+            } catch (IOException | SecretsException e) {
+                err.println("kw-master secrets rotate: " + e.getMessage() + " (no file was changed)");
+                return 1;
+            }
+        }
+
+        /** The file's new text, written beside it and renamed over it, its mode kept. */
+        private static void replace(Path file, String text) throws IOException {
+            Path temp = file.resolveSibling("." + file.getFileName() + ".kw-rotate.tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -37,7 +37,19 @@ public final class SecretsKeys {
         if (current.isPresent()) {
             return current.get();
         }
-        SecretsKey key = SecretsKey.generate(RANDOM);
+        return rotate();
+    }
+
+    /**
+     * A new key becomes the current one; the old ones stay, so what is encrypted to them still
+     * opens until they are retired.
+     */
+    public SecretsKey rotate() throws IOException, SecretsException {
+        return keep(SecretsKey.generate(RANDOM));
+    }
+
+    /** Keeps a key made elsewhere (its private half) and makes it the current one. */
+    public SecretsKey keep(SecretsKey key) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         OwnerOnlyFile.write(dir.resolve(key.id() + ".key"),

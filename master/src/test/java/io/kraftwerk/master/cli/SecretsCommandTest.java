@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftwerk.master.secrets.Envelope;
+import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.master.secrets.SecretsKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -62,5 +67,55 @@ class SecretsCommandTest {
         assertNotEquals(0, status);
         assertTrue(err.toString().contains("Unmatched argument"), err.toString());
         assertTrue(!Files.exists(tmp.resolve("secrets")), "nothing was made for it");
+    }
+
+    @Test
+    void rotationReencryptsEveryValueToTheNewKeyAndKeepsTheOldOne() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, run("secrets", "public-key", "--data-dir", data.toString()));
+        String oldId = out.toString().strip().split(" ")[2];
+        SecretsKeys keys = new SecretsKeys(data.resolve("secrets"));
+        Path site = Files.createDirectories(tmp.resolve("site/data"));
+        String a = Envelope.encrypt("alpha", keys.current().orElseThrow(), new SecureRandom());
+        String b = Envelope.encrypt("beta\nline two", keys.current().orElseThrow(), new SecureRandom());
+        Path common = Files.writeString(site.resolve("common.yaml"), "# kept as is\nhello:\n  secret_key: " + a
+                + "\n  greeting: Hello\npager: \"" + b + "\"\n");
+        Path plain = Files.writeString(site.resolve("plain.yaml"), "nothing: here\n");
+
+        assertEquals(0, run("secrets", "rotate", "--data-dir", data.toString(), "--manifests", tmp.resolve("site").toString()),
+                err.toString());
+        String newId = keys.current().orElseThrow().id();
+        assertNotEquals(oldId, newId);
+        assertTrue(out.toString().startsWith("re-encrypted 2 value(s) in 1 file(s) to key " + newId + "; key " + oldId
+                + " stays for decryption"), out.toString());
+        String rotated = Files.readString(common);
+        Matcher m = Envelope.PATTERN.matcher(rotated);
+        List<String> values = new ArrayList<>();
+        while (m.find()) {
+            assertEquals(newId, m.group(2));
+            values.add(Envelope.decrypt(m.group(), keys.current().orElseThrow()));
+        }
+        assertEquals(List.of("alpha", "beta\nline two"), values);
+        assertEquals("# kept as is\nhello:\n  secret_key: X\n  greeting: Hello\npager: \"X\"\n",
+                Envelope.PATTERN.matcher(rotated).replaceAll("X"), "only the values changed");
+        assertEquals("nothing: here\n", Files.readString(plain));
+        assertTrue(keys.byId(oldId).isPresent(), "the old key stays until retired");
+    }
+
+    @Test
+    void aValueNoKeyOpensStopsTheRotationBeforeAnythingChanges() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, run("secrets", "public-key", "--data-dir", data.toString()));
+        String oldId = out.toString().strip().split(" ")[2];
+        String foreign = Envelope.encrypt("x", SecretsKey.generate(new SecureRandom()),
+                new SecureRandom());
+        Path site = Files.createDirectories(tmp.resolve("site/roles"));
+        Path role = Files.writeString(site.resolve("app.yaml"), "a: 1\nb: " + foreign + "\n");
+        assertEquals(1, run("secrets", "rotate", "--data-dir", data.toString(), "--manifests", tmp.resolve("site").toString()));
+        assertTrue(err.toString().startsWith("kw-master secrets rotate: roles/app.yaml:2: the value is encrypted to key "),
+                err.toString());
+        assertTrue(err.toString().contains("(no file was changed)"));
+        assertEquals("a: 1\nb: " + foreign + "\n", Files.readString(role));
+        assertEquals(oldId, new SecretsKeys(data.resolve("secrets")).current().orElseThrow().id(), "and no new key");
     }
 }
