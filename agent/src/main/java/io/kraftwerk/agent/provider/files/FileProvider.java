@@ -65,7 +65,7 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
                     + " (remove it by hand, or manage it as a directory)");
         }
         if (file.ensure() == Ensure.ABSENT) {
-            backUp(file.path(), path, entry, context);
+            backUp(file, path, entry, context);
             context.fs().delete(path);
             return false;
         }
@@ -74,7 +74,7 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
         if (rewrite) {
             byte[] content = file.content() != null ? file.content().getBytes(StandardCharsets.UTF_8)
                     : entry.type() == FsEntry.Type.FILE ? context.fs().read(path) : new byte[0];
-            backUp(file.path(), path, entry, context);
+            backUp(file, path, entry, context);
             context.fs().writeAtomically(path, content, file.owner(), file.group(), file.mode());
             return false;
         }
@@ -94,10 +94,15 @@ public final class FileProvider implements Provider<FileResource>, Tidying<FileR
         }
     }
 
-    private static void backUp(String name, Path path, FsEntry entry, ProviderContext context)
+    /**
+     * Keeps what is replaced or removed, but never a sensitive file's old content: a backup would be
+     * one more copy of a secret on disk, outliving the rotation that replaced it (the catalog, root's
+     * alone, holds the current value to restore).
+     */
+    private static void backUp(FileResource file, Path path, FsEntry entry, ProviderContext context)
             throws IOException, ProviderException {
-        if (entry.type() == FsEntry.Type.FILE) {
-            context.backups().store(name, context.fs().read(path));
+        if (entry.type() == FsEntry.Type.FILE && !file.sensitive()) {
+            context.backups().store(file.path(), context.fs().read(path));
         }
     }
 }

@@ -52,6 +52,21 @@ class FileProvidersTest {
     }
 
     @Test
+    void aSensitiveFileIsNeverBackedUpSoAnOldSecretDoesNotOutliveItsRotation() throws Exception {
+        RecordingContext ctx = context();
+        FileProvider provider = new FileProvider();
+        Files.createDirectories(root.resolve("etc/app"));
+        Files.writeString(root.resolve("etc/app/token"), "old-s3cret\n");
+        FileResource token = new FileResource("/etc/app/token", null, "new-s3cret\n", "root", "root", "0600", true);
+        provider.apply(token, Diff.changes(provider.desired(token), provider.observe(token, ctx)), ctx);
+        assertEquals("new-s3cret\n", Files.readString(root.resolve("etc/app/token")));
+        assertEquals(List.of(), ctx.backups().list("/etc/app/token"));
+        FileResource gone = new FileResource("/etc/app/token", Ensure.ABSENT, null, null, null, null, true);
+        provider.apply(gone, Diff.changes(provider.desired(gone), provider.observe(gone, ctx)), ctx);
+        assertEquals(List.of(), ctx.backups().list("/etc/app/token"), "nor when it is removed");
+    }
+
+    @Test
     void specialModeBitsAreSetToo() throws Exception {
         RecordingContext ctx = context();
         Files.createDirectories(root.resolve("srv/shared"));
