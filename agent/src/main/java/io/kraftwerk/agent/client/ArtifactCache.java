@@ -6,12 +6,15 @@ import io.kraftwerk.model.resource.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The agent's artifacts on disk, {@code STATE/artifacts/SHA256/FILENAME}, in folders only root
@@ -42,8 +45,9 @@ public final class ArtifactCache implements ArtifactSource {
 
     /** The artifact's folder when it holds exactly the pinned bytes; a file that does not is removed. */
     Optional<Path> verified(ArtifactRef artifact) throws IOException {
+        requirePrivate();
         Path file = folder(artifact).resolve(artifact.filename());
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         if (Files.size(file) == artifact.size() && artifact.sha256().equals(sha256(file))) {
@@ -55,11 +59,38 @@ public final class ArtifactCache implements ArtifactSource {
 
     /** Creates the artifact's folder (and the cache's), each readable by root only. */
     Path createFolder(ArtifactRef artifact) throws IOException {
+        Files.createDirectories(root.getParent());
+        requirePrivate();
         for (Path dir : new Path[] {root, folder(artifact)}) {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir);
+            }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
+        requirePrivate();
         return folder(artifact);
+    }
+
+    /**
+     * What is verified here is installed as root later: the state directory and the cache must be
+     * real directories of the agent's own user that nobody else can write, or a file could be
+     * swapped between the check and pip.
+     */
+    private void requirePrivate() throws IOException {
+        String me = System.getProperty("user.name");
+        for (Path dir : new Path[] {root.getParent(), root}) {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !owner.equals(me)
+                    || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IOException(dir + " must be a directory of " + me + " that no one else can write (it is "
+                        + (Files.isSymbolicLink(dir) ? "a link" : owner + "'s, " + PosixFilePermissions.toString(mode))
+                        + "): artifacts cached there would be installed as root");
+            }
+        }
     }
 
     static String sha256(Path file) throws IOException {

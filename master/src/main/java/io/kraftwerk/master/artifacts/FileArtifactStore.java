@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -104,8 +105,20 @@ public final class FileArtifactStore implements ArtifactStore {
         }
     }
 
-    /** Moves the whole, hashed file into place and lists it, unless it or another file of that name is there. */
+    /**
+     * Moves the whole, hashed file into place and lists it, unless it or another file of that name is
+     * there. Under a lock on the store's directory: a running master and the command line (or two CI
+     * jobs) may add at once, and the check must see what the other placed.
+     */
     private Added place(Path temp, DistributionFile file, String sha256, long size) throws IOException, ArtifactException {
+        try (FileChannel lockFile = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            cached = null; // another process may have added since this one last looked
+            return placeLocked(temp, file, sha256, size);
+        }
+    }
+
+    private Added placeLocked(Path temp, DistributionFile file, String sha256, long size) throws IOException, ArtifactException {
         for (StoredArtifact existing : snapshot().artifacts()) {
             if (existing.sha256().equals(sha256)) {
                 if (!existing.filename().equals(file.filename())) {
@@ -178,7 +191,8 @@ public final class FileArtifactStore implements ArtifactStore {
 
     @Override
     public synchronized void remove(StoredArtifact artifact) throws ArtifactException {
-        try {
+        try (FileChannel lockFile = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
             // the entry first: a file that is not listed is never served, a listed one must be whole
             Files.deleteIfExists(entry(artifact.sha256()));
             Files.deleteIfExists(blob(artifact.sha256()));

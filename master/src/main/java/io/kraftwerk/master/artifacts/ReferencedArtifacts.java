@@ -31,8 +31,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * what gc must keep. Every commit reachable from every branch counts, since any of them can be
  * served again (a rollback is a revert). Read from the manifests' text, without compiling (that
  * would need every node's facts): a version written literally is that release; a version that is
- * exactly {@code ${data.KEY}} is every value KEY has in any data file of the same commit; any other
- * spelling keeps every version of the name. It may keep too much, never too little.
+ * exactly {@code ${data.KEY}} is every value KEY has in any data file or node rule's {@code data:} of
+ * the same commit; any other spelling, a value that is itself interpolated, and a data file that
+ * does not parse keep every version of the name; a name that is interpolated keeps everything.
+ * It may keep too much, never too little.
  */
 public final class ReferencedArtifacts {
     private static final Pattern REQUIREMENT = Pattern.compile(
@@ -43,12 +45,16 @@ public final class ReferencedArtifacts {
      * @param releases   {@code name==version} (name normalised) that a commit names
      * @param anyVersion names whose version some commit interpolates beyond reading: every version is kept
      * @param commits    how many commits were read
+     * @param everything some commit names an artifact whose name is interpolated: nothing can be removed
      */
-    public record References(Set<String> releases, Set<String> anyVersion, int commits) {
+    public record References(Set<String> releases, Set<String> anyVersion, int commits, boolean everything) {
         public boolean keeps(StoredArtifact artifact) {
-            return anyVersion.contains(artifact.name()) || releases.contains(artifact.name() + "==" + artifact.version());
+            return everything || anyVersion.contains(artifact.name()) || releases.contains(artifact.name() + "==" + artifact.version());
         }
     }
+
+    /** A requirement whose name is not written out: which store files it names cannot be read from the text. */
+    private static final Pattern INTERPOLATED_NAME = Pattern.compile("artifact:\\s*\\$\\{");
 
     /** One requirement as written: the name and the version text. */
     private record Written(String name, String version) {
@@ -73,6 +79,7 @@ public final class ReferencedArtifacts {
     private References walk() throws IOException {
         Set<String> releases = new TreeSet<>();
         Set<String> anyVersion = new TreeSet<>();
+        boolean[] everything = {false};
         int commits = 0;
         try (RevWalk walk = new RevWalk(repository)) {
             for (Ref branch : repository.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
@@ -82,15 +89,18 @@ public final class ReferencedArtifacts {
             }
             for (RevCommit commit : walk) {
                 commits++;
-                read(commit, releases, anyVersion);
+                everything[0] |= read(commit, releases, anyVersion);
             }
         }
-        return new References(Set.copyOf(releases), Set.copyOf(anyVersion), commits);
+        return new References(Set.copyOf(releases), Set.copyOf(anyVersion), commits, everything[0]);
     }
 
-    private void read(RevCommit commit, Set<String> releases, Set<String> anyVersion) throws IOException {
+    /** @return whether the commit names an artifact by an interpolated name (then everything is kept) */
+    private boolean read(RevCommit commit, Set<String> releases, Set<String> anyVersion) throws IOException {
         List<Written> written = new ArrayList<>();
         List<Object> data = new ArrayList<>();
+        boolean unreadable = false;
+        boolean interpolatedName = false;
         try (TreeWalk tree = new TreeWalk(repository)) {
             tree.addTree(commit.getTree());
             tree.setRecursive(true);
@@ -101,8 +111,22 @@ public final class ReferencedArtifacts {
                 }
                 ObjectId blob = tree.getObjectId(0);
                 written.addAll(requirementsOfBlob.computeIfAbsent(blob, this::requirements));
+                interpolatedName |= INTERPOLATED_NAME.matcher(text(blob)).find();
                 if (path.startsWith("data/")) {
-                    data.add(dataOfBlob.computeIfAbsent(blob, this::yaml));
+                    Object parsed = dataOfBlob.computeIfAbsent(blob, this::yaml);
+                    unreadable |= parsed == null;
+                    data.add(parsed);
+                } else if (path.equals("site.yaml")) {
+                    // node rules carry data too: each rule's data: is a layer like a data file
+                    Object site = dataOfBlob.computeIfAbsent(blob, this::yaml);
+                    unreadable |= site == null;
+                    if (site instanceof Map<?, ?> map && map.get("nodes") instanceof List<?> rules) {
+                        for (Object rule : rules) {
+                            if (rule instanceof Map<?, ?> r && r.get("data") instanceof Map<?, ?> ruleData) {
+                                data.add(Map.of("data", ruleData));
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -111,17 +135,18 @@ public final class ReferencedArtifacts {
             Matcher reference = DATA_REFERENCE.matcher(w.version());
             if (!w.version().contains("${")) {
                 releases.add(name + "==" + w.version());
-            } else if (reference.matches()) {
+            } else if (reference.matches() && !unreadable) {
                 List<String> values = new ArrayList<>();
                 data.forEach(d -> lookup(d, "data." + reference.group(1), values));
-                if (values.isEmpty()) {
-                    anyVersion.add(name);
+                if (values.isEmpty() || values.stream().anyMatch(v -> v.contains("${"))) {
+                    anyVersion.add(name); // not found, or itself interpolated: every version may be the one
                 }
                 values.forEach(v -> releases.add(name + "==" + v));
             } else {
                 anyVersion.add(name);
             }
         }
+        return interpolatedName;
     }
 
     private List<Written> requirements(ObjectId blob) {

@@ -34,7 +34,7 @@ public final class WheelBuild {
 
     /** The argument vector pip runs with: no shell, each value its own element. */
     List<String> argv(Path project, Path wheelDir) {
-        return List.of(python, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check",
+        return List.of(python, "-I", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "--disable-pip-version-check",
                 "--no-input", "--wheel-dir", wheelDir.toString(), project.toString());
     }
 
@@ -66,13 +66,18 @@ public final class WheelBuild {
             Path copy = work.resolve("project");
             copyProject(project, copy);
             Files.createDirectories(wheelDir);
-            ProcessBuilder pip = new ProcessBuilder(argv(copy, wheelDir)).redirectErrorStream(true);
+            // run from the scratch directory, its output to a file: what the project's build prints cannot stall the
+            // wait, and nothing in the directory the command was started from is imported
+            Path log = work.resolve("pip.log");
+            ProcessBuilder pip = new ProcessBuilder(argv(copy, wheelDir)).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pip.environment().put("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH);
             pip.environment().put("PIP_NO_CACHE_DIR", "1");
             Process process = pip.start();
             process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            boolean finished = process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            byte[] output = Files.readAllBytes(log);
+            if (!finished) {
                 process.destroyForcibly();
                 throw new ArtifactException(ArtifactException.Kind.FAILED, "pip wheel did not finish building " + project
                         + " within " + TIMEOUT_MINUTES + " minutes");

@@ -41,12 +41,13 @@ final class ArtifactsBuildCommand extends ArtifactsCommand.Action {
         }
     }
 
+    /** With --manifests, a relative directory is the manifests' first: the project named there, not a stray one here. */
     private Path locate(Path project) throws ArtifactException {
-        if (Files.isDirectory(project)) {
-            return project;
-        }
         if (!project.isAbsolute() && manifests != null && Files.isDirectory(manifests.resolve(project))) {
             return manifests.resolve(project);
+        }
+        if (Files.isDirectory(project)) {
+            return project;
         }
         throw ArtifactException.badRequest(project + " is not a directory" + (manifests == null || project.isAbsolute() ? ""
                 : ", here or in " + manifests));

@@ -51,4 +51,32 @@ class ReferencedArtifactsTest {
         assertFalse(refs.keeps(artifact("kwhello", "1.1")));
         assertTrue(refs.keeps(artifact("kwwiki", "0.1")));
     }
+
+    @Test
+    void aNodeRulesDataAnInterpolatedValueABrokenDataFileAndAnInterpolatedNameKeepMoreNeverLess() throws Exception {
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("production").call()) {
+            commit(git, "data/common.yaml", "apiVersion: kraftwerk/v1\nkind: Data\ndata:\n  hello: {version: 1.0}\n"
+                    + "  blog: {version: \"${data.blog_release}\"}\n");
+            commit(git, "site.yaml", "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n  - name: web2.example.net\n    roles: [web]\n"
+                    + "    data:\n      hello: {version: 1.1}\n");
+            commit(git, "roles/web.yaml", "resources:\n  wsgi_app:\n    hello:\n"
+                    + "      requirements: [\"artifact:kwhello==${data.hello.version}\", \"artifact:kwblog==${data.blog.version}\"]\n");
+        }
+        ReferencedArtifacts.References refs;
+        try (Git git = Git.open(repo.toFile())) {
+            refs = ReferencedArtifacts.in(git.getRepository());
+        }
+        assertTrue(refs.keeps(artifact("kwhello", "1.0")));
+        assertTrue(refs.keeps(artifact("kwhello", "1.1")), "the version a node rule's data gives web2");
+        assertFalse(refs.keeps(artifact("kwhello", "0.9")));
+        assertTrue(refs.keeps(artifact("kwblog", "7.7")), "a value that is itself interpolated: every version");
+        assertFalse(refs.everything());
+
+        try (Git git = Git.open(repo.toFile())) {
+            commit(git, "roles/extra.yaml", "resources: {wsgi_app: {x: {requirements: [\"artifact:${data.pkg}==1.0\"]}}}\n");
+            refs = ReferencedArtifacts.in(git.getRepository());
+        }
+        assertTrue(refs.everything(), "an interpolated name could be any artifact");
+        assertTrue(refs.keeps(artifact("anything", "0.0.1")));
+    }
 }

@@ -77,8 +77,13 @@ final class ReleaseBuilder {
                     wheelDirs.add(context.artifacts().fetch(artifact).toString());
                 }
                 // pip runs as root into a root-owned tree: the app cannot rewrite its own code
-                checkBuild(context, pipInstall(r, layout.venv(id), List.copyOf(wheelDirs), systemPip),
-                        Map.of("PIP_NO_CACHE_DIR", "1", "HOME", layout.dir(id), "PYTHONSAFEPATH", "1"));
+                Map<String, String> env = Map.of("PIP_NO_CACHE_DIR", "1", "HOME", layout.dir(id), "PYTHONSAFEPATH", "1");
+                if (r.indexUrl() != null && !r.artifacts().isEmpty()) {
+                    // with an index pip would take the best file of either source: the pinned bytes go in first, from the
+                    // verified cache alone; the index then brings only what they depend on (they are satisfied already)
+                    checkBuild(context, pinnedInstall(r, layout.venv(id), List.copyOf(wheelDirs), systemPip), env);
+                }
+                checkBuild(context, pipInstall(r, layout.venv(id), List.copyOf(wheelDirs), systemPip), env);
             }
             context.fs().writeAtomically(dir.resolve(BUILT), new byte[0], "root", "root", "0644");
         } catch (IOException | ProviderException | InterruptedException | RuntimeException e) {
@@ -115,6 +120,17 @@ final class ReleaseBuilder {
             throw new ProviderException(what + " " + path + " is " + entry.describe() + " owned by " + entry.owner() + " with mode "
                     + entry.mode() + "; releases are built only in a directory root alone can change (chown root, chmod go-w)");
         }
+    }
+
+    /** The artifacts alone, exactly: no index, no dependencies, only the verified cache's directories. */
+    static List<String> pinnedInstall(WsgiReleaseResource r, String venv, List<String> artifactDirs, boolean systemPip) {
+        List<String> argv = new ArrayList<>(systemPip
+                ? List.of(SYSTEM_PYTHON, "-m", "pip", "--python", venv + "/bin/python", "install")
+                : List.of(venv + "/bin/python", "-m", "pip", "install"));
+        argv.addAll(List.of("--disable-pip-version-check", "--no-input", "--no-index", "--no-deps"));
+        artifactDirs.forEach(dir -> argv.addAll(List.of("--find-links", dir)));
+        r.artifacts().stream().map(a -> a.name() + "==" + a.version()).distinct().forEach(argv::add);
+        return argv;
     }
 
     /**

@@ -150,6 +150,18 @@ class WsgiReleaseProviderTest {
     }
 
     @Test
+    void withAnIndexThePinnedArtifactsGoInFirstFromTheCacheAlone() {
+        WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("kwhello==1.0.0"),
+                "https://pypi.example.net/simple", List.of(), List.of(new ArtifactRef("kwhello", "1.0.0", "kwhello-1.0.0-py3-none-any.whl",
+                "ab".repeat(32), 10L)), "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null,
+                null, null);
+        assertEquals(List.of("/usr/bin/python3", "-m", "pip", "--python", "/v/bin/python", "install", "--disable-pip-version-check",
+                "--no-input", "--no-index", "--no-deps", "--find-links", "/cache/ab", "kwhello==1.0.0"),
+                ReleaseBuilder.pinnedInstall(r, "/v", List.of("/cache/ab"), true),
+                "an index's file of the same name and version can never win over the pinned bytes");
+    }
+
+    @Test
     void artifactsShowInTheSummaryByFileAndDigest() {
         WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("kwhello==1.0.0"),
                 null, List.of(), List.of(new ArtifactRef("kwhello", "1.0.0", "kwhello-1.0.0-py3-none-any.whl", "ab".repeat(32), 10L)),
