@@ -88,7 +88,8 @@ public final class ArtifactCache implements ArtifactSource {
                     || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
                 throw new IOException(dir + " must be a directory of " + me + " that no one else can write (it is "
                         + (Files.isSymbolicLink(dir) ? "a link" : owner + "'s, " + PosixFilePermissions.toString(mode))
-                        + "): artifacts cached there would be installed as root");
+                        + "): artifacts cached there would be installed as root (make it "
+                        + me + "'s alone: chown -R " + me + " " + dir + "; chmod go-w " + dir + ")");
             }
         }
     }
