@@ -37,10 +37,11 @@ public final class ReleaseCommands {
     /** Lists the releases, newest first. @return the exit status */
     public int list(String app, PrintStream out, PrintStream err) {
         try {
-            ReleaseBook book = provider().releases().book(app, null);
+            Releases releases = provider().releases();
+            ReleaseBook book = releases.book(app, null);
             if (book.releases().isEmpty()) {
                 err.println("kw-agent releases: this node has no releases of '" + app + "' (none in "
-                        + ReleaseBook.file(provider().releases().bookDir(), app) + ")");
+                        + ReleaseBook.file(releases.bookDir(), app) + ")");
                 return Exit.NOT_RUN;
             }
             out.printf("%-12s  %-8s  %-20s  %-20s  %s%n", "RELEASE", "STATE", "BUILT", "LIVE SINCE", "");

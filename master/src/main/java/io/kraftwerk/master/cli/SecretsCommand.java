@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -38,29 +39,34 @@ final class SecretsCommand {
     private SecretsCommand() {
     }
 
+    /** What every secrets subcommand takes: the master's data directory, and where to print. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
+                description = "The master's data directory, whose secrets keys are used (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Spec
+        CommandSpec spec;
+    }
+
     /** The data directory's key store, the key made when the master has none yet. */
     static SecretsKey currentKey(Path dataDir, PrintWriter err) throws IOException, SecretsException {
         SecretsKeys keys = new SecretsKeys(new MasterPaths(dataDir).secrets());
-        if (keys.current().isEmpty()) {
-            SecretsKey made = keys.currentOrCreate();
-            err.println("made the master's secrets key " + made.id() + " in " + keys.dir() + " (private key 0600: back it up"
-                    + " with the CA key; without it no encrypted value can be read)");
-            err.flush();
-            return made;
+        Optional<SecretsKey> current = keys.current();
+        if (current.isPresent()) {
+            return current.get();
         }
-        return keys.currentOrCreate();
+        SecretsKey made = keys.currentOrCreate();
+        err.println("made the master's secrets key " + made.id() + " in " + keys.dir() + " (private key 0600: back it up"
+                + " with the CA key; without it no encrypted value can be read)");
+        err.flush();
+        return made;
     }
 
     @Command(name = "public-key", mixinStandardHelpOptions = true,
             description = {"Print the public half of the master's secrets key, one line: give it to CI and to operators who",
                 "encrypt without access to the master (kw-master secrets encrypt --public-key FILE). Makes the key if there is none."})
-    static final class PublicKey implements Callable<Integer> {
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
-                description = "The master's data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        @Spec
-        CommandSpec spec;
+    static final class PublicKey extends Subcommand {
 
         @Override
         public Integer call() {
@@ -80,10 +86,7 @@ final class SecretsCommand {
     @Command(name = "encrypt", mixinStandardHelpOptions = true,
             description = {"Encrypt a value read from standard input (one trailing newline dropped) or from --file (byte for byte),",
                 "and print it as ENC[KW1,KEYID,...] to paste into manifests or data. The value is never an argument."})
-    static final class Encrypt implements Callable<Integer> {
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
-                description = "The master's data directory, whose current key is used (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+    static final class Encrypt extends Subcommand {
 
         @Option(names = "--public-key", paramLabel = "FILE",
                 description = "Encrypt to this public key (from kw-master secrets public-key) instead: no access to the master needed.")
@@ -91,9 +94,6 @@ final class SecretsCommand {
 
         @Option(names = "--file", paramLabel = "FILE", description = "Read the value from FILE (a key, a certificate) instead of standard input.")
         Path file;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -127,17 +127,11 @@ final class SecretsCommand {
             description = {"Make a new secrets key the current one and re-encrypt every ENC[...] value of a working copy of the",
                 "manifests to it (the rest of each file stays byte for byte). The old key stays, so catalogs of commits not yet",
                 "re-encrypted still compile; commit and push the working copy, then retire the old key."})
-    static final class Rotate implements Callable<Integer> {
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
-                description = "The master's data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
+    static final class Rotate extends Subcommand {
 
         @Option(names = "--manifests", paramLabel = "DIR", required = true,
                 description = "A working copy of the manifests repository, whose files are re-encrypted in place.")
         Path manifests;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {

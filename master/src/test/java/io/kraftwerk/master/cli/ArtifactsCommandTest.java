@@ -7,8 +7,6 @@ import io.kraftwerk.master.Golden;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,24 +15,12 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kw-master artifacts}, and compile and lint against a store, on the example site with its real sample apps. */
-class ArtifactsCommandTest {
+class ArtifactsCommandTest extends CliTest {
     @TempDir
     Path tmp;
 
-    private StringWriter out = new StringWriter();
-    private StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = KwMaster.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
-    }
 
     @Test
     void theSampleAppsAreBuiltIntoTheStoreAndTheExampleSiteCompilesAgainstIt() throws Exception {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kraftwerk.master.secrets.Envelope;
 import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.master.secrets.SecretsKeys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,24 +16,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kw-master secrets}: the key made once and kept private, values encrypted to it or to its public half. */
-class SecretsCommandTest {
+class SecretsCommandTest extends CliTest {
     @TempDir
     Path tmp;
 
-    private StringWriter out = new StringWriter();
-    private StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cli = KwMaster.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
-    }
 
     @Test
     void theKeyIsMadeOncePrivateAndValuesEncryptedToItOpenWithIt() throws Exception {

@@ -122,12 +122,19 @@ final class ReleaseBuilder {
         }
     }
 
-    /** The artifacts alone, exactly: no index, no dependencies, only the verified cache's directories. */
-    static List<String> pinnedInstall(WsgiReleaseResource r, String venv, List<String> artifactDirs, boolean systemPip) {
+    /** {@code pip install} into the release's interpreter: Debian's pip with --python, or the release's own. */
+    private static List<String> pipInstallOf(String venv, boolean systemPip) {
         List<String> argv = new ArrayList<>(systemPip
                 ? List.of(SYSTEM_PYTHON, "-m", "pip", "--python", venv + "/bin/python", "install")
                 : List.of(venv + "/bin/python", "-m", "pip", "install"));
-        argv.addAll(List.of("--disable-pip-version-check", "--no-input", "--no-index", "--no-deps"));
+        argv.addAll(List.of("--disable-pip-version-check", "--no-input"));
+        return argv;
+    }
+
+    /** The artifacts alone, exactly: no index, no dependencies, only the verified cache's directories. */
+    static List<String> pinnedInstall(WsgiReleaseResource r, String venv, List<String> artifactDirs, boolean systemPip) {
+        List<String> argv = pipInstallOf(venv, systemPip);
+        argv.addAll(List.of("--no-index", "--no-deps"));
         artifactDirs.forEach(dir -> argv.addAll(List.of("--find-links", dir)));
         r.artifacts().stream().map(a -> a.name() + "==" + a.version()).distinct().forEach(argv::add);
         return argv;
@@ -138,10 +145,7 @@ final class ReleaseBuilder {
      * at all. {@code systemPip}: Debian's pip installs into the release's interpreter.
      */
     static List<String> pipInstall(WsgiReleaseResource r, String venv, List<String> artifactDirs, boolean systemPip) {
-        List<String> argv = new ArrayList<>(systemPip
-                ? List.of(SYSTEM_PYTHON, "-m", "pip", "--python", venv + "/bin/python", "install")
-                : List.of(venv + "/bin/python", "-m", "pip", "install"));
-        argv.addAll(List.of("--disable-pip-version-check", "--no-input"));
+        List<String> argv = pipInstallOf(venv, systemPip);
         if (r.indexUrl() != null) {
             argv.addAll(List.of("--index-url", r.indexUrl()));
         } else if (!r.findLinks().isEmpty() || !artifactDirs.isEmpty()) {

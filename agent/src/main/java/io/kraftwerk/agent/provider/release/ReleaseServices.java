@@ -7,9 +7,6 @@ import io.kraftwerk.agent.provider.runit.Scripts;
 import io.kraftwerk.agent.provider.runit.ServiceSpec;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,15 +67,7 @@ final class ReleaseServices {
 
     /** As {@link #named(String, String)}, with the env its directory holds, so what it shows has its secrets cut. */
     static ServiceSpec named(String name, String logDir, ProviderContext context, List<String> sensitiveEnv) throws IOException {
-        TreeMap<String, String> env = new TreeMap<>();
-        Path dir = context.path(RunitSupervisor.SV + name + "/env");
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    env.put(f.getFileName().toString(), Files.readString(f));
-                }
-            }
-        }
-        return new ServiceSpec(name, name, true, true, null, null, logDir, env, sensitiveEnv, new TreeMap<>(), null);
+        return new ServiceSpec(name, name, true, true, null, null, logDir, RunitSupervisor.env(name, context), sensitiveEnv,
+                new TreeMap<>(), null);
     }
 }

@@ -112,14 +112,7 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
         Observed o = new Observed().put("ensure", "present").put("release", id);
         Optional<Entry> entry = book.entry(id);
         entry.ifPresent(e -> e.summary().forEach(o::put));
-        Path env = context.path(RunitSupervisor.SV + layout.webService(id) + "/env");
-        if (Files.isDirectory(env)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(env)) {
-                for (Path f : files) {
-                    o.put("env." + f.getFileName(), Files.readString(f));
-                }
-            }
-        }
+        RunitSupervisor.env(layout.webService(id), context).forEach((k, v) -> o.put("env." + k, v));
         boolean running = runit.running(layout.webService(id), context);
         for (String p : entry.map(Entry::processes).orElse(List.of())) {
             running &= runit.running(layout.processService(p, id), context);

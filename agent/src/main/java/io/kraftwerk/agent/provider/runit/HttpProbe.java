@@ -99,10 +99,6 @@ public final class HttpProbe implements ServiceSpec.HealthCheck {
     private static final int BODY_LINES = 5;
     private static final int LINE = 200;
 
-    Answer ask() throws IOException {
-        return ask(System.nanoTime() + timeout.toNanos());
-    }
-
     /**
      * One request, bounded by {@code deadline} (System.nanoTime()): an app that accepts and never
      * answers, or a full listen queue, must not hold the run past the health check's timeout.

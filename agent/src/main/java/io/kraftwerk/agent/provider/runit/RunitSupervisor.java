@@ -16,7 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,16 +59,9 @@ public final class RunitSupervisor {
                 .put("log_run", read(dir.resolve("log/run")))
                 .put("enabled", String.valueOf(linked(spec, context)))
                 .put("state", state(dir));
-        TreeSet<String> names = new TreeSet<>();
-        if (Files.isDirectory(dir.resolve("env"))) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve("env"))) {
-                for (Path f : files) {
-                    names.add(f.getFileName().toString());
-                    o.put("env." + f.getFileName(), read(f));
-                }
-            }
-        }
-        o.put("env_names", String.join(",", names));
+        SortedMap<String, String> env = env(spec.name(), context);
+        env.forEach((k, v) -> o.put("env." + k, v));
+        o.put("env_names", String.join(",", env.keySet()));
         for (String name : spec.configFiles().keySet()) {
             o.put("file." + name, read(dir.resolve(name)));
         }
@@ -185,6 +179,20 @@ public final class RunitSupervisor {
     /** Whether runsv reports the service running. */
     public boolean running(String name, ProviderContext context) throws IOException {
         return state(context.path(SV + name)).equals("running");
+    }
+
+    /** The env a service's directory holds (/etc/sv/NAME/env, one file per variable), by name; empty when none. */
+    public static SortedMap<String, String> env(String name, ProviderContext context) throws IOException {
+        SortedMap<String, String> env = new TreeMap<>();
+        Path dir = context.path(SV + name + "/env");
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    env.put(f.getFileName().toString(), read(f));
+                }
+            }
+        }
+        return env;
     }
 
     /** Restarts a running service (a notification from a changed config or virtualenv). */
