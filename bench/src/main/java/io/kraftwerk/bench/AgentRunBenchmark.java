@@ -4,6 +4,8 @@ import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.manifest.DirectoryManifests;
+import io.kraftwerk.master.secrets.DecryptingOpener;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.testkit.DisposableNode;
 import java.nio.file.Files;
@@ -12,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Whole-process cost of a no-change run of the same 200-resource desired state with kw-agent,
@@ -167,7 +169,8 @@ public final class AgentRunBenchmark {
             var site = SiteParser.parse(
                     DirectoryManifests.load(ROOT.resolve("manifests")));
             var catalog = CatalogCompiler.compile(site,
-                    new CompileRequest("web1.example.net", null, null, Map.of(), apps.index()));
+                    new CompileRequest("web1.example.net", null, null, Map.of(), apps.index(),
+                            new DecryptingOpener(new SecretsKeys(ROOT.resolve("examples/secrets-key")))));
             Files.write(node.path("/root/web1.json"), ModelJson.writeBytes(catalog));
             long start = System.nanoTime();
             DisposableNode.Result run = node.exec(List.of(ROOT.resolve("bin/kw-agent").toString(), "apply", "/root/web1.json"),

@@ -1,13 +1,18 @@
 package io.kraftwerk.bench;
 
-import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.SecretOpener;
 import io.kraftwerk.master.compile.Site;
 import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.master.secrets.DecryptingOpener;
+import io.kraftwerk.master.secrets.SecretsKey;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,41 +45,63 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class CompileBenchmark {
-    /** {@code synthetic-N}: a generated site of about N resources; otherwise an example-site node. */
-    @Param({"synthetic-500", "web1.example.net", "db1.example.net", "lb1.example.net"})
+    /**
+     * {@code synthetic-N}: a generated site of about N resources ({@code -encM}: M of its files' content
+     * from encrypted values); otherwise an example-site node (its encrypted values opened with the example key).
+     */
+    @Param({"synthetic-500", "synthetic-500-enc50", "web1.example.net", "db1.example.net", "lb1.example.net"})
     public String target;
 
     private ManifestFiles files;
     private Site site;
     private String node;
+    private SecretsKeys keys;
+    /** As the master holds it: one opener per key directory, remembering what it opened. */
+    private SecretOpener secrets;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         if (target.startsWith("synthetic-")) {
-            files = SyntheticSite.generate(Integer.parseInt(target.substring("synthetic-".length())));
+            String[] parts = target.split("-");
+            keys = new SecretsKeys(Files.createTempDirectory("kw-bench-keys"));
+            SecretsKey key = keys.rotate();
+            files = SyntheticSite.generate(Integer.parseInt(parts[1]), parts.length > 2 ? Integer.parseInt(parts[2].substring(3)) : 0, key);
             node = SyntheticSite.NODE;
         } else {
-            files = DirectoryManifests.load(Path.of(System.getProperty("kraftwerk.manifests", "manifests")));
+            Path manifests = Path.of(System.getProperty("kraftwerk.manifests", "manifests"));
+            files = DirectoryManifests.load(manifests);
+            keys = new SecretsKeys(manifests.toAbsolutePath().resolveSibling("examples").resolve("secrets-key"));
             node = target;
         }
+        secrets = new DecryptingOpener(keys);
         site = SiteParser.parse(files);
-        Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+        Catalog catalog = CatalogCompiler.compile(site, request());
         System.out.println("\n" + target + ": " + catalog.resources().size() + " resources, "
                 + catalog.edges().size() + " edges");
     }
 
+    private CompileRequest request() {
+        return new CompileRequest(node, null, null, null, null, secrets);
+    }
+
     @Benchmark
     public Catalog compile() throws Exception {
-        return CatalogCompiler.compile(site, new CompileRequest(node, null, null));
+        return CatalogCompiler.compile(site, request());
+    }
+
+    /** The first compile after the keys changed (or the master started): every value decrypted, none remembered. */
+    @Benchmark
+    public Catalog compileFreshKeys() throws Exception {
+        return CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, null, new DecryptingOpener(keys)));
     }
 
     @Benchmark
     public Catalog parseAndCompile() throws Exception {
-        return CatalogCompiler.compile(SiteParser.parse(files), new CompileRequest(node, null, null));
+        return CatalogCompiler.compile(SiteParser.parse(files), request());
     }
 
     @Benchmark
     public byte[] compileAndSerialize() throws Exception {
-        return ModelJson.writeBytes(CatalogCompiler.compile(site, new CompileRequest(node, null, null)));
+        return ModelJson.writeBytes(CatalogCompiler.compile(site, request()));
     }
 }

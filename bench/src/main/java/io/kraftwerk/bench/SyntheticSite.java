@@ -1,7 +1,10 @@
 package io.kraftwerk.bench;
 
 import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.master.secrets.Envelope;
+import io.kraftwerk.master.secrets.SecretsKey;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +20,14 @@ public final class SyntheticSite {
     }
 
     public static ManifestFiles generate(int n) {
+        return generate(n, 0, null);
+    }
+
+    /**
+     * The same site, whose first {@code secrets} plain files take their content from an encrypted
+     * data value instead (sealed to {@code key}): as many resources, {@code secrets} values to open.
+     */
+    public static ManifestFiles generate(int n, int secrets, SecretsKey key) {
         Map<String, byte[]> files = new HashMap<>();
         put(files, "site.yaml", """
                 apiVersion: kraftwerk/v1
@@ -31,7 +42,7 @@ public final class SyntheticSite {
                 data:
                   site: {name: example.net, owner: ops, mode: "0640"}
                   apps: {workers: 3, wheelhouse: /srv/wheelhouse}
-                """);
+                """ + encrypted(secrets, key));
         put(files, "templates/app.conf", """
                 # {node.name} ({node.environment})
                 name = {vars.name}
@@ -67,7 +78,8 @@ public final class SyntheticSite {
         for (int i = 0; i < fileCount; i++) {
             String path = "/etc/big/d" + (i % dirs) + "/f" + i + ".conf";
             switch (i % 3) {
-                case 0 -> role.append("    ").append(path).append(":\n      content: \"value ").append(i).append("\\n\"\n      mode: \"0644\"\n");
+                case 0 -> role.append("    ").append(path).append(i / 3 < secrets ? ":\n      content: \"${data.secrets.s" + i / 3 + "}\"\n"
+                        : ":\n      content: \"value " + i + "\\n\"\n").append("      mode: \"0644\"\n");
                 case 1 -> role.append("    ").append(path).append(":\n      content: \"owner=${data.site.owner} site=${data.site.name}\\n\"\n      mode: ${data.site.mode}\n");
                 default -> role.append("    ").append(path).append(":\n      template: app.conf\n      vars: {name: f").append(i).append("}\n");
             }
@@ -91,6 +103,18 @@ public final class SyntheticSite {
         }
         put(files, "roles/big.yaml", role.toString());
         return ManifestFiles.ofContent(files);
+    }
+
+    private static String encrypted(int count, SecretsKey key) {
+        if (count == 0) {
+            return "";
+        }
+        StringBuilder data = new StringBuilder("  secrets:\n");
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < count; i++) {
+            data.append("    s").append(i).append(": ").append(Envelope.encrypt("secret value " + i + "\n", key, random)).append('\n');
+        }
+        return data.toString();
     }
 
     private static void put(Map<String, byte[]> files, String path, String text) {

@@ -2,6 +2,9 @@ package io.kraftwerk.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kraftwerk.master.compile.SecretOpener;
+import io.kraftwerk.master.secrets.DecryptingOpener;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,11 @@ public final class Golden {
     /** The module's source tree (Maven runs tests with the module directory as working directory). */
     public static Path testResources() {
         return Path.of("src", "test", "resources");
+    }
+
+    /** What opens the example site's encrypted values: its example key (examples/secrets-key, committed as an example). */
+    public static SecretOpener exampleSecrets() {
+        return new DecryptingOpener(new SecretsKeys(Path.of("..", "examples", "secrets-key")));
     }
 
     /** The example site at the repository root. */

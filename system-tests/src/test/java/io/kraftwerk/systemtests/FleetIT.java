@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kraftwerk.master.secrets.Envelope;
+import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.Report;
@@ -16,8 +18,11 @@ import io.kraftwerk.testkit.DisposableNode;
 import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.HostBridge;
 import io.kraftwerk.testkit.MasterProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,6 +173,35 @@ class FleetIT {
         }
         Map<String, PullRun> second = onEveryNode((name, node) -> PullRun.of(node));
         second.forEach((name, run) -> assertEquals(0, run.exitCode(), name + " converged in one run:\n" + run.output()));
+        eachNodeHoldsOnlyTheSecretsItsCatalogUses();
+    }
+
+    /**
+     * The example site's secrets are encrypted in git; the master decrypts each only into the
+     * catalogs that use it. On a node a secret is in its target file and in the root-only cached
+     * catalog, nowhere else the agent writes (state, reports, release records).
+     */
+    private void eachNodeHoldsOnlyTheSecretsItsCatalogUses() throws Exception {
+        Map<String, List<String>> uses = Map.of("web1.example.net", List.of(PAGER_TOKEN, WEB1_SECRET_KEY),
+                "db1.example.net", List.of(PAGER_TOKEN), "lb1.example.net", List.of(PAGER_TOKEN, TLS_KEY_LINE));
+        for (Map.Entry<String, DisposableNode> n : nodes.entrySet()) {
+            DisposableNode node = n.getValue();
+            Path catalog = node.path("/var/lib/kraftwerk/catalog.json");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(catalog)), n.getKey());
+            String cached = Files.readString(catalog);
+            for (String secret : List.of(PAGER_TOKEN, WEB1_SECRET_KEY, TLS_KEY_LINE)) {
+                assertEquals(uses.get(n.getKey()).contains(secret), cached.contains(secret),
+                        n.getKey() + "'s catalog and the secret " + secret.substring(0, 12) + "...: only what its catalog uses");
+            }
+            try (Stream<Path> files = Files.walk(node.path("/var/lib/kraftwerk"))) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(catalog)).toList()) {
+                    String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                    SECRETS.forEach(secret -> assertFalse(text.contains(secret), f + " holds a secret"));
+                }
+            }
+        }
+        assertTrue(Files.readString(nodes.get("lb1.example.net").path("/etc/ssl/kraftwerk/hello.example.net.key")).contains(TLS_KEY_LINE));
+        assertEquals(PAGER_TOKEN + "\n", Files.readString(nodes.get("db1.example.net").path(PAGER_TOKEN_FILE)));
     }
 
     @Test
@@ -200,7 +234,7 @@ class FleetIT {
         PullRun run = PullRun.of(web1);
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.report().correctiveChange(), run.output());
-        assertEquals("example-pager-token-0000\n", Files.readString(web1.path(PAGER_TOKEN_FILE)), "the secret was repaired");
+        assertEquals(PAGER_TOKEN + "\n", Files.readString(web1.path(PAGER_TOKEN_FILE)), "the secret was repaired");
         assertNoSecretIn("web1's run output", run.output());
 
         try (Browser browser = Browser.start("MAP " + MASTER_NAME + " " + bridge.address())) {
@@ -241,13 +275,24 @@ class FleetIT {
             }
         }
         assertNoSecretIn("the master's log", master.log());
+        try (Stream<Path> files = Files.walk(master.dataDir())) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(master.dataDir().resolve("secrets"))).toList()) {
+                String bytes = Files.readString(f, StandardCharsets.ISO_8859_1);
+                SECRETS.forEach(secret -> assertFalse(bytes.contains(secret), f + " (the master's database, logs, stores) holds a secret"));
+            }
+        }
     }
 
-    /** The example site's secrets (data/common.yaml, data/nodes/web1..., data/roles/lb.yaml) and the one this test planted. */
+    /**
+     * The example site's secrets, encrypted in git (data/common.yaml, data/nodes/web1..., data/roles/lb.yaml),
+     * as they decrypt, and the one this test planted.
+     */
     private static final String PAGER_TOKEN_FILE = "/etc/kraftwerk-site/pager.token";
+    private static final String PAGER_TOKEN = "example-pager-token-0000";
+    private static final String WEB1_SECRET_KEY = "example-secret-key-web1";
+    private static final String TLS_KEY_LINE = "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC3CdSdQ6S2S9bg";
     private static final String TAMPERED_SECRET = "tampered-pager-token-4242";
-    private static final List<String> SECRETS = List.of("example-pager-token-0000", TAMPERED_SECRET, "example-secret-key-web1",
-            "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC3CdSdQ6S2S9bg");
+    private static final List<String> SECRETS = List.of(PAGER_TOKEN, TAMPERED_SECRET, WEB1_SECRET_KEY, TLS_KEY_LINE);
 
     private static void assertNoSecretIn(String what, String text) {
         for (String secret : SECRETS) {
@@ -294,6 +339,32 @@ class FleetIT {
             assertEquals(motdBefore.get(name), Files.readString(nodes.get(name).path("/etc/motd")), name);
             assertEquals(name.startsWith("web1") ? 5 : 4, storedReports(name).size(), name + ": every run's report reached the master");
         }
+    }
+
+    @Test
+    @Order(5)
+    void aValueTheMasterCannotDecryptIsACompileErrorAtItsPlaceAndNodesKeepTheirCatalog() throws Exception {
+        manifests.write("roles/base.yaml", manifests.read("roles/base.yaml").replace("      mod: \"0644\"", "      mode: \"0644\""));
+        String good = manifests.commitAll("the typo fixed");
+        assertEquals(200, refresh());
+        onEveryNode((name, node) -> PullRun.of(node)).forEach((name, run) -> assertEquals(good, run.report().catalogVersion(), name));
+
+        SecretsKey stranger = SecretsKey.generate(new SecureRandom());
+        String common = manifests.read("data/common.yaml");
+        manifests.write("data/common.yaml", common.replaceFirst("pager_token: ENC\\[[^]]+]",
+                "pager_token: " + Envelope.encrypt("a-token-for-another-master", stranger, new SecureRandom())));
+        manifests.commitAll("a pager token encrypted to another master's key");
+        assertEquals(200, refresh());
+        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        runs.forEach((name, run) -> {
+            assertEquals(0, run.exitCode(), name + ":\n" + run.output());
+            assertEquals(CatalogSource.CACHED, run.report().catalogSource(), name);
+            assertEquals(good, run.report().catalogVersion(), name);
+            assertTrue(run.output().contains("data/common.yaml:14:18: cannot decrypt: the value is encrypted to key " + stranger.id()
+                    + ", which this master does not have"), name + ":\n" + run.output());
+            assertFalse(run.output().contains("a-token-for-another-master"));
+        });
+        assertEquals(PAGER_TOKEN + "\n", Files.readString(nodes.get("db1.example.net").path(PAGER_TOKEN_FILE)), "the last good value stays");
     }
 
     // --- helpers

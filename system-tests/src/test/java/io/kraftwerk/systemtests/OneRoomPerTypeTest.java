@@ -68,6 +68,10 @@ class OneRoomPerTypeTest {
                 + " declares no @Sensitivity (write @Sensitivity with no markers when nothing of it is secret)");
         List<String> attributes = attributes(type);
         marks.get().forEach(m -> assertTrue(attributes.contains(m), type + ": @Sensitivity names '" + m + "', not an attribute"));
+        Optional<String> protectedAttribute = SensitivityMarks.protectedAttribute(type.recordClass());
+        assertEquals(!marks.get().isEmpty(), protectedAttribute.isPresent(), type + ": @Sensitivity marks secrets but does not say"
+                + " which attribute they protect (protects = ...), or protects one without a mark");
+        protectedAttribute.ifPresent(p -> assertTrue(attributes.contains(p), type + ": @Sensitivity protects '" + p + "', not an attribute"));
     }
 
     @ParameterizedTest

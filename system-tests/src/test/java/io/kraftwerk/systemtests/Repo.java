@@ -8,6 +8,8 @@ import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.manifest.DirectoryManifests;
+import io.kraftwerk.master.secrets.DecryptingOpener;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
 import io.kraftwerk.testkit.DisposableNode;
@@ -60,7 +62,12 @@ final class Repo {
     static Catalog compile(String node) throws Exception {
         return CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(ROOT.resolve("manifests"))),
                 new CompileRequest(node, null, null, Map.of(), ArtifactIndex.of(sampleApps().snapshot().artifacts().stream()
-                        .map(StoredArtifact::ref).toList())));
+                        .map(StoredArtifact::ref).toList()), exampleSecrets()));
+    }
+
+    /** What opens the example site's encrypted values: its example key, committed as an example (examples/secrets-key). */
+    static DecryptingOpener exampleSecrets() {
+        return new DecryptingOpener(new SecretsKeys(ROOT.resolve("examples/secrets-key")));
     }
 
     private static FileArtifactStore sampleApps;

@@ -7,8 +7,10 @@ import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,7 @@ public final class MasterProcess implements AutoCloseable {
                 throw new IOException("kw-master admin-token failed: " + said);
             }
         }
+        installExampleSecretsKey(repositoryRoot, dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-master.log");
         List<String> argv = new ArrayList<>(List.of(repositoryRoot.resolve("bin/kw-master").toString(), "serve",
                 "--manifests", manifests, "--data-dir", dataDir.toString(), "--port", String.valueOf(port)));
@@ -108,6 +111,27 @@ public final class MasterProcess implements AutoCloseable {
 
     public URI url(String host) {
         return URI.create("https://" + host + ":" + port);
+    }
+
+    /**
+     * The example site's values are encrypted to its example key (examples/secrets-key): a master
+     * serving it holds that key beside its own, as a master whose operator restored a key from a
+     * backup does (the master still makes its own current key when it first starts).
+     */
+    private static void installExampleSecretsKey(Path repositoryRoot, Path dataDir) throws IOException {
+        Path example = repositoryRoot.resolve("examples/secrets-key");
+        Path secrets = dataDir.resolve("secrets");
+        if (!Files.isDirectory(example) || Files.exists(secrets)) {
+            return;
+        }
+        Files.createDirectory(secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try (DirectoryStream<Path> keys = Files.newDirectoryStream(example, "*.key")) {
+            for (Path key : keys) {
+                Path copy = Files.createFile(secrets.resolve(key.getFileName().toString()),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(copy, Files.readAllBytes(key));
+            }
+        }
     }
 
     public Path dataDir() {

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * @param env          environment variables added to a minimal one (PATH, LANG, HOME)
  * @param sensitiveEnv names in {@code env} whose values are secret (never reported or logged)
  */
-@Sensitivity(markedBy = "sensitive_env")
+@Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record ExecResource(
         @NotNull @Pattern(regexp = NAME, message = NAME_MESSAGE) String name,
         @NotEmpty List<@NotNull String> command,

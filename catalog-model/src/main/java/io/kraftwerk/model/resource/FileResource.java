@@ -19,7 +19,7 @@ import jakarta.validation.constraints.NotNull;
  * @param mode      permission bits as octal, e.g. {@code 0640}; null leaves them alone
  * @param sensitive the content is secret: it never appears in reports, logs or diffs
  */
-@Sensitivity(markedBy = "sensitive")
+@Sensitivity(markedBy = "sensitive", protects = "content")
 public record FileResource(
         @NotNull @AbsolutePath String path,
         @NotNull Ensure ensure,

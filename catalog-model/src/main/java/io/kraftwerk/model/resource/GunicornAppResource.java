@@ -36,7 +36,7 @@ import java.util.SortedMap;
  * @param healthCheck  a URL path the agent requests after a (re)start; the app must answer with a
  *                     2xx or 3xx status or the change is reported as failed. Null: no check
  */
-@Sensitivity(markedBy = "sensitive_env")
+@Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record GunicornAppResource(
         @NotNull @ServiceName String name,
         @NotNull ServiceEnsure ensure,

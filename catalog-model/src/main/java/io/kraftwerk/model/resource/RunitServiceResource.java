@@ -25,7 +25,7 @@ import java.util.SortedMap;
  * @param workingDir   the working directory; null means the service directory
  * @param logDir       where svlogd writes the log (default {@code /var/log/NAME})
  */
-@Sensitivity(markedBy = "sensitive_env")
+@Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record RunitServiceResource(
         @NotNull @ServiceName String name,
         @NotNull ServiceEnsure ensure,

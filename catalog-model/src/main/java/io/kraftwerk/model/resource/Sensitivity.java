@@ -20,4 +20,11 @@ public @interface Sensitivity {
     /** Wire names of the marking attributes; empty when nothing of the type is ever secret. */
     String[] markedBy() default {};
 
+    /**
+     * The wire name of the attribute whose values the marks keep secret ({@code content}, {@code env}):
+     * the one place a value decrypted from the manifests may go, which the compiler then marks itself.
+     * Empty when nothing of the type is ever secret.
+     */
+    String protects() default "";
+
 }

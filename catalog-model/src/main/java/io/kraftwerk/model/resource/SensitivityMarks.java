@@ -16,6 +16,12 @@ public final class SensitivityMarks {
         return s == null ? Optional.empty() : Optional.of(Arrays.asList(s.markedBy()));
     }
 
+    /** The attribute a type's marks keep secret (where decrypted values may go), if the type has one. */
+    public static Optional<String> protectedAttribute(Class<?> type) {
+        Sensitivity s = type.getAnnotation(Sensitivity.class);
+        return s == null || s.protects().isEmpty() ? Optional.empty() : Optional.of(s.protects());
+    }
+
     /**
      * Whether declared attributes mark a value secret: a marking flag that is true, or a marking list
      * that is not empty. Attributes are as written in a manifest (strings, lists, maps).

@@ -54,7 +54,7 @@ import java.util.TreeMap;
  * @param healthTimeout      seconds a new release gets to answer as expected (default 60)
  * @param keep               releases kept on the node, the live one included (default 3)
  */
-@Sensitivity(markedBy = "sensitive_env")
+@Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record WsgiReleaseResource(
         @NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}", message = "must be an app name: lowercase letters, digits, '_' or '-',"
                 + " starting with a letter, at most 32 characters (its services are NAME@ID and NAME.PROCESS@ID)") String name,

@@ -9,6 +9,8 @@ import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.compile.UnresolvedArtifacts;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.secrets.CheckingOpener;
+import io.kraftwerk.master.secrets.SecretsException;
 import io.kraftwerk.model.catalog.Catalog;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kw-master lint}: compiles every node the manifests declare (named in a rule or given a
- * facts fixture) and prints every error once, with the nodes it affects.
+ * facts fixture) and prints every error once, with the nodes it affects. It needs no private key:
+ * encrypted values are checked for their form and key id only, and compile as {@code [sensitive]}.
  */
 @Command(name = "lint", mixinStandardHelpOptions = true,
         description = "Compile every node the manifests declare and report every error.")
@@ -70,10 +73,19 @@ final class LintCommand implements Callable<Integer> {
             err.flush();
             return KwMaster.EXIT_USAGE;
         }
+        CheckingOpener secrets;
+        try {
+            secrets = CheckingOpener.forSite(site.files().file(CheckingOpener.SITE_KEYS));
+        } catch (SecretsException e) {
+            err.println("kw-master lint: " + e.getMessage());
+            err.flush();
+            return KwMaster.EXIT_MANIFEST_ERRORS;
+        }
         Map<Diagnostic, TreeSet<String>> errors = new TreeMap<>();
         for (String node : nodes) {
             try {
-                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node), index));
+                Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node), index,
+                        secrets));
                 out.println("ok " + node + ": " + catalog.resources().size() + " resources, "
                         + catalog.edges().size() + " edges, environment " + catalog.environment());
             } catch (ManifestException e) {
@@ -81,6 +93,12 @@ final class LintCommand implements Callable<Integer> {
                         + (e.diagnostics().size() == 1 ? " error" : " errors"));
                 e.diagnostics().forEach(d -> errors.computeIfAbsent(d, k -> new TreeSet<>()).add(node));
             }
+        }
+        if (!secrets.seen().isEmpty()) {
+            out.println("encrypted values: to key " + String.join(", ", secrets.seen()) + (secrets.checksKeyIds()
+                    ? ", which " + CheckingOpener.SITE_KEYS + " lists (not decrypted: lint needs no private key)"
+                    : "; only their form was checked: add " + CheckingOpener.SITE_KEYS
+                            + " ('kw-master secrets public-key > secrets.pub') so lint checks their key ids"));
         }
         if (!unresolved.named().isEmpty()) {
             out.println("not resolved (no --artifacts DIR given, so only their syntax was checked): artifact:"

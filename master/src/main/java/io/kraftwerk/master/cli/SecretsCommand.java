@@ -1,5 +1,6 @@
 package io.kraftwerk.master.cli;
 
+import io.kraftwerk.master.secrets.CheckingOpener;
 import io.kraftwerk.master.secrets.Envelope;
 import io.kraftwerk.master.secrets.PublicKeyLine;
 import io.kraftwerk.master.secrets.Reencryption;
@@ -162,11 +163,18 @@ final class SecretsCommand {
                         values += result.values();
                     }
                 }
+                Path siteKeys = manifests.resolve(CheckingOpener.SITE_KEYS);
+                String siteKeysText = Files.isRegularFile(siteKeys, LinkOption.NOFOLLOW_LINKS)
+                        ? withOnlyKey(Files.readString(siteKeys, StandardCharsets.UTF_8), to) : null;
                 keys.keep(to);
                 for (Map.Entry<Path, Reencryption.Result> r : results.entrySet()) {
                     replace(r.getKey(), r.getValue().text());
                 }
+                if (siteKeysText != null) {
+                    replace(siteKeys, siteKeysText);
+                }
                 out.println("re-encrypted " + values + " value(s) in " + results.size() + " file(s) to key " + to.id()
+                        + (siteKeysText == null ? "" : ", which " + CheckingOpener.SITE_KEYS + " now lists")
                         + (previous == null ? "" : "; key " + previous.id() + " stays for decryption until it is retired"));
                 out.flush();
                 return 0;
@@ -174,6 +182,27 @@ final class SecretsCommand {
                 err.println("kw-master secrets rotate: " + e.getMessage() + " (no file was changed)");
                 return 1;
             }
+        }
+
+        /**
+         * The site's public-key file after rotation: its comments kept, its keys replaced by the new
+         * one — every value of the working copy is encrypted to it now, and lint should refuse a value
+         * still sealed to an old key.
+         */
+        private static String withOnlyKey(String text, SecretsKey key) {
+            StringBuilder out = new StringBuilder();
+            boolean written = false;
+            for (String line : text.split("\n", -1)) {
+                if (line.strip().startsWith("kraftwerk-secrets-key ")) {
+                    if (!written) {
+                        out.append(PublicKeyLine.of(key)).append('\n');
+                        written = true;
+                    }
+                } else if (!line.isEmpty()) {
+                    out.append(line).append('\n');
+                }
+            }
+            return written ? out.toString() : out + PublicKeyLine.of(key) + "\n";
         }
 
         /** The file's new text, written beside it and renamed over it, its mode kept. */

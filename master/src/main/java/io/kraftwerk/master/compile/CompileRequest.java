@@ -11,11 +11,19 @@ import java.util.TreeMap;
  * @param environment the environment asked for; null takes the node's classified environment
  * @param trusted     the trusted facts of the node's certificate (certname aside, which is always the node)
  * @param artifacts   what the artifact store holds, for {@code artifact:} requirements; null is an empty store
+ * @param secrets     opens the {@code ENC[...]} values the catalog uses; null opens none
  */
-public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts) {
+public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts,
+                             SecretOpener secrets) {
     public CompileRequest {
         trusted = trusted == null ? Map.of() : Map.copyOf(trusted);
         artifacts = artifacts == null ? ArtifactIndex.EMPTY : artifacts;
+        secrets = secrets == null ? SecretOpener.NONE : secrets;
+    }
+
+    /** A request without secrets. */
+    public CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts) {
+        this(node, facts, environment, trusted, artifacts, null);
     }
 
     /** A request without an artifact store. */

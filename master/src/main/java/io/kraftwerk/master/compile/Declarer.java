@@ -75,6 +75,11 @@ final class Declarer {
                 if (resolved.isFailed()) {
                     continue;
                 }
+                if (resolved.isSecret()) {
+                    diagnostics.error(entry.key().location(), "a " + type + " title cannot be a secret (it comes from an encrypted value):"
+                            + " titles show in every report", "name the resource with a plain value");
+                    continue;
+                }
                 // the declaration is where its key is written, even when a reference supplied the text
                 YScalar title = new YScalar(resolved.text(), resolved.kind(), entry.key().quoted(), entry.key().location());
                 attributes(type, title, entry.value()).ifPresent(attributes -> {
@@ -102,8 +107,10 @@ final class Declarer {
         return Optional.empty();
     }
 
-    private void declareResource(ResourceType type, YScalar title, YMap attributes, RoleDef role) {
+    private void declareResource(ResourceType type, YScalar title, YMap written, RoleDef role) {
         String owner = type.wireName() + "[" + title.text() + "]";
+        List<String> feeding = type == ResourceType.FILE ? List.of("vars") : List.of();
+        YMap attributes = SecretPlacement.place(type.recordClass(), owner, written, feeding, false, diagnostics);
         Meta meta = Meta.read(attributes, owner, diagnostics);
         List<String> handled = new ArrayList<>(Meta.KEYS);
         Map<String, Object> preset = new HashMap<>();
@@ -118,14 +125,18 @@ final class Declarer {
             if (content.text() != null) {
                 preset.put("content", content.text());
             }
+            if (content.secret()) {
+                attributes = SecretPlacement.place(type.recordClass(), owner, attributes, feeding, true, diagnostics);
+            }
         }
         binder.bind(type.recordClass(), owner, title.location(), attributes, preset, handled)
                 .ifPresent(resource -> declarations.add(new Declaration(resource, meta,
                         provenance(title.location(), role, null), title.location())));
     }
 
-    private void declareWsgiApp(YScalar title, YMap attributes, RoleDef role) {
+    private void declareWsgiApp(YScalar title, YMap written, RoleDef role) {
         String owner = WsgiApp.TYPE + "[" + title.text() + "]";
+        YMap attributes = SecretPlacement.place(WsgiAppSpec.class, owner, written, List.of(), false, diagnostics);
         Meta meta = Meta.read(attributes, owner, diagnostics);
         Optional<WsgiAppSpec> spec = binder.bind(WsgiAppSpec.class, owner, title.location(), attributes,
                 Map.of("name", title.text()), Meta.KEYS);

@@ -29,6 +29,7 @@ final class FileContent {
     private final Interpolator interpolator;
     private final Diagnostics diagnostics;
     private Map<String, Object> dataView;
+    private boolean secretRead;
 
     FileContent(Site site, Interpolator interpolator, Diagnostics diagnostics) {
         this.site = site;
@@ -36,24 +37,24 @@ final class FileContent {
         this.diagnostics = diagnostics;
     }
 
-    /** The outcome: content to preset, no content attribute used, or failed (already reported). */
-    record Content(String text, boolean failed) {
-        static final Content NONE = new Content(null, false);
-        static final Content FAILED = new Content(null, true);
-
-        static Content of(Optional<String> text) {
-            return text.map(t -> new Content(t, false)).orElse(FAILED);
-        }
+    /**
+     * The outcome: content to preset, no content attribute used, or failed (already reported).
+     * {@code secret}: the template read a secret (from data or its vars), so the content is one.
+     */
+    record Content(String text, boolean failed, boolean secret) {
+        static final Content NONE = new Content(null, false, false);
+        static final Content FAILED = new Content(null, true, false);
     }
 
     Content content(String owner, YMap attributes) {
         int before = diagnostics.count();
+        secretRead = false;
         Optional<String> text = contentText(owner, attributes);
         boolean used = attributes.get("template").isPresent() || attributes.get("source").isPresent();
         if (diagnostics.count() > before || (used && text.isEmpty())) {
             return Content.FAILED;
         }
-        return used ? Content.of(text) : Content.NONE;
+        return used ? new Content(text.get(), false, secretRead) : Content.NONE;
     }
 
     private Optional<String> contentText(String owner, YMap attributes) {
@@ -112,9 +113,10 @@ final class FileContent {
                 return Optional.empty();
             }
             map.entries().forEach(e -> varValues.put(e.name(), TemplateValues.plain(e.value())));
+            secretRead |= SecretPlacement.holdsSecret(map);
         }
         if (dataView == null) {
-            dataView = TemplateValues.lazyData(interpolator);
+            dataView = TemplateValues.lazyData(interpolator, () -> secretRead = true);
         }
         int before = diagnostics.count();
         try {
@@ -127,7 +129,9 @@ final class FileContent {
             return diagnostics.count() > before ? Optional.empty() : Optional.of(out);
         } catch (TemplateException e) {
             String path = TemplateSet.DIRECTORY + name.text();
-            diagnostics.error(TemplateSet.location(path, e), "template error: " + TemplateSet.reason(e),
+            // Qute's message may quote the value it failed on, and this one may have read a secret
+            diagnostics.error(TemplateSet.location(path, e), "template error: " + (secretRead
+                    ? "(the message is withheld: the template read a secret value, which it might quote)" : TemplateSet.reason(e)),
                     "rendering " + owner + " declared at " + name.location());
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import io.kraftwerk.master.compile.composite.WsgiAppSpec;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.YList;
 import io.kraftwerk.master.manifest.YMap;
+import io.kraftwerk.master.manifest.YNode;
 import io.kraftwerk.master.manifest.YScalar;
 import io.kraftwerk.model.resource.ResourceType;
 import io.kraftwerk.model.resource.SensitivityMarks;
@@ -16,26 +17,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds rules a node can talk its way into: a rule matched only by {@code facts:} trusts what the
  * agent reports, and any node can report {@code os.codename: bookworm}. When such a rule gives a
  * role that declares sensitive values ({@code sensitive: true}, {@code sensitive_env}), every node
  * that claims the facts receives those secrets: a warning that says to match {@code trusted:} values
- * from the certificate (or the name) instead.
+ * from the certificate (or the name) instead. A declaration that uses an encrypted value — written in
+ * it, or a {@code ${data.…}} reference to data that holds one in any data file — counts too: it is
+ * sensitive by that alone.
  */
 final class ForgeableRules {
     private ForgeableRules() {
     }
 
-    static List<Diagnostic> warnings(List<NodeRule> rules, Map<String, RoleDef> roles) {
+    private static final Pattern DATA_REFERENCE = Pattern.compile("\\$\\{\\s*data\\.([^}\\s]+)\\s*}");
+
+    static List<Diagnostic> warnings(List<NodeRule> rules, Map<String, RoleDef> roles, List<YMap> data) {
+        Set<String> secretData = new TreeSet<>();
+        data.forEach(layer -> encryptedPaths(layer, "", secretData));
         Set<Diagnostic> out = new TreeSet<>();
         for (NodeRule rule : rules) {
             if (!rule.matchesOnlyAgentFacts()) {
                 continue;
             }
             for (YScalar reference : rule.roles()) {
-                sensitiveDeclaration(reference.text(), roles, new LinkedHashSet<>()).ifPresent(found -> out.add(new Diagnostic(
+                sensitiveDeclaration(reference.text(), roles, secretData, new LinkedHashSet<>()).ifPresent(found -> out.add(new Diagnostic(
                         rule.location(), "this rule gives role '" + reference.text() + "', which declares " + found
                         + ", to any node whose agent reports " + describe(rule.facts()) + ": facts are what a node says of itself,"
                         + " so any node can claim them and receive the secret",
@@ -47,7 +56,8 @@ final class ForgeableRules {
     }
 
     /** The first sensitive declaration of the role or a role it includes, as "file[/x] (roles/r.yaml:3:5)". */
-    private static Optional<String> sensitiveDeclaration(String role, Map<String, RoleDef> roles, Set<String> seen) {
+    private static Optional<String> sensitiveDeclaration(String role, Map<String, RoleDef> roles, Set<String> secretData,
+                                                         Set<String> seen) {
         RoleDef def = roles.get(role);
         if (def == null || !seen.add(role)) {
             return Optional.empty();
@@ -55,14 +65,15 @@ final class ForgeableRules {
         for (YMap.Entry type : def.resources().entries()) {
             if (type.value() instanceof YMap titles) {
                 for (YMap.Entry title : titles.entries()) {
-                    if (title.value() instanceof YMap attributes && isSensitive(type.name(), attributes)) {
+                    if (title.value() instanceof YMap attributes
+                            && (isSensitive(type.name(), attributes) || usesEncrypted(attributes, secretData))) {
                         return Optional.of(type.name() + "[" + title.name() + "] (" + title.key().location() + ")");
                     }
                 }
             }
         }
         for (YScalar include : def.includes()) {
-            Optional<String> found = sensitiveDeclaration(include.text(), roles, seen);
+            Optional<String> found = sensitiveDeclaration(include.text(), roles, secretData, seen);
             if (found.isPresent()) {
                 return found;
             }
@@ -82,6 +93,38 @@ final class ForgeableRules {
             attributes.get(marker).ifPresent(v -> markers.put(marker, v instanceof YScalar s ? s.text() : v instanceof YList l ? l.items() : v));
         }
         return SensitivityMarks.marks(kind.get(), markers);
+    }
+
+    /** The dotted paths of a data map whose values are encrypted. */
+    private static void encryptedPaths(YNode node, String path, Set<String> out) {
+        if (node instanceof YScalar s && s.text().startsWith(SecretOpener.PREFIX)) {
+            out.add(path);
+        } else if (node instanceof YMap map) {
+            map.entries().forEach(e -> encryptedPaths(e.value(), path.isEmpty() ? e.name() : path + "." + e.name(), out));
+        } else if (node instanceof YList list) {
+            list.items().forEach(item -> encryptedPaths(item, path, out));
+        }
+    }
+
+    /** Whether a declaration holds an encrypted value or refers to data that holds one (or to a map around it). */
+    private static boolean usesEncrypted(YNode node, Set<String> secretData) {
+        if (node instanceof YScalar s) {
+            if (s.text().startsWith(SecretOpener.PREFIX)) {
+                return true;
+            }
+            Matcher m = DATA_REFERENCE.matcher(s.text());
+            while (m.find()) {
+                String key = m.group(1);
+                if (secretData.stream().anyMatch(p -> p.equals(key) || p.startsWith(key + ".") || key.startsWith(p + "."))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node instanceof YMap map) {
+            return map.entries().stream().anyMatch(e -> usesEncrypted(e.value(), secretData));
+        }
+        return node instanceof YList list && list.items().stream().anyMatch(item -> usesEncrypted(item, secretData));
     }
 
     private static String describe(List<NodeRule.FactCondition> facts) {

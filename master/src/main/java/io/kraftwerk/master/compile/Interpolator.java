@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  * number, a list, a map); a reference inside text must name a scalar. {@code $${} writes a literal
  * {@code ${}. Data values may themselves refer to data and facts; lookups are memoized per node and
  * reference cycles are errors.
+ *
+ * <p>An {@code ENC[...]} value is opened here, the first time it is resolved: only values that go
+ * into the catalog (or into a template that renders for it) are ever decrypted. What it opens to is
+ * a {@link YScalar.Kind#SECRET} scalar, and so is any text a secret is inserted into, so that later
+ * steps know where secrets went without looking at them.
  */
 final class Interpolator {
     static final List<String> NAMESPACES = List.of("data", "facts", "node", "trusted");
@@ -30,11 +35,13 @@ final class Interpolator {
     private final Facts facts;
     private final YMap node;
     private final YMap trusted;
+    private final SecretOpener secrets;
     private final Diagnostics diagnostics;
     private final Map<String, YNode> resolvedData = new HashMap<>();
     private final List<String> resolving = new ArrayList<>();
 
-    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, Diagnostics diagnostics) {
+    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, SecretOpener secrets, Diagnostics diagnostics) {
+        this.secrets = secrets;
         this.data = data;
         this.facts = facts;
         this.node = node;
@@ -83,13 +90,26 @@ final class Interpolator {
 
     private YNode resolveScalar(YScalar scalar) {
         String text = scalar.text();
-        if (scalar.isFailed() || text.indexOf('$') < 0) {
+        if (scalar.isFailed() || scalar.isSecret()) {
+            return scalar;
+        }
+        if (text.startsWith(SecretOpener.PREFIX)) {
+            return open(scalar);
+        }
+        int embedded = text.indexOf(SecretOpener.PREFIX + "KW");
+        if (embedded > 0) {
+            diagnostics.error(scalar.locationOf(embedded), "an encrypted value must be the whole value, not part of a text",
+                    "put the encrypted value alone under a data key and insert it with a reference, e.g. 'url: postgres://app:${data.db.password}@db/app'");
+            return YScalar.failed(scalar.location());
+        }
+        if (text.indexOf('$') < 0) {
             return scalar;
         }
         if (text.startsWith("${") && text.indexOf('}') == text.length() - 1) {
             return lookup(text.substring(2, text.length() - 1).trim(), scalar, 0);
         }
         StringBuilder out = new StringBuilder(text.length());
+        boolean secret = false;
         int i = 0;
         while (i < text.length()) {
             if (text.startsWith("$${", i)) {
@@ -108,12 +128,24 @@ final class Interpolator {
                     return YScalar.failed(scalar.location());
                 }
                 out.append(inserted.get());
+                secret |= ((YScalar) value).isSecret();
                 i = end + 1;
             } else {
                 out.append(text.charAt(i++));
             }
         }
-        return new YScalar(out.toString(), YScalar.Kind.STRING, scalar.quoted(), scalar.location());
+        return secret ? YScalar.secret(out.toString(), scalar.quoted(), scalar.location())
+                : new YScalar(out.toString(), YScalar.Kind.STRING, scalar.quoted(), scalar.location());
+    }
+
+    /** Opens an encrypted value; an error at its place names the key when it cannot be opened. */
+    private YScalar open(YScalar scalar) {
+        try {
+            return YScalar.secret(secrets.open(scalar.text()), scalar.quoted(), scalar.location());
+        } catch (SecretOpener.Unopenable e) {
+            diagnostics.error(scalar.location(), e.getMessage(), e.hint());
+            return YScalar.failed(scalar.location());
+        }
     }
 
     private Optional<String> insertable(YNode value, YScalar usage, int index) {

@@ -123,7 +123,8 @@ final class RecordBinder {
             return;
         }
         boolean secret = v.path().startsWith("content") || v.path().startsWith("env");
-        String shown = secret ? "" : node.filter(n -> n instanceof YScalar).map(n -> " (got '" + ((YScalar) n).text() + "')").orElse("");
+        String shown = secret ? "" : node.filter(n -> n instanceof YScalar s && !s.isSecret())
+                .map(n -> " (got '" + ((YScalar) n).text() + "')").orElse("");
         diagnostics.error(at, owner + ": '" + v.path() + "' " + v.message() + shown, null);
     }
 
@@ -247,8 +248,8 @@ final class RecordBinder {
         if (node instanceof YScalar s && byWireName.containsKey(s.text())) {
             return byWireName.get(s.text());
         }
-        String got = node instanceof YScalar s ? "'" + s.text() + "'" : node.describe();
-        String hint = node instanceof YScalar s
+        String got = node instanceof YScalar s ? s.shown() : node.describe();
+        String hint = node instanceof YScalar s && !s.isSecret()
                 ? Suggestions.closest(s.text(), byWireName.keySet()).map(x -> "did you mean '" + x + "'?").orElse(null)
                 : null;
         diagnostics.error(node.location(), owner + ": '" + name + "' must be one of "
@@ -266,7 +267,7 @@ final class RecordBinder {
     }
 
     private Object mismatch(YNode node, String expected, String owner, String name) {
-        String got = node instanceof YScalar s ? "'" + s.text() + "'" : node.describe();
+        String got = node instanceof YScalar s ? s.shown() : node.describe();
         diagnostics.error(node.location(), owner + ": '" + name + "' must be " + expected + ", not " + got, null);
         return FAILED;
     }

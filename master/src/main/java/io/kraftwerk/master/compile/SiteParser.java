@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,7 +72,19 @@ public final class SiteParser {
         TemplateSet templates = TemplateSet.parse(files.files(), diagnostics);
         checkRoleReferences(rules, roles);
         return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, trusted, templates,
-                Set.copyOf(brokenRoles), diagnostics.sorted(), ForgeableRules.warnings(rules, roles));
+                Set.copyOf(brokenRoles), diagnostics.sorted(), ForgeableRules.warnings(rules, roles, allData(data, rules)));
+    }
+
+    /** Every data map of the site: the files of every level, and the rules' own data. */
+    private static List<YMap> allData(DataLayers data, List<NodeRule> rules) {
+        List<YMap> all = new ArrayList<>();
+        all.add(data.common());
+        all.addAll(data.environments().values());
+        all.addAll(data.roles().values());
+        all.addAll(data.nodes().values());
+        rules.forEach(rule -> all.add(rule.data()));
+        all.removeIf(Objects::isNull);
+        return all;
     }
 
     /** Reads {@code path} as a document of {@code kind}; empty when absent or unusable (errors recorded). */

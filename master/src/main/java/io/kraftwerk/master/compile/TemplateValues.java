@@ -20,8 +20,9 @@ final class TemplateValues {
     private TemplateValues() {
     }
 
-    static Map<String, Object> lazyData(Interpolator interpolator) {
-        return new LazyData(interpolator, interpolator.data(), "");
+    /** @param onSecret called whenever the template reads a value that holds a secret */
+    static Map<String, Object> lazyData(Interpolator interpolator, Runnable onSecret) {
+        return new LazyData(interpolator, interpolator.data(), "", onSecret);
     }
 
     /** Converts an already resolved value. */
@@ -42,7 +43,7 @@ final class TemplateValues {
             case BOOL -> Set.of("true", "yes", "on").contains(s.text().toLowerCase());
             case INT -> parseLong(s.text());
             case FLOAT -> parseDouble(s.text());
-            case STRING -> s.text();
+            case STRING, SECRET -> s.text();
         };
     }
 
@@ -67,11 +68,13 @@ final class TemplateValues {
         private final Interpolator interpolator;
         private final YMap raw;
         private final String prefix;
+        private final Runnable onSecret;
 
-        LazyData(Interpolator interpolator, YMap raw, String prefix) {
+        LazyData(Interpolator interpolator, YMap raw, String prefix, Runnable onSecret) {
             this.interpolator = interpolator;
             this.raw = raw;
             this.prefix = prefix;
+            this.onSecret = onSecret;
         }
 
         @Override
@@ -86,9 +89,13 @@ final class TemplateValues {
             }
             return raw.get(k).map(value -> {
                 if (value instanceof YMap nested) {
-                    return (Object) new LazyData(interpolator, nested, prefix + k + ".");
+                    return (Object) new LazyData(interpolator, nested, prefix + k + ".", onSecret);
                 }
-                return plain(interpolator.resolve(value));
+                YNode resolved = interpolator.resolve(value);
+                if (SecretPlacement.holdsSecret(resolved)) {
+                    onSecret.run();
+                }
+                return plain(resolved);
             }).orElse(null);
         }
 

@@ -12,9 +12,11 @@ public record YScalar(String text, Kind kind, boolean quoted, Location location)
 
     /**
      * What YAML resolved the scalar to. {@code FAILED} marks the result of a lookup that already
-     * reported an error, so later steps stay quiet about it instead of piling on.
+     * reported an error, so later steps stay quiet about it instead of piling on. {@code SECRET} is a
+     * string decrypted from an {@code ENC[...]} value, or text made with one: it never appears in a
+     * message, and it may only go where its type keeps it secret.
      */
-    public enum Kind { STRING, INT, FLOAT, BOOL, NULL, FAILED }
+    public enum Kind { STRING, INT, FLOAT, BOOL, NULL, FAILED, SECRET }
 
     public static YScalar string(String text, Location location) {
         return new YScalar(text, Kind.STRING, false, location);
@@ -22,6 +24,20 @@ public record YScalar(String text, Kind kind, boolean quoted, Location location)
 
     public static YScalar failed(Location location) {
         return new YScalar("", Kind.FAILED, false, location);
+    }
+
+    /** A decrypted value, or text that holds one. */
+    public static YScalar secret(String text, boolean quoted, Location location) {
+        return new YScalar(text, Kind.SECRET, quoted, location);
+    }
+
+    public boolean isSecret() {
+        return kind == Kind.SECRET;
+    }
+
+    /** The text quoted for a message, or what it is when it is a secret (which no message shows). */
+    public String shown() {
+        return isSecret() ? "a secret value" : "'" + text + "'";
     }
 
     public boolean isNull() {
@@ -41,6 +57,7 @@ public record YScalar(String text, Kind kind, boolean quoted, Location location)
             case BOOL -> "a boolean";
             case NULL -> "nothing (null)";
             case FAILED -> "an unresolved value";
+            case SECRET -> "a secret string";
         };
     }
 

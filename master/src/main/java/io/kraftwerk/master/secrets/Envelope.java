@@ -64,6 +64,16 @@ public final class Envelope {
         return parse(envelope).group(2);
     }
 
+    /**
+     * Checks all that can be checked without the private key — the form, the version, a payload of
+     * base64url long enough for a key, a nonce and a tag — and returns the key id it names.
+     */
+    public static String checkForm(String envelope) throws SecretsException {
+        Matcher m = parse(envelope);
+        payload(m);
+        return m.group(2);
+    }
+
     /** Opens a value with the private key it names. */
     public static String decrypt(String envelope, SecretsKey with) throws SecretsException {
         Matcher m = parse(envelope);
@@ -73,15 +83,7 @@ public final class Envelope {
         if (!with.canDecrypt()) {
             throw new SecretsException("key " + with.id() + " is only a public key here: decrypting needs the master's private key");
         }
-        byte[] payload;
-        try {
-            payload = Base64.getUrlDecoder().decode(m.group(3));
-        } catch (IllegalArgumentException e) {
-            throw new SecretsException("the value's payload is not base64url");
-        }
-        if (payload.length < KEY + NONCE + TAG_BITS / 8) {
-            throw new SecretsException("the value's payload is cut short (" + payload.length + " bytes)");
-        }
+        byte[] payload = payload(m);
         byte[] ephemeralPublic = Arrays.copyOfRange(payload, 0, KEY);
         byte[] nonce = Arrays.copyOfRange(payload, KEY, KEY + NONCE);
         byte[] shared;
@@ -101,6 +103,19 @@ public final class Envelope {
                     + ": it was changed, or sealed to another key with the same id");
         }
         return new String(plain, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] payload(Matcher m) throws SecretsException {
+        byte[] payload;
+        try {
+            payload = Base64.getUrlDecoder().decode(m.group(3));
+        } catch (IllegalArgumentException e) {
+            throw new SecretsException("the value's payload is not base64url");
+        }
+        if (payload.length < KEY + NONCE + TAG_BITS / 8) {
+            throw new SecretsException("the value's payload is cut short (" + payload.length + " bytes)");
+        }
+        return payload;
     }
 
     private static Matcher parse(String envelope) throws SecretsException {

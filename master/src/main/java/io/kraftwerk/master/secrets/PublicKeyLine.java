@@ -1,6 +1,8 @@
 package io.kraftwerk.master.secrets;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,30 @@ public final class PublicKeyLine {
 
     public static String of(SecretsKey key) {
         return "kraftwerk-secrets-key " + Envelope.VERSION + " " + key.id() + " " + Base64.getEncoder().encodeToString(key.publicBytes());
+    }
+
+    /**
+     * Every key of a public-key file such as the manifests' {@code secrets.pub}: one line each, blank
+     * lines and {@code #} comments skipped; the first is the one new values are encrypted to.
+     */
+    public static List<SecretsKey> parseAll(String text, String source) throws SecretsException {
+        List<SecretsKey> keys = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                keys.add(parse(line));
+            } catch (SecretsException e) {
+                throw new SecretsException(source + ":" + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new SecretsException(source + " holds no key: put the line 'kw-master secrets public-key' prints into it");
+        }
+        return keys;
     }
 
     public static SecretsKey parse(String text) throws SecretsException {

@@ -54,6 +54,9 @@ public class CatalogService {
     @Inject
     ArtifactService artifacts;
 
+    @Inject
+    SecretService secrets;
+
     private CatalogCache cache;
     private Semaphore compileSlots;
 
@@ -122,6 +125,7 @@ public class CatalogService {
         } catch (ArtifactException e) {
             return new Outcome.Refused(503, e.getMessage(), List.of());
         }
+        SecretService.Keyring keyring = secrets.keyring();
         String environment = requested != null ? requested : node.environment();
         Optional<EnvironmentState> state = environments.get(environment);
         if (state.isEmpty()) {
@@ -130,9 +134,11 @@ public class CatalogService {
         }
         // two branches may point at the same commit, and a catalog names its environment: both in the key
         // and so are the certificate's trusted facts: a node cleaned and signed again with others gets a new catalog,
-        // and the artifact store's revision: an artifact added or removed may change what a catalog pins
+        // and the artifact store's revision: an artifact added or removed may change what a catalog pins,
+        // and the secrets keys' revision: a catalog made with a key since retired is not served again
         String key = environment + "\n" + state.get().commit() + "\n" + certname + "\n"
-                + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + (trusted.isEmpty() ? "" : "\n" + trusted);
+                + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + "\n" + keyring.revision()
+                + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             artifacts.served(certname, hit.artifacts());
@@ -151,7 +157,7 @@ public class CatalogService {
         Timer.Sample timing = Timer.start();
         try {
             Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted,
-                    store.index()));
+                    store.index(), keyring.opener()));
             byte[] json = ModelJson.writeCompactBytes(catalog);
             timing.stop(metrics.compileTimer());
             CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",

@@ -2,6 +2,8 @@ package io.kraftwerk.master.serve;
 
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.secrets.SecretsException;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.master.settings.MasterPaths;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +15,8 @@ import java.util.Map;
 
 /**
  * What must exist before the HTTPS server starts: the CA (created on first start), the master's
- * own certificate for the configured names (renewed when due). Returns the
+ * own certificate for the configured names (renewed when due), and the secrets key that
+ * {@code ENC[...]} values are encrypted to (made with the CA, kept beside it). Returns the
  * Quarkus TLS settings that point at those files.
  */
 public final class MasterSetup {
@@ -27,6 +30,11 @@ public final class MasterSetup {
         CertificateAuthority ca = CertificateAuthority.openOrCreate(paths.ca(), "Kraftwerk CA on " + names.get(0),
                 Clock.systemUTC(), CertificateAuthority.Profile.standard());
         ca.ensureServerCertificate(paths.serverKey(), paths.serverCertificate(), names, ips);
+        try {
+            new SecretsKeys(paths.secrets()).currentOrCreate();
+        } catch (SecretsException e) {
+            throw new IOException("the master's secrets keys in " + paths.secrets() + " cannot be used: " + e.getMessage(), e);
+        }
         Map<String, String> tls = new LinkedHashMap<>();
         tls.put("quarkus.tls.key-store.pem.master.cert", paths.serverCertificate().toString());
         tls.put("quarkus.tls.key-store.pem.master.key", paths.serverKey().toString());

@@ -74,9 +74,11 @@ class KwMasterCliTest {
         int status = run("lint", "--manifests", Golden.exampleSite().toString());
         assertEquals(0, status, err.toString());
         String[] lines = out.toString().split("\n");
-        assertEquals(4, lines.length, out.toString());
+        assertEquals(5, lines.length, out.toString());
         assertTrue(lines[0].matches("ok db1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
-        assertTrue(lines[3].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[3]);
+        assertEquals("encrypted values: to key ab336546d2c0054f, which secrets.pub lists (not decrypted: lint needs no private key)",
+                lines[3], "lint checks the example's encrypted values against its secrets.pub, without any private key");
+        assertTrue(lines[4].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[4]);
     }
 
     @Test

@@ -74,7 +74,7 @@ class CompileCasesTest {
             Site site = SiteParser.parse(files);
             warnings = site.warnings().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
             actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"),
-                    trusted, artifacts(dir.resolve("artifacts.json")))));
+                    trusted, artifacts(dir.resolve("artifacts.json")), Golden.exampleSecrets())));
             failed = false;
         } catch (ManifestException e) {
             actual = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));

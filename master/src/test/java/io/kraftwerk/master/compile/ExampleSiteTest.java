@@ -37,7 +37,7 @@ class ExampleSiteTest {
     @ParameterizedTest
     @ValueSource(strings = {"web1.example.net", "db1.example.net", "lb1.example.net"})
     void eachNodeCompilesToItsExpectedCatalog(String node) throws Exception {
-        String json = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)));
+        String json = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets())));
         Golden.assertMatches(Golden.testResources().resolve("example-site").resolve(node + ".json"), json);
     }
 
@@ -50,7 +50,7 @@ class ExampleSiteTest {
     void everyResourceTypeAppearsAtLeastOnce() throws Exception {
         Set<ResourceType> seen = EnumSet.noneOf(ResourceType.class);
         for (String node : NODES) {
-            CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)).resources()
+            CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets())).resources()
                     .forEach(r -> seen.add(r.resource().type()));
         }
         assertEquals(EnumSet.allOf(ResourceType.class), seen);
@@ -59,9 +59,9 @@ class ExampleSiteTest {
     @Test
     void compilingIsDeterministicDownToTheByte() throws Exception {
         for (String node : NODES) {
-            String first = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store)));
+            String first = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets())));
             Site reparsed = SiteParser.parse(DirectoryManifests.load(Golden.exampleSite()));
-            String second = ModelJson.write(CatalogCompiler.compile(reparsed, new CompileRequest(node, null, null, null, store)));
+            String second = ModelJson.write(CatalogCompiler.compile(reparsed, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets())));
             assertEquals(first, second, node);
         }
     }
@@ -69,14 +69,14 @@ class ExampleSiteTest {
     @Test
     void theCatalogReadsBackAsAValidCatalog() throws Exception {
         for (String node : NODES) {
-            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store));
+            Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets()));
             assertEquals(catalog, ModelJson.readCatalog(ModelJson.writeBytes(catalog), node));
         }
     }
 
     @Test
     void stagingIsAllowedForWeb1AndChangesItsData() throws Exception {
-        Catalog staging = CatalogCompiler.compile(site, new CompileRequest("web1.example.net", null, "staging", null, store));
+        Catalog staging = CatalogCompiler.compile(site, new CompileRequest("web1.example.net", null, "staging", null, store, Golden.exampleSecrets()));
         assertEquals("staging", staging.environment());
         String motd = staging.resources().stream().filter(r -> r.id().equals("file[/etc/motd]")).findFirst()
                 .map(r -> ((FileResource) r.resource()).content()).orElseThrow();

@@ -50,9 +50,9 @@ class GitManifestsTest {
 
         // web1's apps come from an artifact store; which one does not matter here
         Catalog fromGit = CatalogCompiler.compile(SiteParser.parse(files),
-                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts()));
+                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts(), Golden.exampleSecrets()));
         Catalog fromDirectory = CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(Golden.exampleSite())),
-                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts()));
+                new CompileRequest("web1.example.net", null, null, null, new UnresolvedArtifacts(), Golden.exampleSecrets()));
         assertEquals(production.getName(), fromGit.version());
         assertNotEquals(fromDirectory.version(), fromGit.version());
         assertEquals(fromDirectory.resources(), fromGit.resources());

@@ -67,7 +67,7 @@ import java.util.TreeMap;
  * @param healthTimeout      seconds a new release gets to answer as expected (default 60)
  * @param keep               releases kept for rollback, the live one included (default 3)
  */
-@Sensitivity(markedBy = "sensitive_env")
+@Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record WsgiAppSpec(
         @NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,31}", message = "must be an app name: lowercase letters, digits, '_' or '-', starting with a letter, at most 32 characters") String name,
         @NotNull Ensure ensure,

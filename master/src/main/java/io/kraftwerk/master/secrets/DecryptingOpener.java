@@ -1,0 +1,79 @@
+package io.kraftwerk.master.secrets;
+
+import io.kraftwerk.master.compile.SecretOpener;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens encrypted values with the master's keys, for the catalogs it serves. An opened value is
+ * remembered by its envelope (which no other value has: each is sealed with its own ephemeral key
+ * and nonce), so the catalogs of a commit decrypt each value once, not once per node: X25519 costs
+ * about 0.1 ms, which 50 values would make 5 ms a compile. The master makes a new opener when its
+ * key directory changes (a key rotated in or retired), so nothing opened with a retired key is
+ * served from memory.
+ */
+public final class DecryptingOpener implements SecretOpener {
+    /** More distinct values than any site has; past it the memory starts over rather than grow. */
+    private static final int REMEMBERED = 100_000;
+
+    private final SecretsKeys keys;
+    private final Map<String, String> opened = new ConcurrentHashMap<>();
+    private final Map<String, Optional<SecretsKey>> byId = new ConcurrentHashMap<>();
+
+    public DecryptingOpener(SecretsKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public String open(String envelope) throws Unopenable {
+        String value = opened.get(envelope);
+        if (value != null) {
+            return value;
+        }
+        String id;
+        try {
+            id = Envelope.checkForm(envelope);
+        } catch (SecretsException e) {
+            throw new Unopenable(e.getMessage(), "paste the output of 'kw-master secrets encrypt' whole, as one value");
+        }
+        SecretsKey key = key(id).orElseThrow(() -> new Unopenable("cannot decrypt: the value is encrypted to key " + id
+                + ", which this master does not have (" + describeKeys() + ")",
+                "encrypt it again to the master's key ('kw-master secrets encrypt'), or, if key " + id + " was this master's,"
+                        + " restore its file " + id + ".key into " + keys.dir()));
+        try {
+            value = Envelope.decrypt(envelope, key);
+        } catch (SecretsException e) {
+            throw new Unopenable("cannot decrypt: " + e.getMessage(), "encrypt the value again; it must be pasted whole and unchanged");
+        }
+        if (opened.size() >= REMEMBERED) {
+            opened.clear();
+        }
+        opened.put(envelope, value);
+        return value;
+    }
+
+    private Optional<SecretsKey> key(String id) throws Unopenable {
+        Optional<SecretsKey> known = byId.get(id);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Optional<SecretsKey> read = keys.byId(id);
+            byId.put(id, read);
+            return read;
+        } catch (IOException | SecretsException e) {
+            throw new Unopenable("cannot decrypt: key " + id + " cannot be read: " + e.getMessage(),
+                    "check the master's secrets directory " + keys.dir());
+        }
+    }
+
+    private String describeKeys() {
+        try {
+            return keys.current().map(k -> "its current key is " + k.id()).orElse("it has no secrets key yet");
+        } catch (IOException | SecretsException e) {
+            return "its keys cannot be read: " + e.getMessage();
+        }
+    }
+}
