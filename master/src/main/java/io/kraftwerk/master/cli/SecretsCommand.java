@@ -10,15 +10,22 @@ import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.master.settings.MasterPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -28,15 +35,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kw-master secrets public-key | encrypt}: the master's secrets key, and values encrypted
- * to it for manifests and data ({@code ENC[KW1,KEYID,…]}). A value to encrypt comes from standard
- * input or a file, never from the command line, where other users see it in the process list and
- * it stays in the shell's history.
+ * {@code kw-master secrets public-key | encrypt | edit | rotate | retire | keys}: the master's
+ * secrets keys, and values encrypted to them for manifests and data ({@code ENC[KW1,KEYID,…]}). A
+ * value to encrypt comes from standard input, a file or an editor, never from the command line,
+ * where other users see it in the process list and it stays in the shell's history.
  */
 @Command(name = "secrets", mixinStandardHelpOptions = true,
         description = "Values encrypted to the master's secrets key, for manifests and data in git.",
-        subcommands = {SecretsCommand.PublicKey.class, SecretsCommand.Encrypt.class, SecretsCommand.Rotate.class})
+        subcommands = {SecretsCommand.PublicKey.class, SecretsCommand.Encrypt.class, SecretsEditCommand.class,
+            SecretsCommand.Rotate.class, SecretsRetireCommand.class, SecretsCommand.Keys.class})
 final class SecretsCommand {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private SecretsCommand() {
     }
 
@@ -142,11 +152,7 @@ final class SecretsCommand {
                 SecretsKeys keys = new SecretsKeys(new MasterPaths(dataDir).secrets());
                 // every file is read and re-encrypted before one is written: a value that cannot be opened changes nothing
                 Map<Path, Reencryption.Result> results = new TreeMap<>();
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(manifests)) {
-                    files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                            .filter(p -> !manifests.relativize(p).toString().startsWith(".git")).sorted().toList();
-                }
+                List<Path> files = workingCopyFiles(manifests);
                 SecureRandom random = new SecureRandom();
                 SecretsKey previous = keys.current().orElse(null);
                 SecretsKey to = SecretsKey.generate(random); // kept only once every value re-encrypts
@@ -204,13 +210,66 @@ final class SecretsCommand {
             }
             return written ? out.toString() : out + PublicKeyLine.of(key) + "\n";
         }
+    }
 
-        /** The file's new text, written beside it and renamed over it, its mode kept. */
-        private static void replace(Path file, String text) throws IOException {
-            Path temp = file.resolveSibling("." + file.getFileName() + ".kw-rotate.tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+    /** The files of a working copy that rotate re-encrypts and retire checks: regular files, none of .git. */
+    static List<Path> workingCopyFiles(Path manifests) throws IOException {
+        try (Stream<Path> walk = Files.walk(manifests)) {
+            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !manifests.relativize(p).getName(0).toString().equals(".git")).sorted().toList();
+        }
+    }
+
+    /**
+     * A file's new text, written to a new file beside it that has the file's mode before its first
+     * byte, and renamed over it: a reader sees the old text or the new one, never half of it.
+     */
+    static void replace(Path file, String text) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().formatHex(suffix) + ".kw-secrets.tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(mode))) {
+                Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits the file has
+                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "List the master's secrets keys, one a line: the current one, the others that still decrypt, the retired ones.")
+    static final class Keys extends Subcommand {
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                SecretsKeys keys = new SecretsKeys(new MasterPaths(dataDir).secrets());
+                String current = keys.current().map(SecretsKey::id).orElse("");
+                if (keys.ids().isEmpty() && keys.retiredIds().isEmpty()) {
+                    err.println("no secrets keys in " + keys.dir() + " yet (kw-master secrets public-key makes one)");
+                }
+                for (String id : keys.ids()) {
+                    out.println(id + (id.equals(current) ? "  current" : ""));
+                }
+                for (String id : keys.retiredIds()) {
+                    out.println(id + "  retired");
+                }
+                out.flush();
+                return 0;
+            } catch (IOException | SecretsException e) {
+                err.println("kw-master secrets keys: " + e.getMessage());
+                return 1;
+            }
         }
     }
 }

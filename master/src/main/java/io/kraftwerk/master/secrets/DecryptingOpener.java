@@ -2,6 +2,7 @@ package io.kraftwerk.master.secrets;
 
 import io.kraftwerk.master.compile.SecretOpener;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +40,7 @@ public final class DecryptingOpener implements SecretOpener {
             throw new Unopenable(e.getMessage(), "paste the output of 'kw-master secrets encrypt' whole, as one value");
         }
         SecretsKey key = key(id).orElseThrow(() -> new Unopenable("cannot decrypt: the value is encrypted to key " + id
-                + ", which this master does not have (" + describeKeys() + ")",
+                + ", which this master does not have (" + describeKeys(id) + ")",
                 "encrypt it again to the master's key ('kw-master secrets encrypt'), or, if key " + id + " was this master's,"
                         + " restore its file " + id + ".key into " + keys.dir()));
         try {
@@ -69,9 +70,12 @@ public final class DecryptingOpener implements SecretOpener {
         }
     }
 
-    private String describeKeys() {
+    private String describeKeys(String wanted) {
         try {
-            return keys.current().map(k -> "its current key is " + k.id()).orElse("it has no secrets key yet");
+            String current = keys.current().map(SecretsKey::id).orElse("");
+            List<String> ids = keys.ids().stream().map(id -> id.equals(current) ? id + " (current)" : id).toList();
+            return ids.isEmpty() ? "it has no secrets key yet" : "it has " + String.join(", ", ids)
+                    + (keys.retiredIds().contains(wanted) ? "; " + wanted + " was retired" : "");
         } catch (IOException | SecretsException e) {
             return "its keys cannot be read: " + e.getMessage();
         }

@@ -4,23 +4,29 @@ import io.kraftwerk.master.util.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The master's secrets keys on its disk, {@code DATA/secrets} (0700):
  * <pre>
  *   KEYID.key   a private key, base64 (0600)
  *   current     the id of the key new values are encrypted to (0600)
+ *   retired/    keys that no longer decrypt (0700), KEYID.key as they were (0600)
  * </pre>
  * Older keys stay beside the current one, so values encrypted to them still decrypt until they
  * are retired. Nothing here is ever served: nodes get decrypted values in their own catalogs only.
  */
 public final class SecretsKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEY_FILE = "[0-9a-f]{16}\\.key";
     private final Path dir;
 
     public SecretsKeys(Path dir) {
@@ -89,5 +95,52 @@ public final class SecretsKeys {
             throw new SecretsException(file + " holds key " + key.id() + ", not " + id);
         }
         return Optional.of(key);
+    }
+
+    /** The ids of the keys that decrypt, sorted. */
+    public List<String> ids() throws IOException {
+        return idsIn(dir);
+    }
+
+    /** The ids of the retired keys, sorted. */
+    public List<String> retiredIds() throws IOException {
+        return idsIn(dir.resolve("retired"));
+    }
+
+    private static List<String> idsIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                    .map(f -> f.getFileName().toString()).filter(n -> n.matches(KEY_FILE))
+                    .map(n -> n.substring(0, n.length() - ".key".length())).sorted().toList();
+        }
+    }
+
+    /**
+     * A key stops decrypting: its file moves, in one rename, to {@code retired/} (0700), where
+     * {@link #byId} does not look. It is kept there, not deleted, so a retirement can be undone by
+     * moving it back.
+     *
+     * @return where the key's file is now
+     * @throws SecretsException for the current key (new values are encrypted to it) or a key this store does not have
+     */
+    public Path retire(String id) throws IOException, SecretsException {
+        if (!ids().contains(id)) {
+            throw new SecretsException("there is no key " + id + " in " + dir);
+        }
+        Optional<SecretsKey> current = current();
+        if (current.isPresent() && current.get().id().equals(id)) {
+            throw new SecretsException("key " + id + " is the current key");
+        }
+        Path retired = dir.resolve("retired");
+        if (!Files.isDirectory(retired, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(retired, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.setPosixFilePermissions(retired, PosixFilePermissions.fromString("rwx------"));
+        Path to = retired.resolve(id + ".key");
+        Files.move(dir.resolve(id + ".key"), to, StandardCopyOption.ATOMIC_MOVE);
+        return to;
     }
 }

@@ -104,4 +104,72 @@ class SecretsCommandTest extends CliTest {
         assertEquals("a: 1\nb: " + foreign + "\n", Files.readString(role));
         assertEquals(oldId, new SecretsKeys(data.resolve("secrets")).current().orElseThrow().id(), "and no new key");
     }
+
+    @Test
+    void retiringRefusesTheCurrentKeyAndAKeyStillInUseAndOtherwiseMovesItWhereNoValueOpensWithIt() throws Exception {
+        Path data = tmp.resolve("data");
+        SecretsKeys keys = new SecretsKeys(data.resolve("secrets"));
+        SecretsKey old = keys.currentOrCreate();
+        String value = Envelope.encrypt("s3cret", old, new SecureRandom());
+        Path site = Files.createDirectories(tmp.resolve("site/data"));
+        StringBuilder many = new StringBuilder("# values\n");
+        for (int i = 0; i < 11; i++) {
+            many.append("v").append(i).append(": ").append(Envelope.encrypt("v" + i, old, new SecureRandom())).append("\n");
+        }
+        Files.writeString(site.resolve("common.yaml"), many);
+        Files.createDirectories(tmp.resolve("site/.github"));
+        Files.writeString(tmp.resolve("site/.github/ci.yaml"), "token: " + value + "\n");
+        Files.createDirectories(tmp.resolve("site/.git"));
+        Files.writeString(tmp.resolve("site/.git/ORIG_HEAD"), value);
+        String middle = keys.rotate().id();
+
+        assertEquals(1, run("secrets", "retire", middle, "--data-dir", data.toString(), "--force"));
+        assertEquals("kw-master secrets retire: key " + middle + " is the current key, which new values are encrypted to: rotate"
+                + " first (kw-master secrets rotate --manifests WORKING_COPY), then retire it\n", err.toString());
+
+        String manifests = tmp.resolve("site").toString();
+        assertEquals(1, run("secrets", "retire", old.id(), "--data-dir", data.toString(), "--manifests", manifests));
+        assertTrue(err.toString().startsWith("kw-master secrets retire: key " + old.id() + " still decrypts 12 value(s):"
+                + " .github/ci.yaml:1, data/common.yaml:2, data/common.yaml:3, "), err.toString());
+        assertTrue(err.toString().contains(", data/common.yaml:10 and 2 more (re-encrypt them with kw-master secrets rotate"),
+                err.toString());
+        assertTrue(keys.byId(old.id()).isPresent(), "still there");
+
+        assertEquals(0, run("secrets", "rotate", "--data-dir", data.toString(), "--manifests", manifests), err.toString());
+        String current = keys.current().orElseThrow().id();
+        assertEquals(value, Files.readString(tmp.resolve("site/.git/ORIG_HEAD")), "nothing of .git is touched");
+        assertEquals(0, run("secrets", "retire", old.id(), "--data-dir", data.toString(), "--manifests", manifests), err.toString());
+        Path retired = data.resolve("secrets/retired/" + old.id() + ".key");
+        assertTrue(out.toString().startsWith("retired key " + old.id() + ": values encrypted to it no longer decrypt. Its file is now "
+                + retired + " (0600): moving it back undoes this, deleting it destroys the key for good."), out.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(retired.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(retired)));
+        assertTrue(keys.byId(old.id()).isEmpty(), "a value encrypted to it no longer opens");
+
+        assertEquals(0, run("secrets", "retire", middle, "--data-dir", data.toString(), "--force"), err.toString());
+        assertEquals(0, run("secrets", "keys", "--data-dir", data.toString()), err.toString());
+        List<String> retiredIds = new ArrayList<>(List.of(old.id(), middle));
+        retiredIds.sort(null);
+        assertEquals(current + "  current\n" + retiredIds.get(0) + "  retired\n" + retiredIds.get(1) + "  retired\n", out.toString());
+    }
+
+    @Test
+    void retiringAKeyTheStoreDoesNotHaveNamesTheOnesItHas() throws Exception {
+        Path data = tmp.resolve("data");
+        SecretsKeys keys = new SecretsKeys(data.resolve("secrets"));
+        String first = keys.currentOrCreate().id();
+        String second = keys.rotate().id();
+        List<String> ids = new ArrayList<>(List.of(first, second));
+        ids.sort(null);
+        assertEquals(1, run("secrets", "retire", "0123456789abcdef", "--data-dir", data.toString(), "--force"));
+        assertEquals("kw-master secrets retire: there is no key 0123456789abcdef in " + keys.dir() + "; its keys are "
+                + ids.get(0) + ", " + ids.get(1) + "\n", err.toString());
+        assertEquals(0, run("secrets", "retire", first, "--data-dir", data.toString(), "--force"));
+        assertEquals(1, run("secrets", "retire", first, "--data-dir", data.toString(), "--force"));
+        assertEquals("kw-master secrets retire: key " + first + " is already retired\n", err.toString());
+        assertEquals(2, run("secrets", "retire", second, "--data-dir", data.toString()), "--manifests or --force, one of them");
+        assertEquals(2, run("secrets", "retire", second, "--data-dir", data.toString(), "--force", "--manifests", tmp.toString()));
+        assertEquals(0, run("secrets", "keys", "--data-dir", data.toString()));
+        assertEquals(second + "  current\n" + first + "  retired\n", out.toString());
+    }
 }
