@@ -85,6 +85,13 @@ class QuickstartIT {
             assertEquals(200, Http.await(machine, "hello.example.net", "/healthz", h -> h.status() == 200, Duration.ofSeconds(30)).status());
             assertEquals(200, Http.await(machine, "blog.example.net", "/", h -> h.status() == 200, Duration.ofSeconds(30)).status());
             assertFalse(Files.exists(machine.path("/srv/wheelhouse")));
+
+            // the example site's secrets, moved to the quick start master's own key, reached the node decrypted
+            String common = Files.readString(machine.path(WORK + "/site/data/common.yaml"));
+            assertFalse(common.contains("ab336546d2c0054f"), "the site's values no longer name the example key:\n" + common);
+            assertFalse(Files.readString(machine.path(WORK + "/site/secrets.pub")).contains("ab336546d2c0054f"));
+            assertTrue(Files.exists(machine.path(WORK + "/master/secrets/retired/ab336546d2c0054f.key")), "the example key is retired");
+            assertEquals("example-pager-token-0000\n", Files.readString(machine.path("/etc/kraftwerk-site/pager.token")));
         }
     }
 

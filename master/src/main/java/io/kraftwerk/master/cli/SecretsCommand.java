@@ -18,9 +18,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -100,18 +103,24 @@ final class SecretsCommand {
     static final class Encrypt extends Subcommand {
 
         @Option(names = "--public-key", paramLabel = "FILE",
-                description = "Encrypt to this public key (from kw-master secrets public-key) instead: no access to the master needed.")
+                description = {"Encrypt to this public key instead (a file of lines from kw-master secrets public-key, such as the site's",
+                    "secrets.pub: the first key): no access to the master needed."})
         Path publicKey;
 
         @Option(names = "--file", paramLabel = "FILE", description = "Read the value from FILE (a key, a certificate) instead of standard input.")
         Path file;
+
+        @Option(names = "--environment", paramLabel = "ENV",
+                description = {"Open the value only in catalogs of this environment (a branch); repeat for more. Whoever can push to",
+                    "another branch cannot have it decrypted there. Default: every environment."})
+        List<String> environments = new ArrayList<>();
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                SecretsKey key = publicKey != null ? PublicKeyLine.parse(Files.readString(publicKey, StandardCharsets.US_ASCII))
+                SecretsKey key = publicKey != null ? PublicKeyLine.parseAll(Files.readString(publicKey, StandardCharsets.UTF_8), publicKey.toString()).get(0)
                         : currentKey(dataDir, err);
                 String value;
                 if (file != null) {
@@ -124,12 +133,15 @@ final class SecretsCommand {
                     err.println("kw-master secrets encrypt: the value is empty (give it on standard input or with --file)");
                     return 2;
                 }
-                out.println(Envelope.encrypt(value, key, new SecureRandom()));
+                out.println(Envelope.encrypt(value, key, environments, new SecureRandom()));
                 out.flush();
                 return 0;
             } catch (IOException | SecretsException e) {
                 err.println("kw-master secrets encrypt: " + e.getMessage());
                 return 1;
+            } catch (IllegalArgumentException e) {
+                err.println("kw-master secrets encrypt: " + e.getMessage());
+                return KwMaster.EXIT_USAGE;
             }
         }
     }
@@ -212,6 +224,18 @@ final class SecretsCommand {
         }
     }
 
+    /** Root rewriting an operator's file leaves it theirs: the temp file takes the file's owner and group. */
+    private static void keepOwner(Path file, Path temp) throws IOException {
+        PosixFileAttributes was = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes now = Files.readAttributes(temp, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        // only root can give a file away; another user who may write the file keeps the old behaviour of a new file
+        if (now.owner().getName().equals("root") && (!was.owner().equals(now.owner()) || !was.group().equals(now.group()))) {
+            PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            view.setOwner(was.owner());
+            view.setGroup(was.group());
+        }
+    }
+
     /** The files of a working copy that rotate re-encrypts and retire checks: regular files, none of .git. */
     static List<Path> workingCopyFiles(Path manifests) throws IOException {
         try (Stream<Path> walk = Files.walk(manifests)) {
@@ -233,6 +257,7 @@ final class SecretsCommand {
             try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(mode))) {
                 Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits the file has
+                keepOwner(file, temp);
                 ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

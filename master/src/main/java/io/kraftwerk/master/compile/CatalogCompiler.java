@@ -49,7 +49,7 @@ public final class CatalogCompiler {
         List<RoleDef> roles = RoleExpander.expand(site.roles(), classification.roles(), diagnostics);
         YMap data = DataMerger.merge(dataLayers(site, node, classification, roles));
         Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles),
-                trustedInfo(request.trustedWithName()), request.secrets(), diagnostics);
+                trustedInfo(request.trustedWithName()), request.secrets(), classification.environment(), diagnostics);
         Declarer declarer = new Declarer(site, interpolator, request.artifacts(), diagnostics);
         roles.forEach(declarer::declareRole);
         DeclarationSet declarations = declarer.declarations();

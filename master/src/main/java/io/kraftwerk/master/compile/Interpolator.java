@@ -36,12 +36,14 @@ final class Interpolator {
     private final YMap node;
     private final YMap trusted;
     private final SecretOpener secrets;
+    private final String environment;
     private final Diagnostics diagnostics;
     private final Map<String, YNode> resolvedData = new HashMap<>();
     private final List<String> resolving = new ArrayList<>();
 
-    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, SecretOpener secrets, Diagnostics diagnostics) {
+    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, SecretOpener secrets, String environment, Diagnostics diagnostics) {
         this.secrets = secrets;
+        this.environment = environment;
         this.data = data;
         this.facts = facts;
         this.node = node;
@@ -141,7 +143,7 @@ final class Interpolator {
     /** Opens an encrypted value; an error at its place names the key when it cannot be opened. */
     private YScalar open(YScalar scalar) {
         try {
-            return YScalar.secret(secrets.open(scalar.text()), scalar.quoted(), scalar.location());
+            return YScalar.secret(secrets.open(scalar.text(), environment), scalar.quoted(), scalar.location());
         } catch (SecretOpener.Unopenable e) {
             diagnostics.error(scalar.location(), e.getMessage(), e.hint());
             return YScalar.failed(scalar.location());

@@ -15,25 +15,26 @@ public interface SecretOpener {
     String PREFIX = "ENC[";
 
     /** A compile without secrets: every encrypted value is an error saying so. */
-    SecretOpener NONE = envelope -> {
+    SecretOpener NONE = (envelope, environment) -> {
         throw new Unopenable("this compile has no secrets key to decrypt the value",
                 "compile on the master, or use 'kw-master lint', which checks encrypted values without the key");
     };
 
     /** Opens with {@code verifying} (so a value that cannot be opened is still an error) but gives the placeholder. */
     static SecretOpener placeholders(SecretOpener verifying) {
-        return envelope -> {
-            verifying.open(envelope);
+        return (envelope, environment) -> {
+            verifying.open(envelope, environment);
             return PLACEHOLDER;
         };
     }
 
     /**
-     * @param envelope the value as written, {@code ENC[...]}
+     * @param envelope    the value as written, {@code ENC[...]}
+     * @param environment the environment of the catalog being compiled (a value may be scoped to some)
      * @return the value it holds (or a placeholder, for openers that do not decrypt)
      * @throws Unopenable why not: the message says which key it names and what the master has
      */
-    String open(String envelope) throws Unopenable;
+    String open(String envelope, String environment) throws Unopenable;
 
     /** A value that cannot be opened; its message and hint never hold any part of the value. */
     final class Unopenable extends Exception {

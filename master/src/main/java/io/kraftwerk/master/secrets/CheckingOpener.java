@@ -45,13 +45,8 @@ public final class CheckingOpener implements SecretOpener {
     }
 
     @Override
-    public synchronized String open(String envelope) throws Unopenable {
-        String id;
-        try {
-            id = Envelope.checkForm(envelope);
-        } catch (SecretsException e) {
-            throw new Unopenable(e.getMessage(), "paste the output of 'kw-master secrets encrypt' whole, as one value");
-        }
+    public synchronized String open(String envelope, String environment) throws Unopenable {
+        String id = checkedKeyId(envelope, environment);
         if (known != null && !known.contains(id)) {
             throw new Unopenable("the value is encrypted to key " + id + ", which " + knownFrom + " does not list (it lists "
                     + String.join(", ", new TreeSet<>(known)) + ")",
@@ -59,6 +54,28 @@ public final class CheckingOpener implements SecretOpener {
         }
         seen.add(id);
         return PLACEHOLDER;
+    }
+
+    /**
+     * What every opener checks before any key: the value's form, and that it may open in the
+     * catalog's environment. Returns the key id it names.
+     */
+    static String checkedKeyId(String envelope, String environment) throws Unopenable {
+        String id;
+        List<String> environments;
+        try {
+            id = Envelope.checkForm(envelope);
+            environments = Envelope.environments(envelope);
+        } catch (SecretsException e) {
+            throw new Unopenable(e.getMessage(), "paste the output of 'kw-master secrets encrypt' whole, as one value");
+        }
+        if (!environments.isEmpty() && !environments.contains(environment)) {
+            throw new Unopenable("the value is encrypted for environment " + String.join(" and ", environments)
+                    + " only, and this catalog is for environment " + environment,
+                    "a value of another environment's branch is not opened here; encrypt one for this environment"
+                            + " (kw-master secrets encrypt --environment " + environment + ")");
+        }
+        return id;
     }
 
     /** Whether key ids were checked, or only the form. */

@@ -28,16 +28,11 @@ public final class DecryptingOpener implements SecretOpener {
     }
 
     @Override
-    public String open(String envelope) throws Unopenable {
+    public String open(String envelope, String environment) throws Unopenable {
+        String id = CheckingOpener.checkedKeyId(envelope, environment);
         String value = opened.get(envelope);
         if (value != null) {
             return value;
-        }
-        String id;
-        try {
-            id = Envelope.checkForm(envelope);
-        } catch (SecretsException e) {
-            throw new Unopenable(e.getMessage(), "paste the output of 'kw-master secrets encrypt' whole, as one value");
         }
         SecretsKey key = key(id).orElseThrow(() -> new Unopenable("cannot decrypt: the value is encrypted to key " + id
                 + ", which this master does not have (" + describeKeys(id) + ")",

@@ -51,6 +51,10 @@ final class EditedCopy {
         List<Replacement> replacements = new ArrayList<>();
         for (int i = 0; i < tagged.size(); i++) {
             ScalarNode scalar = (ScalarNode) tagged.get(i).node();
+            // the value this one was (a changed value: the one at its place that no other value kept), whose
+            // quotes and environments it keeps
+            EditableCopy.Secret original = kept[i] != null ? kept[i]
+                    : i < originals.size() && !claimed.contains(originals.get(i)) ? originals.get(i) : null;
             String envelope;
             if (kept[i] != null) {
                 envelope = kept[i].envelope();
@@ -58,13 +62,11 @@ final class EditedCopy {
                 throw new SecretsException(source + ":" + YamlSpans.line(scalar) + ": a " + SecretScalar.TAG
                         + " value is empty: give it a value, or remove it");
             } else {
-                envelope = Envelope.encrypt(scalar.getValue(), to, random);
+                envelope = Envelope.encrypt(scalar.getValue(), to,
+                        original == null ? List.of() : Envelope.environments(original.envelope()), random);
             }
             envelopes.put(scalar, envelope);
-            // the quotes the value had in the file (a changed value: the one at its place that no
-            // other value kept); a plain envelope is fine in block context, but in flow context its [ , ] would end it
-            EditableCopy.Secret original = kept[i] != null ? kept[i]
-                    : i < originals.size() && !claimed.contains(originals.get(i)) ? originals.get(i) : null;
+            // a plain envelope is fine in block context, but in flow context its [ , ] would end it
             String quote = original != null && !original.quote().isEmpty() ? original.quote() : tagged.get(i).inFlow() ? "\"" : "";
             replacements.add(replacement(scalar, quote + envelope + quote));
         }

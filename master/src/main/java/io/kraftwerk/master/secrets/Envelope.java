@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -25,11 +27,19 @@ import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
  * nonce and the header as associated data. PAYLOAD is base64url (no padding) of
  * {@code ephemeral public key (32) || nonce (12) || ciphertext and tag}. Any changed byte — in the
  * payload, the key id or the version — fails the tag: the value is refused, never half-read.
+ *
+ * <p>A value may be scoped to environments: {@code ENC[KW1,KEYID,production+dr,PAYLOAD]} opens
+ * only in catalogs of those environments. The scope is part of the associated data, so it cannot be
+ * edited off or widened: whoever may push to the staging branch cannot have a production value
+ * decrypted into a staging node by copying it there.
  */
 public final class Envelope {
     public static final String VERSION = "KW1";
     /** An encrypted value, where one stands alone as a YAML string. */
-    public static final Pattern PATTERN = Pattern.compile("ENC\\[(KW[0-9]+),([0-9a-f]{16}),([A-Za-z0-9_-]+)]");
+    public static final Pattern PATTERN = Pattern.compile(
+            "ENC\\[(KW[0-9]+),([0-9a-f]{16}),(?:([A-Za-z0-9][A-Za-z0-9_.-]*(?:\\+[A-Za-z0-9][A-Za-z0-9_.-]*)*),)?([A-Za-z0-9_-]+)]");
+    /** An environment name, as site.yaml and the branches allow them. */
+    private static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     private static final int KEY = 32;
@@ -37,13 +47,28 @@ public final class Envelope {
     private Envelope() {
     }
 
-    /** Seals a value to a key (its public half is enough). */
+    /** Seals a value to a key (its public half is enough), for every environment. */
     public static String encrypt(String value, SecretsKey to, SecureRandom random) {
+        return encrypt(value, to, List.of(), random);
+    }
+
+    /**
+     * Seals a value to a key, to be opened only in catalogs of the given environments (none: any).
+     *
+     * @throws IllegalArgumentException for a name that is not an environment name
+     */
+    public static String encrypt(String value, SecretsKey to, List<String> environments, SecureRandom random) {
+        for (String environment : environments) {
+            if (!ENVIRONMENT.matcher(environment).matches()) {
+                throw new IllegalArgumentException("'" + environment + "' is not an environment name (letters, digits, _ . -)");
+            }
+        }
+        String scope = String.join("+", new TreeSet<>(environments));
         X25519PrivateKeyParameters ephemeral = new X25519PrivateKeyParameters(random);
         byte[] ephemeralPublic = ephemeral.generatePublicKey().getEncoded();
         byte[] nonce = new byte[NONCE];
         random.nextBytes(nonce);
-        ChaCha20Poly1305 aead = aead(true, agree(ephemeral, to.publicKey()), ephemeralPublic, to, nonce);
+        ChaCha20Poly1305 aead = aead(true, agree(ephemeral, to.publicKey()), ephemeralPublic, to, scope, nonce);
         byte[] plain = value.getBytes(StandardCharsets.UTF_8);
         byte[] sealed = new byte[aead.getOutputSize(plain.length)];
         int n = aead.processBytes(plain, 0, plain.length, sealed, 0);
@@ -56,7 +81,14 @@ public final class Envelope {
         System.arraycopy(ephemeralPublic, 0, payload, 0, ephemeralPublic.length);
         System.arraycopy(nonce, 0, payload, ephemeralPublic.length, NONCE);
         System.arraycopy(sealed, 0, payload, ephemeralPublic.length + NONCE, sealed.length);
-        return "ENC[" + VERSION + "," + to.id() + "," + Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "]";
+        return "ENC[" + VERSION + "," + to.id() + "," + (scope.isEmpty() ? "" : scope + ",")
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "]";
+    }
+
+    /** The environments a value opens in; empty: any. Checks the form only. */
+    public static List<String> environments(String envelope) throws SecretsException {
+        String scope = parse(envelope).group(3);
+        return scope == null ? List.of() : List.of(scope.split("\\+"));
     }
 
     /** The key id an encrypted value names, checking its form only (lint needs no private key). */
@@ -93,7 +125,7 @@ public final class Envelope {
             // a low-order point gives no secret: BouncyCastle refuses it, and so does the value
             throw new SecretsException("the value does not authenticate with key " + with.id() + ": its ephemeral key is not usable");
         }
-        ChaCha20Poly1305 aead = aead(false, shared, ephemeralPublic, with, nonce);
+        ChaCha20Poly1305 aead = aead(false, shared, ephemeralPublic, with, m.group(3) == null ? "" : m.group(3), nonce);
         byte[] plain = new byte[aead.getOutputSize(payload.length - KEY - NONCE)];
         int n = aead.processBytes(payload, KEY + NONCE, payload.length - KEY - NONCE, plain, 0);
         try {
@@ -108,7 +140,7 @@ public final class Envelope {
     private static byte[] payload(Matcher m) throws SecretsException {
         byte[] payload;
         try {
-            payload = Base64.getUrlDecoder().decode(m.group(3));
+            payload = Base64.getUrlDecoder().decode(m.group(4));
         } catch (IllegalArgumentException e) {
             throw new SecretsException("the value's payload is not base64url");
         }
@@ -121,7 +153,8 @@ public final class Envelope {
     private static Matcher parse(String envelope) throws SecretsException {
         Matcher m = PATTERN.matcher(envelope);
         if (!m.matches()) {
-            throw new SecretsException("not an encrypted value: it must read ENC[" + VERSION + ",KEYID,PAYLOAD]"
+            throw new SecretsException("not an encrypted value: it must read ENC[" + VERSION + ",KEYID,PAYLOAD] (or"
+                    + " ENC[" + VERSION + ",KEYID,ENVIRONMENTS,PAYLOAD])"
                     + " as 'kw-master secrets encrypt' writes it");
         }
         if (!m.group(1).equals(VERSION)) {
@@ -139,8 +172,10 @@ public final class Envelope {
         return shared;
     }
 
-    private static ChaCha20Poly1305 aead(boolean encrypt, byte[] shared, byte[] ephemeralPublic, SecretsKey recipient, byte[] nonce) {
-        byte[] header = (VERSION + "," + recipient.id()).getBytes(StandardCharsets.US_ASCII);
+    private static ChaCha20Poly1305 aead(boolean encrypt, byte[] shared, byte[] ephemeralPublic, SecretsKey recipient, String scope,
+                                         byte[] nonce) {
+        // the header as written, the scope included: a value's environments are authenticated with it
+        byte[] header = (VERSION + "," + recipient.id() + (scope.isEmpty() ? "" : "," + scope)).getBytes(StandardCharsets.US_ASCII);
         byte[] salt = new byte[KEY * 2];
         System.arraycopy(ephemeralPublic, 0, salt, 0, KEY);
         System.arraycopy(recipient.publicBytes(), 0, salt, KEY, KEY);

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 /**
  * Every encrypted value of a text, opened with the key it names and sealed again to another key:
  * what {@code kw-master secrets rotate} does to each file of a working copy. The rest of the text
- * stays byte for byte, so a review of the commit shows only the values changing.
+ * stays byte for byte, so a review of the commit shows only the values changing. A value keeps the
+ * environments it is scoped to.
  */
 public final class Reencryption {
     /** Where the old values' keys come from: the master's keys by id. */
@@ -42,7 +43,8 @@ public final class Reencryption {
             } catch (SecretsException e) {
                 throw new SecretsException(line + ": " + e.getMessage());
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(from.id().equals(to.id()) ? m.group() : Envelope.encrypt(value, to, random)));
+            m.appendReplacement(out, Matcher.quoteReplacement(from.id().equals(to.id()) ? m.group()
+                    : Envelope.encrypt(value, to, Envelope.environments(m.group()), random)));
             count++;
         }
         m.appendTail(out);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -58,10 +60,35 @@ public final class SecretsKeys {
     public SecretsKey keep(SecretsKey key) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        giveToDataDirectoryOwner(dir);
         OwnerOnlyFile.write(dir.resolve(key.id() + ".key"),
                 (Base64.getEncoder().encodeToString(key.privateBytes()) + "\n").getBytes(StandardCharsets.US_ASCII));
+        giveToDataDirectoryOwner(dir.resolve(key.id() + ".key"));
         OwnerOnlyFile.write(dir.resolve("current"), (key.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        giveToDataDirectoryOwner(dir.resolve("current"));
         return key;
+    }
+
+    /**
+     * Gives what root made here to the owner of the data directory: the master runs as its own user
+     * (the package's {@code kraftwerk}) and must read the keys, while {@code secrets} commands run as
+     * root, as they also write an operator's working copy.
+     */
+    private void giveToDataDirectoryOwner(Path made) throws IOException {
+        Path dataDir = dir.toAbsolutePath().getParent();
+        PosixFileAttributes owner = Files.readAttributes(dataDir, PosixFileAttributes.class);
+        PosixFileAttributes now = Files.readAttributes(made, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!now.owner().getName().equals("root") || now.owner().equals(owner.owner()) && now.group().equals(owner.group())) {
+            return; // made by the owner itself (or another user, who could not give it away)
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(made, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        try {
+            view.setOwner(owner.owner());
+            view.setGroup(owner.group());
+        } catch (IOException e) {
+            throw new IOException("cannot give " + made + " to " + owner.owner().getName() + ", who owns " + dataDir
+                    + " (run kw-master secrets as root or as that user): " + e.getMessage(), e);
+        }
     }
 
     /** The key new values are encrypted to, if the master has one. */
@@ -139,6 +166,7 @@ public final class SecretsKeys {
             Files.createDirectory(retired, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Files.setPosixFilePermissions(retired, PosixFilePermissions.fromString("rwx------"));
+        giveToDataDirectoryOwner(retired);
         Path to = retired.resolve(id + ".key");
         Files.move(dir.resolve(id + ".key"), to, StandardCopyOption.ATOMIC_MOVE);
         return to;

@@ -87,12 +87,32 @@ class SecretsInCompileCommandsTest extends CliTest {
 
         Files.delete(site.resolve("secrets.pub"));
         assertEquals(0, run("lint", "--manifests", site.toString()), err.toString());
-        assertTrue(out.toString().contains("encrypted values: to key " + stranger.id() + ", ab336546d2c0054f; only their form was checked:"
-                + " add secrets.pub"), out.toString());
+        String ids = stranger.id().compareTo("ab336546d2c0054f") < 0 ? stranger.id() + ", ab336546d2c0054f"
+                : "ab336546d2c0054f, " + stranger.id();
+        assertTrue(out.toString().contains("encrypted values: to key " + ids + "; only their form was checked: add secrets.pub"),
+                out.toString());
 
         Files.writeString(common, Files.readString(common).replace(foreign, foreign.substring(0, 40) + "]"));
         assertEquals(KwMaster.EXIT_MANIFEST_ERRORS, run("lint", "--manifests", site.toString()));
         assertTrue(err.toString().contains("data/common.yaml:14:18: the value's payload is cut short"), err.toString());
+    }
+
+    @Test
+    void aValueEncryptedForAnotherEnvironmentIsRefusedByLintToo() throws Exception {
+        Path site = copyOfExampleSite();
+        Path value = Files.writeString(tmp.resolve("value"), "staging-pager-token");
+        assertEquals(0, run("secrets", "encrypt", "--public-key", site.resolve("secrets.pub").toString(), "--file", value.toString(),
+                "--environment", "staging"), err.toString());
+        String staging = out.toString().strip();
+        assertTrue(staging.startsWith("ENC[KW1,ab336546d2c0054f,staging,"), staging);
+        Path common = site.resolve("data/common.yaml");
+        Files.writeString(common, Files.readString(common).replaceAll("pager_token: ENC\\[[^]]+]", "pager_token: " + staging));
+
+        assertEquals(KwMaster.EXIT_MANIFEST_ERRORS, run("lint", "--manifests", site.toString()));
+        assertTrue(err.toString().contains("data/common.yaml:14:18: the value is encrypted for environment staging only, and this"
+                + " catalog is for environment production"), err.toString());
+        assertEquals(KwMaster.EXIT_USAGE, run("secrets", "encrypt", "--public-key", site.resolve("secrets.pub").toString(), "--file",
+                value.toString(), "--environment", "prod,staging"));
     }
 
     private Path copyOfExampleSite() throws IOException {

@@ -30,9 +30,9 @@ class SecretsCompileTest {
         private final SecretOpener inner = Golden.exampleSecrets();
 
         @Override
-        public String open(String envelope) throws Unopenable {
+        public String open(String envelope, String environment) throws Unopenable {
             opened.add(envelope);
-            return inner.open(envelope);
+            return inner.open(envelope, environment);
         }
     }
 
@@ -68,9 +68,9 @@ class SecretsCompileTest {
         ManifestException e = assertThrows(ManifestException.class, () -> CatalogCompiler.compile(site("secrets-errors"),
                 new CompileRequest("app1.example.net", null, null, null, null, Golden.exampleSecrets())));
         String messages = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
-        assertEquals(11, e.diagnostics().size(), messages);
+        assertEquals(12, e.diagnostics().size(), messages);
         for (String plaintext : List.of("misplaced-user-secret", "misplaced-path-secret", "misplaced-flag-secret", "tampered-plaintext",
-                "foreign-plaintext")) {
+                "staging-only-secret", "foreign-plaintext")) {
             assertFalse(messages.contains(plaintext), plaintext + " is in a message:\n" + messages);
         }
         assertFalse(messages.contains("ENC["), "nor the encrypted value itself (it names only the key):\n" + messages);
@@ -93,6 +93,6 @@ class SecretsCompileTest {
         String json = ModelJson.write(catalog);
         assertFalse(json.contains("s3cret-derived-password") || json.contains("tok-derived-token"), json);
         assertTrue(json.contains("postgres://app:[sensitive]@db1/app"), json);
-        assertEquals(7, catalog.resources().size());
+        assertEquals(8, catalog.resources().size());
     }
 }

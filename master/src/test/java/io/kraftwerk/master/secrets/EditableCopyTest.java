@@ -88,6 +88,16 @@ class EditableCopyTest {
     }
 
     @Test
+    void aChangedValueKeepsTheEnvironmentsItWasScopedTo() throws Exception {
+        String file = "password: " + Envelope.encrypt("old", key, List.of("production"), RANDOM) + "\n";
+        EditableCopy copy = EditableCopy.open(file, "f.yaml", keys);
+        EditableCopy.Sealed sealed = copy.seal(copy.text().replace("\"old\"", "\"new\""), key, RANDOM);
+        String envelope = envelopes(sealed.text()).get(0);
+        assertEquals(List.of("production"), Envelope.environments(envelope), envelope);
+        assertEquals("new", Envelope.decrypt(envelope, key));
+    }
+
+    @Test
     void aChangedValueIsEncryptedAnewANewlyTaggedOneTooAndTheOthersKeepTheirEnvelopes() throws Exception {
         String a = enc("alpha");
         String b = enc("beta");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The KW1 envelope: what goes in comes out, and anything changed, misaddressed or malformed is refused. */
@@ -61,6 +62,23 @@ class EnvelopeTest {
         // the key id is bound into the seal: a value relabelled to this key's id does not open with it
         String relabelled = sealed.replace(other.id(), key.id());
         assertThrows(SecretsException.class, () -> Envelope.decrypt(relabelled, key));
+    }
+
+    @Test
+    void aValueScopedToEnvironmentsCarriesThemAndCannotBeWidened() throws Exception {
+        String sealed = Envelope.encrypt("prod-db-password", key, List.of("production", "dr"), RANDOM);
+        assertTrue(sealed.startsWith("ENC[KW1," + key.id() + ",dr+production,"), sealed);
+        assertEquals(List.of("dr", "production"), Envelope.environments(sealed));
+        assertEquals("prod-db-password", Envelope.decrypt(sealed, key));
+        assertEquals(List.of(), Envelope.environments(Envelope.encrypt("x", key, RANDOM)), "unscoped: every environment");
+        // the scope is authenticated: edited off, widened or renamed, the value does not open
+        String payload = sealed.substring(sealed.lastIndexOf(',') + 1);
+        for (String edited : List.of("ENC[KW1," + key.id() + "," + payload, "ENC[KW1," + key.id() + ",dr+production+staging," + payload,
+                "ENC[KW1," + key.id() + ",staging," + payload)) {
+            SecretsException e = assertThrows(SecretsException.class, () -> Envelope.decrypt(edited, key), edited);
+            assertTrue(e.getMessage().startsWith("the value does not authenticate"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Envelope.encrypt("x", key, List.of("no,commas"), RANDOM));
     }
 
     @Test

@@ -1,0 +1,37 @@
+package io.kraftwerk.master.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keys made or retired by root belong to whoever owns the master's data directory: the master runs
+ * as its own user and must read them. (Needs root to give files away, as the build's tests have.)
+ */
+class SecretsKeysOwnerTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void keysRootMakesGoToTheDataDirectorysOwner() throws Exception {
+        assumeTrue("root".equals(Files.getOwner(Files.createFile(tmp.resolve("probe"))).getName()), "only root can give files away");
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(data, nobody);
+        SecretsKeys keys = new SecretsKeys(data.resolve("secrets"));
+        SecretsKey first = keys.currentOrCreate();
+        keys.rotate();
+        keys.retire(first.id());
+        for (Path made : List.of(data.resolve("secrets"), data.resolve("secrets/current"), data.resolve("secrets/" + keys.current().orElseThrow().id() + ".key"),
+                data.resolve("secrets/retired"), data.resolve("secrets/retired/" + first.id() + ".key"))) {
+            assertEquals("nobody", Files.getOwner(made, LinkOption.NOFOLLOW_LINKS).getName(), made.toString());
+        }
+    }
+}
