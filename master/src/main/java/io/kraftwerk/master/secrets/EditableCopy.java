@@ -84,7 +84,7 @@ public final class EditableCopy {
                 throw new SecretsException(where + ": an encrypted value in a block scalar cannot be edited: write it on"
                         + " one line, as 'kw-master secrets encrypt' prints it");
             }
-            String plaintext = decrypt(m, where, keys);
+            String plaintext = Reencryption.open(m, where, keys);
             String quote = switch (scalar.getScalarStyle()) {
                 case DOUBLE_QUOTED -> "\"";
                 case SINGLE_QUOTED -> "'";
@@ -97,23 +97,6 @@ public final class EditableCopy {
         }
         return new EditableCopy(source, written(text, found, source), found.stream().map(Found::secret).toList(),
                 Set.copyOf(clearValues));
-    }
-
-    private static String decrypt(Matcher m, String where, Reencryption.Keys keys) throws SecretsException {
-        SecretsKey key;
-        try {
-            key = keys.byId(m.group(2)).orElseThrow(() -> new SecretsException(where + ": the value is encrypted to key "
-                    + m.group(2) + ", which this master does not have"));
-        } catch (SecretsException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new SecretsException(where + ": key " + m.group(2) + " cannot be read: " + e.getMessage());
-        }
-        try {
-            return Envelope.decrypt(m.group(), key);
-        } catch (SecretsException e) {
-            throw new SecretsException(where + ": " + e.getMessage());
-        }
     }
 
     /** An encrypted value found in the file: where its content is, and the column a block would indent to (-1: no block). */

@@ -28,27 +28,42 @@ public final class Reencryption {
         int count = 0;
         while (m.find()) {
             String line = source + ":" + (text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1);
-            SecretsKey from;
-            try {
-                from = keys.byId(m.group(2)).orElseThrow(() -> new SecretsException(line + ": the value is encrypted to key "
-                        + m.group(2) + ", which this master does not have"));
-            } catch (SecretsException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new SecretsException(line + ": key " + m.group(2) + " cannot be read: " + e.getMessage());
-            }
-            String value;
-            try {
-                value = Envelope.decrypt(m.group(), from);
-            } catch (SecretsException e) {
-                throw new SecretsException(line + ": " + e.getMessage());
-            }
+            SecretsKey from = key(m, line, keys);
+            String value = open(m, line, from);
             m.appendReplacement(out, Matcher.quoteReplacement(from.id().equals(to.id()) ? m.group()
                     : Envelope.encrypt(value, to, Envelope.environments(m.group()), random)));
             count++;
         }
         m.appendTail(out);
         return new Result(out.toString(), count);
+    }
+
+    /**
+     * Opens the value a matcher of {@link Envelope#PATTERN} stands on, with the key it names.
+     *
+     * @param where the file and line, which every message starts with
+     */
+    static String open(Matcher m, String where, Keys keys) throws SecretsException {
+        return open(m, where, key(m, where, keys));
+    }
+
+    private static SecretsKey key(Matcher m, String where, Keys keys) throws SecretsException {
+        try {
+            return keys.byId(m.group(2)).orElseThrow(() -> new SecretsException(where + ": the value is encrypted to key "
+                    + m.group(2) + ", which this master does not have"));
+        } catch (SecretsException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SecretsException(where + ": key " + m.group(2) + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static String open(Matcher m, String where, SecretsKey key) throws SecretsException {
+        try {
+            return Envelope.decrypt(m.group(), key);
+        } catch (SecretsException e) {
+            throw new SecretsException(where + ": " + e.getMessage());
+        }
     }
 
     /** A text after re-encryption, and how many values it holds. */
