@@ -1,5 +1,6 @@
 package io.kraftwerk.bench;
 
+import io.kraftwerk.master.compile.ArtifactIndex;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.SecretOpener;
@@ -12,8 +13,10 @@ import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import io.kraftwerk.model.resource.ArtifactRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,15 +50,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CompileBenchmark {
     /**
      * {@code synthetic-N}: a generated site of about N resources ({@code -encM}: M of its files' content
-     * from encrypted values); otherwise an example-site node (its encrypted values opened with the example key).
+     * from encrypted values; {@code -dataM}: from plain data values, the same lookups); otherwise an
+     * example-site node (its encrypted values opened with the example key).
      */
-    @Param({"synthetic-500", "synthetic-500-enc50", "web1.example.net", "db1.example.net", "lb1.example.net"})
+    @Param({"synthetic-500", "synthetic-500-data50", "synthetic-500-enc50", "web1.example.net", "db1.example.net", "lb1.example.net"})
     public String target;
 
     private ManifestFiles files;
     private Site site;
     private String node;
     private SecretsKeys keys;
+    private ArtifactIndex artifacts = ArtifactIndex.EMPTY;
     /** As the master holds it: one opener per key directory, remembering what it opened. */
     private SecretOpener secrets;
 
@@ -65,12 +70,16 @@ public class CompileBenchmark {
             String[] parts = target.split("-");
             keys = new SecretsKeys(Files.createTempDirectory("kw-bench-keys"));
             SecretsKey key = keys.rotate();
-            files = SyntheticSite.generate(Integer.parseInt(parts[1]), parts.length > 2 ? Integer.parseInt(parts[2].substring(3)) : 0, key);
+            int values = parts.length > 2 ? Integer.parseInt(parts[2].replaceAll("[a-z]", "")) : 0;
+            files = SyntheticSite.generate(Integer.parseInt(parts[1]), values, parts.length > 2 && parts[2].startsWith("enc") ? key : null);
             node = SyntheticSite.NODE;
         } else {
             Path manifests = Path.of(System.getProperty("kraftwerk.manifests", "manifests"));
             files = DirectoryManifests.load(manifests);
             keys = new SecretsKeys(manifests.toAbsolutePath().resolveSibling("examples").resolve("secrets-key"));
+            // the example apps' artifacts, as the golden test of the example site has them (made-up digests)
+            artifacts = ArtifactIndex.of(List.of(ModelJson.mapper().readValue(manifests.toAbsolutePath()
+                    .resolveSibling("master/src/test/resources/example-site/artifacts.json").toFile(), ArtifactRef[].class)));
             node = target;
         }
         secrets = new DecryptingOpener(keys);
@@ -81,7 +90,7 @@ public class CompileBenchmark {
     }
 
     private CompileRequest request() {
-        return new CompileRequest(node, null, null, null, null, secrets);
+        return new CompileRequest(node, null, null, null, artifacts, secrets);
     }
 
     @Benchmark
@@ -92,7 +101,7 @@ public class CompileBenchmark {
     /** The first compile after the keys changed (or the master started): every value decrypted, none remembered. */
     @Benchmark
     public Catalog compileFreshKeys() throws Exception {
-        return CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, null, new DecryptingOpener(keys)));
+        return CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, artifacts, new DecryptingOpener(keys)));
     }
 
     @Benchmark

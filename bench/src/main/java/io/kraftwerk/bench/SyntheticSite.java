@@ -26,6 +26,8 @@ public final class SyntheticSite {
     /**
      * The same site, whose first {@code secrets} plain files take their content from an encrypted
      * data value instead (sealed to {@code key}): as many resources, {@code secrets} values to open.
+     * With no key the data values are plain: the same lookups, nothing to open (the baseline that
+     * tells decryption's cost from the lookups').
      */
     public static ManifestFiles generate(int n, int secrets, SecretsKey key) {
         Map<String, byte[]> files = new HashMap<>();
@@ -112,7 +114,9 @@ public final class SyntheticSite {
         StringBuilder data = new StringBuilder("  secrets:\n");
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < count; i++) {
-            data.append("    s").append(i).append(": ").append(Envelope.encrypt("secret value " + i + "\n", key, random)).append('\n');
+            String value = "secret value " + i + "\n";
+            data.append("    s").append(i).append(": ").append(key == null ? "\"secret value " + i + "\\n\"" : Envelope.encrypt(value, key, random))
+                    .append('\n');
         }
         return data.toString();
     }

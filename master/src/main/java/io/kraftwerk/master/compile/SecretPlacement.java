@@ -78,7 +78,7 @@ final class SecretPlacement {
         String marker = SensitivityMarks.of(type).orElse(List.of()).get(0);
         Optional<YNode> written = attributes.get(marker);
         YNode value;
-        if (isFlag(type, marker)) {
+        if (FLAG_MARKED.get(type)) {
             if (written.isPresent() && written.get() instanceof YScalar s && s.text().equals("false")) {
                 diagnostics.error(s.location(), owner + ": '" + marker + ": false', but its content comes from an encrypted value",
                         "remove '" + marker + ": false': content made from a secret is always sensitive");
@@ -103,15 +103,20 @@ final class SecretPlacement {
         return new YMap(entries, attributes.location());
     }
 
-    private static boolean isFlag(Class<?> type, String marker) {
-        for (RecordComponent c : type.getRecordComponents()) {
-            if (ModelValidator.snakeCase(c.getName()).equals(marker)) {
-                return c.getType() == boolean.class || c.getType() == Boolean.class;
+    /** Whether a type's mark is a flag (or a list of names), by its record component; looked up once per type. */
+    private static final ClassValue<Boolean> FLAG_MARKED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            String marker = SensitivityMarks.of(type).orElse(List.of()).get(0);
+            for (RecordComponent c : type.getRecordComponents()) {
+                if (ModelValidator.snakeCase(c.getName()).equals(marker)) {
+                    return c.getType() == boolean.class || c.getType() == Boolean.class;
+                }
             }
+            throw new IllegalStateException(type.getSimpleName() + " has no attribute '" + marker + "' that its @Sensitivity names"
+                    + " (this is a Kraftwerk bug, please report it)");
         }
-        throw new IllegalStateException(type.getSimpleName() + " has no attribute '" + marker + "' that its @Sensitivity names"
-                + " (this is a Kraftwerk bug, please report it)");
-    }
+    };
 
     /** Where the secret came from, when that is not the line it is used on. */
     private static String origin(YScalar secret, YScalar usage) {

@@ -20,7 +20,7 @@ public final class DecryptingOpener implements SecretOpener {
     private static final int REMEMBERED = 100_000;
 
     private final SecretsKeys keys;
-    private final Map<String, String> opened = new ConcurrentHashMap<>();
+    private final Map<String, Opened> opened = new ConcurrentHashMap<>();
     private final Map<String, Optional<SecretsKey>> byId = new ConcurrentHashMap<>();
 
     public DecryptingOpener(SecretsKeys keys) {
@@ -29,11 +29,12 @@ public final class DecryptingOpener implements SecretOpener {
 
     @Override
     public String open(String envelope, String environment) throws Unopenable {
-        String id = CheckingOpener.checkedKeyId(envelope, environment);
-        String value = opened.get(envelope);
-        if (value != null) {
-            return value;
+        Opened known = opened.get(envelope);
+        if (known != null && (known.environments().isEmpty() || known.environments().contains(environment))) {
+            return known.value(); // opened before, and this environment may have it: no need to parse it again
         }
+        String id = CheckingOpener.checkedKeyId(envelope, environment);
+        String value;
         SecretsKey key = key(id).orElseThrow(() -> new Unopenable("cannot decrypt: the value is encrypted to key " + id
                 + ", which this master does not have (" + describeKeys(id) + ")",
                 "encrypt it again to the master's key ('kw-master secrets encrypt'), or, if key " + id + " was this master's,"
@@ -46,8 +47,16 @@ public final class DecryptingOpener implements SecretOpener {
         if (opened.size() >= REMEMBERED) {
             opened.clear();
         }
-        opened.put(envelope, value);
+        try {
+            opened.put(envelope, new Opened(value, Envelope.environments(envelope)));
+        } catch (SecretsException e) {
+            throw new IllegalStateException("a value that opened has no readable environments (this is a Kraftwerk bug)", e);
+        }
         return value;
+    }
+
+    /** An opened value and the environments it may open in (empty: any). */
+    private record Opened(String value, List<String> environments) {
     }
 
     private Optional<SecretsKey> key(String id) throws Unopenable {
