@@ -174,6 +174,12 @@ class FleetIT {
         Map<String, PullRun> second = onEveryNode((name, node) -> PullRun.of(node));
         second.forEach((name, run) -> assertEquals(0, run.exitCode(), name + " converged in one run:\n" + run.output()));
         eachNodeHoldsOnlyTheSecretsItsCatalogUses();
+        // the master made its own secrets key with its CA, root's alone, beside the example key it was given
+        Path secrets = master.dataDir().resolve("secrets");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        String current = Files.readString(secrets.resolve("current")).strip();
+        assertNotEquals("ab336546d2c0054f", current);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(current + ".key"))));
     }
 
     /**

@@ -53,6 +53,18 @@ class PackageIT {
             master.exec(List.of("sh", "-c", "mkdir -p /srv/kraftwerk && cp -r " + Repo.ROOT.resolve("manifests")
                     + " /srv/kraftwerk/site && cd /srv/kraftwerk/site && git init -q -b production && git add -A"
                     + " && git -c user.name=ops -c user.email=ops@example.net commit -q -m site")).orThrow();
+            // the site's secrets, moved to this master as an operator does: restore the key they are encrypted to,
+            // rotate the working copy to a new key (made by root, given to the service's user), retire the old one
+            master.exec(List.of("sh", "-c", "install -d -m 700 -o kraftwerk -g kraftwerk /var/lib/kraftwerk-master/secrets"
+                    + " && install -m 600 -o kraftwerk -g kraftwerk " + Repo.ROOT.resolve("examples/secrets-key/ab336546d2c0054f.key")
+                    + " /var/lib/kraftwerk-master/secrets/")).orThrow();
+            String rotated = master.exec(List.of("kw-master", "secrets", "rotate", "--manifests", "/srv/kraftwerk/site")).orThrow().stdout();
+            assertTrue(rotated.startsWith("re-encrypted 3 value(s) in 3 file(s) to key "), rotated);
+            master.exec(List.of("kw-master", "secrets", "retire", "ab336546d2c0054f", "--manifests", "/srv/kraftwerk/site")).orThrow();
+            master.exec(List.of("sh", "-c", "cd /srv/kraftwerk/site && git -c user.name=ops -c user.email=ops@example.net commit -q -am"
+                    + " 'secrets: to this master key'")).orThrow();
+            assertEquals("kraftwerk kraftwerk 600\n", master.exec(List.of("sh", "-c", "stat -c '%U %G %a' /var/lib/kraftwerk-master/secrets/"
+                    + "$(cat /var/lib/kraftwerk-master/secrets/current).key")).orThrow().stdout(), "the service can read the key root made");
             Files.writeString(master.path("/etc/kraftwerk/bootstrap.token"), TOKEN + "\n");
             master.exec(List.of("sh", "-c", "chown kraftwerk /etc/kraftwerk/bootstrap.token && chmod 600 /etc/kraftwerk/bootstrap.token"))
                     .orThrow();
@@ -90,6 +102,8 @@ class PackageIT {
             DisposableNode.Result first = node.exec(List.of("kw-agent"), Duration.ofMinutes(4));
             assertEquals(2, first.exitCode(), first.stdout() + first.stderr());
             assertTrue(Files.readString(node.path("/etc/motd")).contains(NODE), "the base role's motd is in place");
+            assertEquals("example-pager-token-0000\n", Files.readString(node.path("/etc/kraftwerk-site/pager.token")),
+                    "the packaged master decrypted the pager token with the key root made");
             assertEquals(0, node.exec(List.of("getent", "passwd", "deploy")).exitCode(), "the base role's user exists");
             assertEquals(0, node.exec(List.of("dpkg-query", "--show", "unattended-upgrades")).exitCode());
             DisposableNode.Result second = node.exec(List.of("kw-agent"), Duration.ofMinutes(2));
