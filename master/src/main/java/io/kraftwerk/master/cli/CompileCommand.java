@@ -133,7 +133,18 @@ final class CompileCommand implements Callable<Integer> {
             if (uid.getAsInt() != 0) {
                 return null;
             }
-            return new DecryptingOpener(keys);
+            DecryptingOpener decrypting = new DecryptingOpener(keys);
+            return new SecretOpener() {
+                @Override
+                public String open(String envelope, String environment) throws Unopenable {
+                    return decrypting.open(envelope, environment);
+                }
+
+                @Override
+                public boolean showsSecrets() {
+                    return true;
+                }
+            };
         }
         return readable ? SecretOpener.placeholders(new DecryptingOpener(keys))
                 : CheckingOpener.forSite(site.files().file(CheckingOpener.SITE_KEYS));

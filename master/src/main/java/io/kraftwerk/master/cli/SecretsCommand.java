@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -77,6 +79,24 @@ final class SecretsCommand {
         return made;
     }
 
+    /** The current key, which encrypting needs to exist: made with the CA, or by 'public-key' (never here, on a wrong host or data directory). */
+    static SecretsKey existingKey(Path dataDir) throws IOException, SecretsException {
+        SecretsKeys keys = new SecretsKeys(new MasterPaths(dataDir).secrets());
+        return keys.current().orElseThrow(() -> new SecretsException("there is no secrets key in " + keys.dir() + " (the master makes"
+                + " one when it first starts; 'kw-master secrets public-key' makes one too): is this the master, and its --data-dir?"));
+    }
+
+    /** A value as text: values are UTF-8 text, never silently changed bytes. */
+    static String text(byte[] bytes, String from) throws SecretsException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SecretsException("the value from " + from + " is not UTF-8 text: encrypted values are text (encrypt a binary"
+                    + " key or keystore in its base64 or PEM form)");
+        }
+    }
+
     @Command(name = "public-key", mixinStandardHelpOptions = true,
             description = {"Print the public half of the master's secrets key, one line: give it to CI and to operators who",
                 "encrypt without access to the master (kw-master secrets encrypt --public-key FILE). Makes the key if there is none."})
@@ -121,12 +141,12 @@ final class SecretsCommand {
             PrintWriter err = spec.commandLine().getErr();
             try {
                 SecretsKey key = publicKey != null ? PublicKeyLine.parseAll(Files.readString(publicKey, StandardCharsets.UTF_8), publicKey.toString()).get(0)
-                        : currentKey(dataDir, err);
+                        : existingKey(dataDir);
                 String value;
                 if (file != null) {
-                    value = Files.readString(file, StandardCharsets.UTF_8);
+                    value = text(Files.readAllBytes(file), file.toString());
                 } else {
-                    value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                    value = text(System.in.readAllBytes(), "standard input");
                     value = value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
                 }
                 if (value.isEmpty()) {
@@ -171,7 +191,9 @@ final class SecretsCommand {
                 int values = 0;
                 for (Path file : files) {
                     byte[] bytes = Files.readAllBytes(file);
-                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    // ISO-8859-1 maps every byte to one character and back: the rest of the file stays byte for byte,
+                    // whatever its encoding, and envelopes are ASCII
+                    String text = new String(bytes, StandardCharsets.ISO_8859_1);
                     if (!text.contains("ENC[")) {
                         continue;
                     }
@@ -185,11 +207,21 @@ final class SecretsCommand {
                 String siteKeysText = Files.isRegularFile(siteKeys, LinkOption.NOFOLLOW_LINKS)
                         ? withOnlyKey(Files.readString(siteKeys, StandardCharsets.UTF_8), to) : null;
                 keys.keep(to);
-                for (Map.Entry<Path, Reencryption.Result> r : results.entrySet()) {
-                    replace(r.getKey(), r.getValue().text());
-                }
-                if (siteKeysText != null) {
-                    replace(siteKeys, siteKeysText);
+                List<Path> written = new ArrayList<>();
+                try {
+                    for (Map.Entry<Path, Reencryption.Result> r : results.entrySet()) {
+                        replace(r.getKey(), r.getValue().text().getBytes(StandardCharsets.ISO_8859_1));
+                        written.add(manifests.relativize(r.getKey()));
+                    }
+                    if (siteKeysText != null) {
+                        replace(siteKeys, siteKeysText);
+                    }
+                } catch (IOException e) {
+                    // the new key is current and the old one stays: what was written opens, what was not still opens too
+                    err.println("kw-master secrets rotate: " + e.getMessage() + "; key " + to.id() + " is now the current key, and "
+                            + written.size() + " of " + results.size() + " file(s) were re-encrypted to it (" + written
+                            + "); the others still hold values for the old key, which stays: fix the cause and run rotate again");
+                    return 1;
                 }
                 out.println("re-encrypted " + values + " value(s) in " + results.size() + " file(s) to key " + to.id()
                         + (siteKeysText == null ? "" : ", which " + CheckingOpener.SITE_KEYS + " now lists")
@@ -249,6 +281,11 @@ final class SecretsCommand {
      * byte, and renamed over it: a reader sees the old text or the new one, never half of it.
      */
     static void replace(Path file, String text) throws IOException {
+        replace(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #replace(Path, String)}, the new content given byte for byte. */
+    static void replace(Path file, byte[] content) throws IOException {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
@@ -258,7 +295,7 @@ final class SecretsCommand {
                     PosixFilePermissions.asFileAttribute(mode))) {
                 Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits the file has
                 keepOwner(file, temp);
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code kw-master secrets edit FILE}: the file's encrypted values decrypted into a copy for an
@@ -81,7 +85,7 @@ final class SecretsEditCommand extends SecretsCommand.Subcommand {
         try {
             String original = utf8(Files.readAllBytes(file));
             EditableCopy copy = EditableCopy.open(original, file.toString(), new SecretsKeys(new MasterPaths(dataDir).secrets())::byId);
-            SecretsKey to = SecretsCommand.currentKey(dataDir, err);
+            SecretsKey to = SecretsCommand.existingKey(dataDir);
             return editInPrivate(copy, original, to, out, err);
         } catch (IOException | SecretsException e) {
             err.println(NAME + e.getMessage() + " (" + file + " is unchanged)");
@@ -90,8 +94,10 @@ final class SecretsEditCommand extends SecretsCommand.Subcommand {
     }
 
     private int editInPrivate(EditableCopy copy, String original, SecretsKey to, PrintWriter out, PrintWriter err) throws IOException {
-        Path dir = Files.createTempDirectory("kw-secrets-edit-", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        Path dir = privateDirectory();
+        // a kill of this command (an ssh disconnect, SIGTERM) still removes the plaintext copy
+        Thread cleanup = new Thread(() -> delete(dir, err), "kw-secrets-edit-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             // the file's own name, so the editor knows it is YAML
             Path path = dir.resolve(file.getFileName().toString());
@@ -131,7 +137,29 @@ final class SecretsEditCommand extends SecretsCommand.Subcommand {
             }
         } finally {
             delete(dir, err);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs, and finds nothing left
+            }
         }
+    }
+
+    /**
+     * A 0700 directory for the copy: in memory ({@code /dev/shm}, a tmpfs) where there is one, so the
+     * plaintext never reaches a disk; else the temporary directory.
+     */
+    private static Path privateDirectory() throws IOException {
+        FileAttribute<Set<PosixFilePermission>> owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            try {
+                return Files.createTempDirectory(shm, "kw-secrets-edit-", owner);
+            } catch (IOException e) {
+                // not usable after all: the temporary directory will do
+            }
+        }
+        return Files.createTempDirectory("kw-secrets-edit-", owner);
     }
 
     /** Runs the editor on the copy; false (said why) when it did not end well. */
@@ -139,6 +167,10 @@ final class SecretsEditCommand extends SecretsCommand.Subcommand {
         List<String> argv = editor(environment);
         argv.add(path.toString());
         int status;
+        // Ctrl-C in the editor (vim leaves insert mode with it) reaches this process too, as git, crontab -e and
+        // visudo know: ignored while the editor runs, or the edit would be lost (Ctrl-\ only dumps the JVM's threads;
+        // a hang-up or TERM ends the command, and the shutdown hook removes the copy)
+        SignalHandler interrupt = Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         try {
             status = new ProcessBuilder(argv).inheritIO().start().waitFor();
         } catch (IOException e) {
@@ -149,6 +181,8 @@ final class SecretsEditCommand extends SecretsCommand.Subcommand {
             Thread.currentThread().interrupt();
             err.println(NAME + "interrupted while the editor ran (" + file + " is unchanged)");
             return false;
+        } finally {
+            Signal.handle(new Signal("INT"), interrupt);
         }
         if (status != 0) {
             err.println(NAME + "the editor " + argv.get(0) + " exited with status " + status + " (" + file + " is unchanged)");

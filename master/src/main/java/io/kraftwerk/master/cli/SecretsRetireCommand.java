@@ -100,7 +100,7 @@ final class SecretsRetireCommand extends SecretsCommand.Subcommand {
     private List<String> uses(Path manifests) throws IOException {
         List<String> uses = new ArrayList<>();
         for (Path file : SecretsCommand.workingCopyFiles(manifests)) {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1); // byte for byte; envelopes are ASCII
             Matcher m = Envelope.PATTERN.matcher(text);
             int line = 1;
             int counted = 0;

@@ -44,8 +44,14 @@ public final class CatalogCompiler {
         Facts facts = request.facts() != null ? request.facts() : site.factFixtures().getOrDefault(node, Facts.empty());
         Diagnostics diagnostics = new Diagnostics();
         diagnostics.addAll(site.problems());
+        int before = diagnostics.count();
         Classifier.Classification classification =
                 Classifier.classify(site, node, facts, request.trustedWithName(), request.environment(), diagnostics);
+        if (diagnostics.count() > before) {
+            // a node classified wrongly is compiled no further: its roles' values (encrypted ones among them) are not
+            // for it, and not even opened
+            throw new ManifestException(diagnostics.sorted());
+        }
         List<RoleDef> roles = RoleExpander.expand(site.roles(), classification.roles(), diagnostics);
         YMap data = DataMerger.merge(dataLayers(site, node, classification, roles));
         Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles),

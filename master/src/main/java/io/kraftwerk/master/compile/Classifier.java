@@ -60,11 +60,12 @@ final class Classifier {
                     "add a rule such as '- name: " + node + "' with its roles");
         }
         String classified = environment != null ? environment.text() : site.defaultEnvironment();
-        String chosen = classified;
+        // the environment asked for is the branch being compiled: a catalog of it is of that environment
+        // (what encrypted values scoped to an environment are checked against), never of the one a branch's
+        // own site.yaml claims — with an error when the branch does not allow it
+        String chosen = requested != null ? requested : classified;
         if (requested != null && !requested.equals(classified)) {
-            if (allowed.contains(requested)) {
-                chosen = requested;
-            } else {
+            if (!allowed.contains(requested)) {
                 Location where = environment != null ? environment.location() : new Location(SiteParser.SITE_FILE, 1, 1);
                 diagnostics.error(where, "node '" + node + "' may not use environment '" + requested
                         + "'; the manifests put it in '" + classified + "'",

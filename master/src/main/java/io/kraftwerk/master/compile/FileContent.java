@@ -129,10 +129,15 @@ final class FileContent {
             return diagnostics.count() > before ? Optional.empty() : Optional.of(out);
         } catch (TemplateException e) {
             String path = TemplateSet.DIRECTORY + name.text();
-            // Qute's message may quote the value it failed on, and this one may have read a secret
-            diagnostics.error(TemplateSet.location(path, e), "template error: " + (secretRead
-                    ? "(the message is withheld: the template read a secret value, which it might quote)" : TemplateSet.reason(e)),
-                    "rendering " + owner + " declared at " + name.location());
+            if (secretRead && !interpolator.showsSecrets()) {
+                // Qute's message may quote the value it failed on: neither it nor the place in the template is told
+                diagnostics.error(name.location(), owner + ": template " + path + " failed to render (the message and its line are"
+                        + " withheld: the template read a secret value)", "see the error with 'kw-master compile --show-secrets' as root"
+                        + " on the master");
+            } else {
+                diagnostics.error(TemplateSet.location(path, e), "template error: " + TemplateSet.reason(e),
+                        "rendering " + owner + " declared at " + name.location());
+            }
             return Optional.empty();
         }
     }

@@ -38,6 +38,13 @@ final class ForgeableRules {
     static List<Diagnostic> warnings(List<NodeRule> rules, Map<String, RoleDef> roles, List<YMap> data) {
         Set<String> secretData = new TreeSet<>();
         data.forEach(layer -> encryptedPaths(layer, "", secretData));
+        // and data that refers to such data (a: ${data.b}, b encrypted), to any depth
+        boolean grew = true;
+        while (grew) {
+            Set<String> referring = new TreeSet<>();
+            data.forEach(layer -> referringPaths(layer, "", secretData, referring));
+            grew = secretData.addAll(referring);
+        }
         Set<Diagnostic> out = new TreeSet<>();
         for (NodeRule rule : rules) {
             if (!rule.matchesOnlyAgentFacts()) {
@@ -103,6 +110,15 @@ final class ForgeableRules {
             map.entries().forEach(e -> encryptedPaths(e.value(), path.isEmpty() ? e.name() : path + "." + e.name(), out));
         } else if (node instanceof YList list) {
             list.items().forEach(item -> encryptedPaths(item, path, out));
+        }
+    }
+
+    /** The dotted paths of a data map whose values refer to secret data. */
+    private static void referringPaths(YNode node, String path, Set<String> secretData, Set<String> out) {
+        if (node instanceof YMap map) {
+            map.entries().forEach(e -> referringPaths(e.value(), path.isEmpty() ? e.name() : path + "." + e.name(), secretData, out));
+        } else if (!path.isEmpty() && usesEncrypted(node, secretData)) {
+            out.add(path);
         }
     }
 

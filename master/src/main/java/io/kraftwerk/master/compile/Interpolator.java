@@ -51,6 +51,11 @@ final class Interpolator {
         this.diagnostics = diagnostics;
     }
 
+    /** Whether this compile's output may show secrets (see {@link SecretOpener#showsSecrets()}). */
+    boolean showsSecrets() {
+        return secrets.showsSecrets();
+    }
+
     YMap data() {
         return data;
     }

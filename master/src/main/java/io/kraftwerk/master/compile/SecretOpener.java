@@ -29,6 +29,14 @@ public interface SecretOpener {
     }
 
     /**
+     * Whether what this compile prints may show secrets: only {@code kw-master compile --show-secrets}
+     * (root on the master). Then a template that read a secret reports its error as usual.
+     */
+    default boolean showsSecrets() {
+        return false;
+    }
+
+    /**
      * @param envelope    the value as written, {@code ENC[...]}
      * @param environment the environment of the catalog being compiled (a value may be scoped to some)
      * @return the value it holds (or a placeholder, for openers that do not decrypt)

@@ -43,7 +43,8 @@ final class TemplateValues {
             case BOOL -> Set.of("true", "yes", "on").contains(s.text().toLowerCase());
             case INT -> parseLong(s.text());
             case FLOAT -> parseDouble(s.text());
-            case STRING, SECRET -> s.text();
+            case STRING -> s.text();
+            case SECRET -> new SecretText(s.text());
         };
     }
 

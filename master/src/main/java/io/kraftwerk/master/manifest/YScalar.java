@@ -61,6 +61,12 @@ public record YScalar(String text, Kind kind, boolean quoted, Location location)
         };
     }
 
+    /** A record's text, but never a secret's: a log line of a value must not be where one leaks. */
+    @Override
+    public String toString() {
+        return "YScalar[" + (isSecret() ? "[sensitive]" : "text=" + text) + ", kind=" + kind + ", location=" + location + "]";
+    }
+
     /** Where the character at {@code index} of the text sits in the file (exact on one-line scalars). */
     public Location locationOf(int index) {
         return location.shifted(index + (quoted ? 1 : 0));

@@ -38,7 +38,7 @@ public final class DecryptingOpener implements SecretOpener {
         SecretsKey key = key(id).orElseThrow(() -> new Unopenable("cannot decrypt: the value is encrypted to key " + id
                 + ", which this master does not have (" + describeKeys(id) + ")",
                 "encrypt it again to the master's key ('kw-master secrets encrypt'), or, if key " + id + " was this master's,"
-                        + " restore its file " + id + ".key into " + keys.dir()));
+                        + " restore its file " + id + ".key into the master's DATA/secrets"));
         try {
             value = Envelope.decrypt(envelope, key);
         } catch (SecretsException e) {
@@ -69,8 +69,8 @@ public final class DecryptingOpener implements SecretOpener {
             byId.put(id, read);
             return read;
         } catch (IOException | SecretsException e) {
-            throw new Unopenable("cannot decrypt: key " + id + " cannot be read: " + e.getMessage(),
-                    "check the master's secrets directory " + keys.dir());
+            throw new Unopenable("cannot decrypt: key " + id + " cannot be read (" + e.getClass().getSimpleName() + ")",
+                    "check the master's DATA/secrets and its log");
         }
     }
 

@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 public final class EditableCopy {
     /** The copy's first line; sealing removes exactly this line. */
-    public static final String HEADER = "# kw-master secrets edit: values tagged !secret are encrypted on save;"
-            + " tag a new value !secret to encrypt it. This line is removed on save.\n";
+    public static final String HEADER = "# kw-master secrets edit: values tagged !secret are encrypted on save (!secret:ENV+ENV:"
+            + " for those environments only); tag a new value so to encrypt it. This line is removed on save.\n";
     private static final String BOM = "\uFEFF";
 
     private final String source;
@@ -42,8 +42,10 @@ public final class EditableCopy {
      * @param envelope  the value as it was, {@code ENC[…]}
      * @param quote     the quote around it in the file: {@code "}, {@code '} or none
      * @param plaintext what it holds; never in a message, so not in {@link #toString}
+     * @param environments the environments it is for (empty: any)
+     * @param path      where it is in the file ({@link YamlSpans.Place#path()})
      */
-    record Secret(String envelope, String quote, String plaintext) {
+    record Secret(String envelope, String quote, String plaintext, List<String> environments, String path) {
         @Override
         public String toString() {
             return "Secret[" + envelope + "]";
@@ -92,7 +94,8 @@ public final class EditableCopy {
             };
             boolean blockRoom = place.blockIndent() >= 0 && quote.isEmpty() && properties.anchor() == null
                     && end < text.length() && text.charAt(end) == '\n';
-            found.add(new Found(new Secret(m.group(), quote, plaintext), properties.contentStart(), end,
+            found.add(new Found(new Secret(m.group(), quote, plaintext, Envelope.environments(m.group()), place.path()),
+                    properties.contentStart(), end,
                     blockRoom ? place.blockIndent() : -1));
         }
         return new EditableCopy(source, written(text, found, source), found.stream().map(Found::secret).toList(),
@@ -129,9 +132,10 @@ public final class EditableCopy {
         for (int i = 0; i < found.size(); i++) {
             Found f = found.get(i);
             String plaintext = f.secret().plaintext();
+            String tag = SecretScalar.tag(f.secret().environments());
             Optional<String> block = f.blockIndent() < 0 || quotedOnly.contains(i) ? Optional.empty()
-                    : SecretScalar.block(plaintext, f.blockIndent());
-            copy.append(text, at, f.start()).append(block.orElseGet(() -> SecretScalar.quoted(plaintext)));
+                    : SecretScalar.block(tag, plaintext, f.blockIndent());
+            copy.append(text, at, f.start()).append(block.orElseGet(() -> SecretScalar.quoted(tag, plaintext)));
             at = f.end();
         }
         return copy.append(text, at, text.length()).toString();
@@ -165,7 +169,16 @@ public final class EditableCopy {
     }
 
     static boolean isSecret(Node node) {
-        return node.getTag().getValue().equals(SecretScalar.TAG);
+        String tag = node.getTag().getValue();
+        return tag.equals(SecretScalar.TAG) || tag.startsWith(SecretScalar.TAG + ":");
+    }
+
+    /** The environments a {@code !secret:ENV+ENV} tag names; empty for {@code !secret}. */
+    static List<String> environments(Node node) {
+        String tag = node.getTag().getValue();
+        // SnakeYAML keeps a tag URI-escaped: the '+' between names arrives as %2B
+        return tag.equals(SecretScalar.TAG) ? List.of()
+                : List.of(tag.substring(SecretScalar.TAG.length() + 1).replaceAll("%2[Bb]", "+").split("\\+", -1));
     }
 
     /** The copy to give the editor. */

@@ -42,7 +42,7 @@ final class EditedCopy {
     }
 
     EditableCopy.Sealed seal(SecretsKey to, SecureRandom random) throws SecretsException {
-        List<Node> documents = spans.compose(source);
+        List<Node> documents = spans.compose(source, false);
         List<YamlSpans.Place> tagged = tagged(documents);
         EditableCopy.Secret[] kept = kept(tagged);
         Set<EditableCopy.Secret> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -51,8 +51,7 @@ final class EditedCopy {
         List<Replacement> replacements = new ArrayList<>();
         for (int i = 0; i < tagged.size(); i++) {
             ScalarNode scalar = (ScalarNode) tagged.get(i).node();
-            // the value this one was (a changed value: the one at its place that no other value kept), whose
-            // quotes and environments it keeps
+            // the value this one was (a changed value: the one at its place that no other value kept), whose quotes it keeps
             EditableCopy.Secret original = kept[i] != null ? kept[i]
                     : i < originals.size() && !claimed.contains(originals.get(i)) ? originals.get(i) : null;
             String envelope;
@@ -62,8 +61,8 @@ final class EditedCopy {
                 throw new SecretsException(source + ":" + YamlSpans.line(scalar) + ": a " + SecretScalar.TAG
                         + " value is empty: give it a value, or remove it");
             } else {
-                envelope = Envelope.encrypt(scalar.getValue(), to,
-                        original == null ? List.of() : Envelope.environments(original.envelope()), random);
+                // the environments are the tag's, as the copy showed them: never guessed from where the value stands
+                envelope = encrypt(scalar, to, random);
             }
             envelopes.put(scalar, envelope);
             // a plain envelope is fine in block context, but in flow context its [ , ] would end it
@@ -84,6 +83,7 @@ final class EditedCopy {
     private List<YamlSpans.Place> tagged(List<Node> documents) throws SecretsException {
         Set<String> plaintexts = originals.stream().map(EditableCopy.Secret::plaintext).filter(p -> !p.isEmpty())
                 .collect(Collectors.toSet());
+        Set<String> secretPaths = originals.stream().map(EditableCopy.Secret::path).collect(Collectors.toSet());
         List<YamlSpans.Place> tagged = new ArrayList<>();
         for (YamlSpans.Place place : YamlSpans.places(documents)) {
             Node node = place.node();
@@ -96,9 +96,11 @@ final class EditedCopy {
                 }
             } else if (secret) {
                 tagged.add(place);
-            } else if (plaintexts.contains(scalar.getValue()) && !clearValues.contains(scalar.getValue())) {
+            } else if (plaintexts.contains(scalar.getValue()) && !clearValues.contains(scalar.getValue())
+                    || secretPaths.contains(place.path()) && !scalar.getValue().isEmpty() && !Envelope.PATTERN.matcher(scalar.getValue()).matches()) {
+                // a secret's value, or any new value where a secret was: without the tag it would be written in clear
                 throw new SecretsException(where + ": this value was encrypted, and without " + SecretScalar.TAG
-                        + " it would be written in clear: tag it " + SecretScalar.TAG + " again");
+                        + " it would be written in clear: tag it " + SecretScalar.TAG + " again (or remove the key)");
             }
         }
         return tagged;
@@ -113,20 +115,35 @@ final class EditedCopy {
         EditableCopy.Secret[] kept = new EditableCopy.Secret[tagged.size()];
         boolean[] used = new boolean[originals.size()];
         for (int i = 0; i < tagged.size() && i < originals.size(); i++) {
-            if (originals.get(i).plaintext().equals(((ScalarNode) tagged.get(i).node()).getValue())) {
+            if (same(originals.get(i), tagged.get(i).node())) {
                 kept[i] = originals.get(i);
                 used[i] = true;
             }
         }
         for (int i = 0; i < tagged.size(); i++) {
             for (int o = 0; kept[i] == null && o < originals.size(); o++) {
-                if (!used[o] && originals.get(o).plaintext().equals(((ScalarNode) tagged.get(i).node()).getValue())) {
+                if (!used[o] && same(originals.get(o), tagged.get(i).node())) {
                     kept[i] = originals.get(o);
                     used[o] = true;
                 }
             }
         }
         return kept;
+    }
+
+    /** Whether a tagged value is an original as it was: its plaintext and its environments. */
+    private static boolean same(EditableCopy.Secret original, Node tagged) {
+        return original.plaintext().equals(((ScalarNode) tagged).getValue())
+                && original.environments().equals(EditableCopy.environments(tagged));
+    }
+
+    private String encrypt(ScalarNode scalar, SecretsKey to, SecureRandom random) throws SecretsException {
+        try {
+            return Envelope.encrypt(scalar.getValue(), to, EditableCopy.environments(scalar), random);
+        } catch (IllegalArgumentException e) {
+            throw new SecretsException(source + ":" + YamlSpans.line(scalar) + ": " + SecretScalar.TAG + ":ENV+ENV names environments"
+                    + " joined by '+', and one of these is not an environment name (letters, digits, _ . -)");
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Envelope {
     public static final String VERSION = "KW1";
     /** An encrypted value, where one stands alone as a YAML string. */
     public static final Pattern PATTERN = Pattern.compile(
-            "ENC\\[(KW[0-9]+),([0-9a-f]{16}),(?:([A-Za-z0-9][A-Za-z0-9_.-]*(?:\\+[A-Za-z0-9][A-Za-z0-9_.-]*)*),)?([A-Za-z0-9_-]+)]");
+            "ENC\\[(KW[0-9]+),([0-9a-f]{16}),(?:([A-Za-z0-9][A-Za-z0-9_.+-]*),)?([A-Za-z0-9_-]+)]");
     /** An environment name, as site.yaml and the branches allow them. */
     private static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final int NONCE = 12;
@@ -89,6 +89,18 @@ public final class Envelope {
     public static List<String> environments(String envelope) throws SecretsException {
         String scope = parse(envelope).group(3);
         return scope == null ? List.of() : List.of(scope.split("\\+"));
+    }
+
+    /** The scope's names, each an environment name (the pattern only bounds the characters: no nested repetition to recurse on). */
+    private static void checkScope(String scope) throws SecretsException {
+        if (scope == null) {
+            return;
+        }
+        for (String environment : scope.split("\\+", -1)) {
+            if (!ENVIRONMENT.matcher(environment).matches()) {
+                throw new SecretsException("the value's environments '" + scope + "' are not environment names joined by '+'");
+            }
+        }
     }
 
     /** The key id an encrypted value names, checking its form only (lint needs no private key). */
@@ -147,6 +159,10 @@ public final class Envelope {
         if (payload.length < KEY + NONCE + TAG_BITS / 8) {
             throw new SecretsException("the value's payload is cut short (" + payload.length + " bytes)");
         }
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(payload).equals(m.group(4))) {
+            // the decoder ignores the unused bits of the last character: refuse what it would read the same
+            throw new SecretsException("the value's payload is not canonical base64url");
+        }
         return payload;
     }
 
@@ -161,6 +177,7 @@ public final class Envelope {
             throw new SecretsException("encrypted with format " + m.group(1) + ", which this master does not know (it reads "
                     + VERSION + ")");
         }
+        checkScope(m.group(3));
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.secrets;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,12 +13,17 @@ import java.util.Optional;
 final class SecretScalar {
     static final String TAG = "!secret";
 
+    /** The tag of a value for some environments only, {@code !secret:production+dr}; {@code !secret} for any. */
+    static String tag(List<String> environments) {
+        return environments.isEmpty() ? TAG : TAG + ":" + String.join("+", environments);
+    }
+
     private SecretScalar() {
     }
 
     /** {@code !secret "…"}: every character that is not plainly printable escaped, so the line stays one line. */
-    static String quoted(String value) {
-        StringBuilder out = new StringBuilder(TAG).append(" \"");
+    static String quoted(String tag, String value) {
+        StringBuilder out = new StringBuilder(tag).append(" \"");
         value.codePoints().forEach(c -> {
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -52,14 +58,14 @@ final class SecretScalar {
      *         (line breaks other than LF, control characters, a first line that is empty or starts
      *         with a blank, which a block's indentation would swallow)
      */
-    static Optional<String> block(String value, int indent) {
+    static Optional<String> block(String tag, String value, int indent) {
         if (!value.contains("\n") || value.startsWith("\n") || value.startsWith(" ") || value.startsWith("\t")
                 || !value.codePoints().allMatch(c -> c == '\n' || c == '\t' || printable(c))) {
             return Optional.empty();
         }
         String body = value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
         String chomping = !value.endsWith("\n") ? "-" : value.endsWith("\n\n") ? "+" : "";
-        StringBuilder out = new StringBuilder(TAG).append(" |").append(chomping);
+        StringBuilder out = new StringBuilder(tag).append(" |").append(chomping);
         for (String line : body.split("\n", -1)) {
             out.append('\n');
             if (!line.isEmpty()) {

@@ -1,15 +1,14 @@
 package io.kraftwerk.master.secrets;
 
-import io.kraftwerk.master.util.OwnerOnlyFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
+
+
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -58,34 +57,32 @@ public final class SecretsKeys {
 
     /** Keeps a key made elsewhere (its private half) and makes it the current one. */
     public SecretsKey keep(SecretsKey key) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        giveToDataDirectoryOwner(dir);
-        OwnerOnlyFile.write(dir.resolve(key.id() + ".key"),
-                (Base64.getEncoder().encodeToString(key.privateBytes()) + "\n").getBytes(StandardCharsets.US_ASCII));
-        giveToDataDirectoryOwner(dir.resolve(key.id() + ".key"));
-        OwnerOnlyFile.write(dir.resolve("current"), (key.id() + "\n").getBytes(StandardCharsets.US_ASCII));
-        giveToDataDirectoryOwner(dir.resolve("current"));
+        try (KeyDirectory keys = KeyDirectory.open(dir)) {
+            giveToDataDirectoryOwner(keys, null);
+            keys.write(key.id() + ".key", (Base64.getEncoder().encodeToString(key.privateBytes()) + "\n").getBytes(StandardCharsets.US_ASCII));
+            giveToDataDirectoryOwner(keys, key.id() + ".key");
+            keys.write("current", (key.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+            giveToDataDirectoryOwner(keys, "current");
+        }
         return key;
     }
 
     /**
-     * Gives what root made here to the owner of the data directory: the master runs as its own user
-     * (the package's {@code kraftwerk}) and must read the keys, while {@code secrets} commands run as
-     * root, as they also write an operator's working copy.
+     * Gives what root made here (the directory itself for a null name) to the owner of the data
+     * directory: the master runs as its own user (the package's {@code kraftwerk}) and must read the
+     * keys, while {@code secrets} commands run as root, as they also write an operator's working copy.
      */
-    private void giveToDataDirectoryOwner(Path made) throws IOException {
+    private void giveToDataDirectoryOwner(KeyDirectory keys, String name) throws IOException {
         Path dataDir = dir.toAbsolutePath().getParent();
         PosixFileAttributes owner = Files.readAttributes(dataDir, PosixFileAttributes.class);
-        PosixFileAttributes now = Files.readAttributes(made, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes now = keys.attributes(name);
         if (!now.owner().getName().equals("root") || now.owner().equals(owner.owner()) && now.group().equals(owner.group())) {
             return; // made by the owner itself (or another user, who could not give it away)
         }
-        PosixFileAttributeView view = Files.getFileAttributeView(made, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         try {
-            view.setOwner(owner.owner());
-            view.setGroup(owner.group());
+            keys.chown(name, owner);
         } catch (IOException e) {
+            Path made = name == null ? keys.path() : keys.path().resolve(name);
             throw new IOException("cannot give " + made + " to " + owner.owner().getName() + ", who owns " + dataDir
                     + " (run kw-master secrets as root or as that user): " + e.getMessage(), e);
         }
@@ -161,14 +158,11 @@ public final class SecretsKeys {
         if (current.isPresent() && current.get().id().equals(id)) {
             throw new SecretsException("key " + id + " is the current key");
         }
-        Path retired = dir.resolve("retired");
-        if (!Files.isDirectory(retired, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(retired, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try (KeyDirectory keys = KeyDirectory.open(dir); KeyDirectory retired = keys.child("retired")) {
+            giveToDataDirectoryOwner(retired, null);
+            keys.move(id + ".key", retired);
         }
-        Files.setPosixFilePermissions(retired, PosixFilePermissions.fromString("rwx------"));
-        giveToDataDirectoryOwner(retired);
-        Path to = retired.resolve(id + ".key");
-        Files.move(dir.resolve(id + ".key"), to, StandardCopyOption.ATOMIC_MOVE);
+        Path to = dir.resolve("retired").resolve(id + ".key");
         return to;
     }
 }

@@ -18,6 +18,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -47,7 +48,12 @@ final class YamlSpans {
      * @param blockIndent the column for the lines of a block scalar, when the node is the value of a
      *                    block mapping's entry or a block sequence's item; -1 otherwise
      */
-    record Place(Node node, boolean inFlow, int blockIndent) {
+    /**
+     * A node, whether it is in flow context, the column a block of it would indent to (-1: none),
+     * and its path from the document ({@code 0.db.password}, {@code 0.hosts[1]}): where a value is,
+     * whatever moved around it.
+     */
+    record Place(Node node, boolean inFlow, int blockIndent, String path) {
     }
 
     /** A node's anchor ({@code &name}, or null) and whether it has a tag, before its content. */
@@ -56,6 +62,14 @@ final class YamlSpans {
 
     /** Every document of a text, or why it is not YAML, at its line and column. */
     List<Node> compose(String source) throws SecretsException {
+        return compose(source, true);
+    }
+
+    /**
+     * @param problem whether the error says what SnakeYAML found wrong: not for the edited copy,
+     *                whose text holds plaintexts that its problem may quote in part (the editor shows the line)
+     */
+    List<Node> compose(String source, boolean problem) throws SecretsException {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CODE_POINTS);
         options.setAllowRecursiveKeys(false);
@@ -65,10 +79,13 @@ final class YamlSpans {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? source : source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+            if (!problem) {
+                throw new SecretsException(where + ": not valid YAML there (look at that line and column in your editor)");
+            }
             throw new SecretsException(where + ": not valid YAML: " + redacted(e.getProblem() != null ? e.getProblem() : "")
                     + (e.getContext() != null ? " (" + redacted(e.getContext()) + ")" : ""));
         } catch (YAMLException e) {
-            throw new SecretsException(source + ": not valid YAML: " + redacted(String.valueOf(e.getMessage())));
+            throw new SecretsException(source + ": not valid YAML" + (problem ? ": " + redacted(String.valueOf(e.getMessage())) : ""));
         }
         return documents;
     }
@@ -88,26 +105,32 @@ final class YamlSpans {
     static List<Place> places(List<Node> documents) {
         List<Place> places = new ArrayList<>();
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        documents.forEach(d -> visit(d, false, -1, places, seen));
+        for (int i = 0; i < documents.size(); i++) {
+            visit(documents.get(i), false, -1, String.valueOf(i), places, seen);
+        }
         places.sort(Comparator.comparingInt(p -> p.node().getStartMark().getIndex()));
         return places;
     }
 
-    private static void visit(Node node, boolean inFlow, int blockIndent, List<Place> places, Set<Node> seen) {
+    private static void visit(Node node, boolean inFlow, int blockIndent, String path, List<Place> places, Set<Node> seen) {
         if (!seen.add(node)) {
             return;
         }
-        places.add(new Place(node, inFlow, blockIndent));
+        places.add(new Place(node, inFlow, blockIndent, path));
         if (node instanceof MappingNode map) {
             boolean flow = inFlow || map.getFlowStyle() == FlowStyle.FLOW;
             for (NodeTuple entry : map.getValue()) {
-                visit(entry.getKeyNode(), flow, -1, places, seen);
-                visit(entry.getValueNode(), flow, flow ? -1 : entry.getKeyNode().getStartMark().getColumn() + 2, places, seen);
+                String key = entry.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
+                visit(entry.getKeyNode(), flow, -1, path + ".?" + key, places, seen);
+                visit(entry.getValueNode(), flow, flow ? -1 : entry.getKeyNode().getStartMark().getColumn() + 2, path + "." + key,
+                        places, seen);
             }
         } else if (node instanceof SequenceNode seq) {
             boolean flow = inFlow || seq.getFlowStyle() == FlowStyle.FLOW;
             // a block sequence starts at its first dash, and every item's dash is in that column
-            seq.getValue().forEach(item -> visit(item, flow, flow ? -1 : seq.getStartMark().getColumn() + 2, places, seen));
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                visit(seq.getValue().get(i), flow, flow ? -1 : seq.getStartMark().getColumn() + 2, path + "[" + i + "]", places, seen);
+            }
         }
     }
 

@@ -8,8 +8,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The master's secrets keys as compiles use them: one {@link DecryptingOpener} (and its memory of
@@ -36,7 +34,7 @@ public class SecretService {
 
     /** The keyring now: the same one until the key directory changes. */
     public Keyring keyring() {
-        String revision = revision(keys.dir());
+        String revision = revision();
         Keyring current = keyring;
         if (current == null || !current.revision().equals(revision)) {
             current = new Keyring(revision, new DecryptingOpener(keys));
@@ -45,12 +43,15 @@ public class SecretService {
         return current;
     }
 
-    /** The directory's change time: a key file added, moved or removed changes it. */
-    private static String revision(Path dir) {
+    /**
+     * The keys that decrypt, by id: a key added or retired changes it. (Not the directory's change
+     * time, whose coarse tick could let a retirement's second step go unseen by a compile between.)
+     */
+    private String revision() {
         try {
-            return Files.getLastModifiedTime(dir).toString() + "/" + Files.readAttributes(dir, "unix:ctime").get("ctime");
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "none";
+            return String.join(",", keys.ids());
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
         }
     }
 }

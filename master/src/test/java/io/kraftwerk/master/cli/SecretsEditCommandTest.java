@@ -156,6 +156,17 @@ class SecretsEditCommandTest extends CliTest {
     }
 
     @Test
+    void aCtrlCWhileTheEditorRunsNeitherEndsTheCommandNorLosesTheEdit() throws Exception {
+        Path file = Files.writeString(tmp.resolve("common.yaml"), "password: " + Envelope.encrypt("hunter2", key, new SecureRandom()) + "\n");
+        // what a terminal's Ctrl-C does to the editor's process group, which this command (the test's JVM) is in
+        editor("kill -INT $PPID\nsed -i 's/hunter2/hunter3/' \"$f\"");
+        assertEquals(0, edit(file), err.toString());
+        Matcher m = Envelope.PATTERN.matcher(Files.readString(file));
+        assertTrue(m.find());
+        assertEquals("hunter3", Envelope.decrypt(m.group(), key));
+    }
+
+    @Test
     void anEditorThatFailsLeavesTheFileAsItWas() throws Exception {
         String text = "a: " + enc("hunter2") + "\n";
         Path file = Files.writeString(tmp.resolve("f.yaml"), text);

@@ -9,11 +9,19 @@ import io.kraftwerk.master.Golden;
 import io.kraftwerk.master.manifest.Diagnostic;
 import io.kraftwerk.master.manifest.DirectoryManifests;
 import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.manifest.ManifestFiles;
+import io.kraftwerk.master.secrets.Envelope;
+import io.kraftwerk.master.secrets.SecretsKey;
+import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.json.ModelJson;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -94,5 +102,65 @@ class SecretsCompileTest {
         assertFalse(json.contains("s3cret-derived-password") || json.contains("tok-derived-token"), json);
         assertTrue(json.contains("postgres://app:[sensitive]@db1/app"), json);
         assertEquals(8, catalog.resources().size());
+    }
+
+    @Test
+    void aBranchThatClaimsAnotherEnvironmentForItsNodeGetsNothingOpened() throws Exception {
+        // pushed to staging: a rule putting a node in production, and a value copied from production's branch
+        SecretsKey key = new SecretsKeys(Path.of("..", "examples", "secrets-key")).byId("ab336546d2c0054f").orElseThrow();
+        String production = Envelope.encrypt("production-only-password", key, List.of("production"), new SecureRandom());
+        ManifestFiles staging = ManifestFiles.ofContent(Map.of(
+                "site.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n  - name: s1.example.net\n"
+                        + "    environment: production\n    roles: [evil]\n"),
+                "data/common.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Data\ndata:\n  stolen: " + production + "\n"),
+                "roles/evil.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  file:\n"
+                        + "    /tmp/stolen: {content: \"${data.stolen}\"}\n")));
+        Recording recording = new Recording();
+        ManifestException e = assertThrows(ManifestException.class, () -> CatalogCompiler.compile(SiteParser.parse(staging),
+                new CompileRequest("s1.example.net", null, "staging", null, null, recording)));
+        assertTrue(e.getMessage().contains("may not use environment 'staging'"), e.getMessage());
+        assertEquals(List.of(), recording.opened, "the compile stopped at the classification: nothing was opened");
+
+        // allowed to use staging, the catalog is staging's: the production value does not open in it
+        ManifestFiles allowed = ManifestFiles.ofContent(Map.of(
+                "site.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n  - name: s1.example.net\n"
+                        + "    environment: production\n    allow_environments: [staging]\n    roles: [evil]\n"),
+                "data/common.yaml", staging.file("data/common.yaml").orElseThrow(),
+                "roles/evil.yaml", staging.file("roles/evil.yaml").orElseThrow()));
+        ManifestException refused = assertThrows(ManifestException.class, () -> CatalogCompiler.compile(SiteParser.parse(allowed),
+                new CompileRequest("s1.example.net", null, "staging", null, null, Golden.exampleSecrets())));
+        assertTrue(refused.getMessage().contains("encrypted for environment production only, and this catalog is for environment staging"),
+                refused.getMessage());
+    }
+
+    @Test
+    void aTemplateCannotBranchOnASecretSoItsErrorsTellNothingOfIt() throws Exception {
+        SecretsKey key = new SecretsKeys(Path.of("..", "examples", "secrets-key")).byId("ab336546d2c0054f").orElseThrow();
+        List<String> outcomes = new ArrayList<>();
+        for (String value : List.of("alpha", "hotel", "zulu")) {
+            ManifestFiles site = ManifestFiles.ofContent(Map.of(
+                    "site.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n  - name: n1.example.net\n    roles: [app]\n"),
+                    "data/common.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Data\ndata:\n  password: "
+                            + Envelope.encrypt(value, key, new SecureRandom()) + "\n"),
+                    "templates/probe.txt", bytes("{#if data.password < 'm'}\n{data.nothing}\n{#else}\n\n{data.nothing}\n{/if}\n"
+                            + "{#if data.password == 'alpha'}equal{/if}\n"),
+                    "roles/app.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  file:\n"
+                            + "    /tmp/probe: {template: probe.txt}\n")));
+            try {
+                CatalogCompiler.compile(SiteParser.parse(site), new CompileRequest("n1.example.net", null, null, null, null,
+                        Golden.exampleSecrets()));
+                outcomes.add("compiled");
+            } catch (ManifestException e) {
+                outcomes.add(e.getMessage());
+                assertFalse(e.getMessage().contains(value), e.getMessage());
+            }
+        }
+        assertEquals(1, outcomes.stream().distinct().count(), "the same outcome whatever the value: " + outcomes);
+        assertTrue(outcomes.get(0).startsWith("roles/app.yaml:5:28: file[/tmp/probe]: template templates/probe.txt failed to render"),
+                outcomes.get(0));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -88,13 +88,40 @@ class EditableCopyTest {
     }
 
     @Test
-    void aChangedValueKeepsTheEnvironmentsItWasScopedTo() throws Exception {
-        String file = "password: " + Envelope.encrypt("old", key, List.of("production"), RANDOM) + "\n";
+    void aValuesEnvironmentsAreItsTagsNotItsPlaces() throws Exception {
+        String file = "a: " + enc("plain") + "\nb: " + Envelope.encrypt("old", key, List.of("production"), RANDOM) + "\n";
         EditableCopy copy = EditableCopy.open(file, "f.yaml", keys);
-        EditableCopy.Sealed sealed = copy.seal(copy.text().replace("\"old\"", "\"new\""), key, RANDOM);
-        String envelope = envelopes(sealed.text()).get(0);
+        assertTrue(copy.text().contains("b: !secret:production \"old\"\n"), copy.text());
+
+        // 'a' removed and 'b' changed: b keeps production, though it now stands where the unscoped value stood
+        String edited = copy.text().replaceFirst("a: .*\n", "").replace("\"old\"", "\"new\"");
+        String envelope = envelopes(copy.seal(edited, key, RANDOM).text()).get(0);
         assertEquals(List.of("production"), Envelope.environments(envelope), envelope);
         assertEquals("new", Envelope.decrypt(envelope, key));
+
+        // a value tagged above it: the new one is for every environment, b stays production's
+        String above = copy.text().replace("a: !secret \"plain\"\n", "a: !secret \"plain\"\nn: !secret \"fresh\"\n")
+                .replace("\"old\"", "\"newer\"");
+        List<String> sealed = envelopes(copy.seal(above, key, RANDOM).text());
+        assertEquals(List.of(List.of(), List.of(), List.of("production")), List.of(Envelope.environments(sealed.get(0)),
+                Envelope.environments(sealed.get(1)), Envelope.environments(sealed.get(2))));
+
+        // the tag says which environments: widened on purpose, it is encrypted anew for them
+        String widened = envelopes(copy.seal(copy.text().replace("!secret:production", "!secret:production+dr"), key, RANDOM)
+                .text()).get(1);
+        assertEquals(List.of("dr", "production"), Envelope.environments(widened));
+        assertThrows(SecretsException.class, () -> copy.seal(copy.text().replace("!secret:production", "!secret:prod,x"), key, RANDOM));
+    }
+
+    @Test
+    void aNewValueWhereASecretWasIsRefusedWithoutItsTag() throws Exception {
+        EditableCopy copy = EditableCopy.open("password: " + enc("old-pw") + "\nuser: app\n", "f.yaml", keys);
+        SecretsException e = assertThrows(SecretsException.class, () -> copy.seal(
+                copy.text().replace("!secret \"old-pw\"", "\"N3w-Pr0d-Pw\""), key, RANDOM));
+        assertTrue(e.getMessage().contains("without !secret it would be written in clear"), e.getMessage());
+        assertFalse(e.getMessage().contains("N3w"), e.getMessage());
+        assertEquals("user: app\n", copy.seal(copy.text().replaceFirst("password: .*\n", ""), key, RANDOM).text(),
+                "removing the key is fine");
     }
 
     @Test

@@ -82,6 +82,31 @@ class EnvelopeTest {
     }
 
     @Test
+    void aPayloadIsReadOnlyInItsOneSpellingAndAHugeScopeIsAnErrorNotACrash() throws Exception {
+        String sealed = Envelope.encrypt("s3cre", key, RANDOM); // 65 bytes of payload: its last character has 2 spare bits
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = sealed.charAt(sealed.length() - 2);
+        int spare = 0;
+        for (char c : alphabet.toCharArray()) {
+            String variant = sealed.substring(0, sealed.length() - 2) + c + "]";
+            if (c != last && Arrays.equals(decoded(variant), decoded(sealed))) {
+                spare++;
+                SecretsException e = assertThrows(SecretsException.class, () -> Envelope.decrypt(variant, key), variant);
+                assertTrue(e.getMessage().contains("not canonical"), e.getMessage());
+            }
+        }
+        assertEquals(3, spare, "the three other spellings of the last character are each refused");
+        String huge = "ENC[KW1," + key.id() + "," + "p+".repeat(50_000) + "p,AAAA]";
+        assertThrows(SecretsException.class, () -> Envelope.checkForm(huge));
+        String empty = "ENC[KW1," + key.id() + ",production++dr," + sealed.substring(sealed.lastIndexOf(',') + 1);
+        assertTrue(assertThrows(SecretsException.class, () -> Envelope.environments(empty)).getMessage().contains("not environment names"));
+    }
+
+    private static byte[] decoded(String envelope) {
+        return Base64.getUrlDecoder().decode(envelope.substring(envelope.lastIndexOf(',') + 1, envelope.length() - 1));
+    }
+
+    @Test
     void malformedValuesAndFormatsSayWhatTheyShouldBe() {
         for (String bad : new String[] {"ENC[KW1,abc,xyz]", "ENC[KW1," + key.id() + ",@@@]", "s3cret", "ENC[KW1," + key.id() + ",]"}) {
             SecretsException e = assertThrows(SecretsException.class, () -> Envelope.decrypt(bad, key), bad);
