@@ -8,29 +8,21 @@ import io.kraftwerk.master.secrets.SecretsException;
 import io.kraftwerk.master.secrets.SecretsKey;
 import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.master.settings.MasterPaths;
+import io.kraftwerk.master.util.ContainedFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -50,7 +42,6 @@ import picocli.CommandLine.Spec;
         subcommands = {SecretsCommand.PublicKey.class, SecretsCommand.Encrypt.class, SecretsEditCommand.class,
             SecretsCommand.Rotate.class, SecretsRetireCommand.class, SecretsCommand.Keys.class})
 final class SecretsCommand {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SecretsCommand() {
     }
@@ -210,11 +201,12 @@ final class SecretsCommand {
                 List<Path> written = new ArrayList<>();
                 try {
                     for (Map.Entry<Path, Reencryption.Result> r : results.entrySet()) {
-                        replace(r.getKey(), r.getValue().text().getBytes(StandardCharsets.ISO_8859_1));
+                        // through no link, from the working copy's root down: root is rewriting another user's tree
+                        ContainedFile.replace(manifests, r.getKey(), r.getValue().text().getBytes(StandardCharsets.ISO_8859_1));
                         written.add(manifests.relativize(r.getKey()));
                     }
                     if (siteKeysText != null) {
-                        replace(siteKeys, siteKeysText);
+                        ContainedFile.replace(manifests, siteKeys, siteKeysText.getBytes(StandardCharsets.UTF_8));
                     }
                 } catch (IOException e) {
                     // the new key is current and the old one stays: what was written opens, what was not still opens too
@@ -256,18 +248,6 @@ final class SecretsCommand {
         }
     }
 
-    /** Root rewriting an operator's file leaves it theirs: the temp file takes the file's owner and group. */
-    private static void keepOwner(Path file, Path temp) throws IOException {
-        PosixFileAttributes was = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        PosixFileAttributes now = Files.readAttributes(temp, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        // only root can give a file away; another user who may write the file keeps the old behaviour of a new file
-        if (now.owner().getName().equals("root") && (!was.owner().equals(now.owner()) || !was.group().equals(now.group()))) {
-            PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            view.setOwner(was.owner());
-            view.setGroup(was.group());
-        }
-    }
-
     /** The files of a working copy that rotate re-encrypts and retire checks: regular files, none of .git. */
     static List<Path> workingCopyFiles(Path manifests) throws IOException {
         try (Stream<Path> walk = Files.walk(manifests)) {
@@ -284,27 +264,9 @@ final class SecretsCommand {
         replace(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** As {@link #replace(Path, String)}, the new content given byte for byte. */
+    /** As {@link #replace(Path, String)}, the new content given byte for byte, never written through a link. */
     static void replace(Path file, byte[] content) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        byte[] suffix = new byte[4];
-        RANDOM.nextBytes(suffix);
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().formatHex(suffix) + ".kw-secrets.tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(mode))) {
-                Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits the file has
-                keepOwner(file, temp);
-                ByteBuffer bytes = ByteBuffer.wrap(content);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        ContainedFile.replace(file.toAbsolutePath().getParent(), file, content);
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true,
