@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * Compares output with a checked-in expected file. Run the tests with
@@ -45,6 +46,20 @@ public final class Golden {
     /** What opens the example site's encrypted values: its example key (examples/secrets-key, committed as an example). */
     public static SecretOpener exampleSecrets() {
         return new DecryptingOpener(new SecretsKeys(Path.of("..", "examples", "secrets-key")));
+    }
+
+    /** Copies a directory tree (files and directories), e.g. the example site into a test's repository. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     /** The example site at the repository root. */

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class DiffCommandTest extends CliTest {
     @BeforeEach
     void twoCommits() throws Exception {
         repo = tmp.resolve("site");
-        copyTree(Golden.exampleSite(), repo);
+        Golden.copyTree(Golden.exampleSite(), repo);
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("production").call()) {
             git.add().addFilepattern(".").call();
             before = git.commit().setMessage("as it is").setSign(false).call().getName();
@@ -95,18 +94,5 @@ class DiffCommandTest extends CliTest {
         Path secrets = Files.createDirectories(tmp.resolve("master/secrets"));
         Files.copy(Path.of("..", "examples", "secrets-key", "ab336546d2c0054f.key"), secrets.resolve("ab336546d2c0054f.key"));
         return tmp.resolve("master");
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

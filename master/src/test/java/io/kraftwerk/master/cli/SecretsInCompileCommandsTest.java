@@ -116,19 +116,7 @@ class SecretsInCompileCommandsTest extends CliTest {
     }
 
     private Path copyOfExampleSite() throws IOException {
-        Path from = Golden.exampleSite();
-        Path to = tmp.resolve("site");
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
+        Golden.copyTree(Golden.exampleSite(), tmp.resolve("site"));
+        return tmp.resolve("site");
     }
-
 }

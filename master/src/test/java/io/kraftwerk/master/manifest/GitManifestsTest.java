@@ -12,10 +12,8 @@ import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.SiteParser;
 import io.kraftwerk.master.compile.UnresolvedArtifacts;
 import io.kraftwerk.model.catalog.Catalog;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,7 @@ class GitManifestsTest {
 
     @Test
     void readsABranchWithoutACheckoutAndVersionsItByCommit() throws Exception {
-        copyTree(Golden.exampleSite(), repo);
+        Golden.copyTree(Golden.exampleSite(), repo);
         Files.writeString(repo.resolve(".gitignore"), "*.swp\n");
         RevCommit production;
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("production").call()) {
@@ -75,18 +73,5 @@ class GitManifestsTest {
     void aDirectoryThatIsNoRepositoryIsAClearError() {
         ManifestException e = assertThrows(ManifestException.class, () -> GitManifests.load(repo.toFile(), "main"));
         assertTrue(e.getMessage().startsWith(repo + ": cannot read git repository"), e.getMessage());
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
