@@ -140,7 +140,7 @@ class FleetIT {
         });
 
         DisposableNode web1 = nodes.get("web1.example.net");
-        assertEquals(200, Http.await(web1, "hello.example.net", "/", h -> h.status() == 200, SETTLE).status());
+        assertEquals(200, Http.await(web1, "hello.example.net", "/", Http::served, SETTLE).status());
         try (Stream<Path> cached = Files.list(web1.path("/var/lib/kraftwerk/artifacts"))) {
             assertEquals(2, cached.count(), "web1 fetched both apps' wheels from the master");
         }
@@ -159,7 +159,7 @@ class FleetIT {
                 .endsWith("40 3 * * * hello /usr/bin/find /srv/hello/data/uploads -name '*.tmp' -mmin +60 -delete\n"));
         // lb1 proxies blog.example.net to web1 across the bridge
         DisposableNode lb1 = nodes.get("lb1.example.net");
-        Http blog = Http.await(lb1, "blog.example.net", "/", h -> h.status() == 200, SETTLE);
+        Http blog = Http.await(lb1, "blog.example.net", "/", Http::served, SETTLE);
         assertEquals("<h1>The example.net blog</h1>", blog.body());
         // and has its kernel tuned for many connections, now and for the next boot (net.* is lb1's own, in its namespace)
         assertEquals("1024\n", lb1.exec(List.of("cat", "/proc/sys/net/core/somaxconn")).orThrow().stdout());

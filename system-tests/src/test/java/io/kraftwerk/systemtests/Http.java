@@ -18,6 +18,14 @@ record Http(int status, String body, String location) {
     }
 
     /**
+     * A 200 from the vhost asked for, not from nginx's default site: that one answers 200 too, for
+     * a moment after a reload, while old workers still serve the old configuration.
+     */
+    static boolean served(Http h) {
+        return h.status() == 200 && !h.body().contains("Welcome to nginx!");
+    }
+
+    /**
      * Asks until the answer satisfies {@code ok}, for at most {@code within}: nginx reloads and
      * app restarts finish asynchronously. Returns the last answer either way.
      */

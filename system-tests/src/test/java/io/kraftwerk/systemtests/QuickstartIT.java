@@ -83,7 +83,7 @@ class QuickstartIT {
             DisposableNode.Result real = machine.exec(List.of(Repo.agent(), "--config", WORK + "/agent/agent.yaml"), Duration.ofMinutes(10));
             assertEquals(2, real.exitCode(), "changes made, none failed:\n" + real.stdout() + real.stderr());
             assertEquals(200, Http.await(machine, "hello.example.net", "/healthz", h -> h.status() == 200, Duration.ofSeconds(30)).status());
-            assertEquals(200, Http.await(machine, "blog.example.net", "/", h -> h.status() == 200, Duration.ofSeconds(30)).status());
+            assertEquals(200, Http.await(machine, "blog.example.net", "/", Http::served, Duration.ofSeconds(30)).status());
             assertFalse(Files.exists(machine.path("/srv/wheelhouse")));
 
             // the example site's secrets, moved to the quick start master's own key, reached the node decrypted

@@ -77,7 +77,7 @@ class Web1ScenarioIT {
         assertTrue(node.exec(List.of("curl", "--silent", "http://127.0.0.1:8099/")).orThrow().stdout().startsWith("ok node="),
                 "the status page's heartbeat is fresh");
 
-        Http page = Http.await(node, "hello.example.net", "/", h -> h.status() == 200, SETTLE);
+        Http page = Http.await(node, "hello.example.net", "/", Http::served, SETTLE);
         assertEquals(200, page.status(), page.body());
         assertTrue(page.body().contains("<h1>Hello from Kraftwerk</h1>"), page.body());
         Http css = Http.get(node, "hello.example.net", "/static/style.css");
@@ -86,7 +86,7 @@ class Web1ScenarioIT {
         Http redirect = Http.get(node, "www.hello.example.net", "/some/page?x=1");
         assertEquals(301, redirect.status());
         assertEquals("http://hello.example.net/some/page?x=1", redirect.location());
-        Http blog = Http.await(node, "blog.example.net", "/", h -> h.status() == 200, SETTLE);
+        Http blog = Http.await(node, "blog.example.net", "/", Http::served, SETTLE);
         assertEquals("<h1>The example.net blog</h1>", blog.body());
     }
 
@@ -157,7 +157,7 @@ class Web1ScenarioIT {
         assertEquals("750\n", node.exec(List.of("stat", "-c", "%a", "/srv/hello/data/uploads")).orThrow().stdout());
         assertTrue(node.exec(List.of("sv", "status", "/etc/service/hello.worker@" + release("hello"))).orThrow().stdout().startsWith("run:"));
         assertTrue(!Files.readString(node.path("/etc/nginx/sites-available/hello.example.net")).contains("tampered"));
-        Http page = Http.await(node, "hello.example.net", "/", h -> h.status() == 200, SETTLE);
+        Http page = Http.await(node, "hello.example.net", "/", Http::served, SETTLE);
         assertTrue(page.body().contains("Hello from Kraftwerk"), page.body());
         assertEquals(0, AgentRun.apply(node, catalog).exitCode(), "and then the node is converged again");
     }
