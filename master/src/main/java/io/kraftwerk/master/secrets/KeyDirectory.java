@@ -1,23 +1,17 @@
 package io.kraftwerk.master.secrets;
 
+import io.kraftwerk.master.util.ContainedFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * A directory of the key store, opened relative to its parent without following a link, and
@@ -28,7 +22,6 @@ import java.util.Set;
  * never followed.
  */
 final class KeyDirectory implements Closeable {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final SecureDirectoryStream<Path> dir;
     private final Path path;
 
@@ -84,28 +77,7 @@ final class KeyDirectory implements Closeable {
 
     /** Writes a file 0600 from its first byte, beside its place, and renames it there (over a link, never through it). */
     void write(String name, byte[] content) throws IOException {
-        byte[] suffix = new byte[4];
-        RANDOM.nextBytes(suffix);
-        Path temp = Path.of("." + name + "." + HexFormat.of().formatHex(suffix) + ".tmp");
-        try {
-            try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                if (channel instanceof FileChannel file) {
-                    file.force(true); // on disk before it replaces the old file: a crash leaves one or the other
-                }
-            }
-            dir.move(temp, dir, Path.of(name));
-        } finally {
-            try {
-                dir.deleteFile(temp);
-            } catch (IOException e) {
-                // renamed: nothing left
-            }
-        }
+        ContainedFile.writeBeside(dir, Path.of(name), content, PosixFilePermissions.fromString("rw-------"), null);
     }
 
     /** Moves a file of this directory into another, by name on both sides. */

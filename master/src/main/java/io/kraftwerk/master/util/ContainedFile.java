@@ -12,6 +12,7 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -71,26 +72,37 @@ public final class ContainedFile {
         if (!was.isRegularFile()) {
             throw new IOException(shown + " is not a regular file (a link is not followed)");
         }
+        writeBeside(dir, name, content, was.permissions(), was);
+    }
+
+    /**
+     * Writes a file of an open directory: a new file beside it with {@code mode} from its first
+     * byte (and, when root writes, the owner and group of {@code like}, if given), synced, then
+     * renamed over the name — over a link there, never through it.
+     */
+    public static void writeBeside(SecureDirectoryStream<Path> dir, Path name, byte[] content, Set<PosixFilePermission> mode,
+                                   PosixFileAttributes like) throws IOException {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
-        Path temp = Path.of("." + name + "." + HexFormat.of().formatHex(suffix) + ".kw-secrets.tmp");
+        Path temp = Path.of("." + name + "." + HexFormat.of().formatHex(suffix) + ".tmp");
         try {
             try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(was.permissions()))) {
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(mode))) {
                 PosixFileAttributeView view = dir.getFileAttributeView(temp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-                view.setPermissions(was.permissions()); // the umask may have taken bits the file has
+                view.setPermissions(mode); // the umask may have taken bits
                 PosixFileAttributes now = view.readAttributes();
                 // only root can give a file away; another user who may write the file keeps what a new file gets
-                if (now.owner().getName().equals("root") && (!was.owner().equals(now.owner()) || !was.group().equals(now.group()))) {
-                    view.setOwner(was.owner());
-                    view.setGroup(was.group());
+                if (like != null && now.owner().getName().equals("root")
+                        && (!like.owner().equals(now.owner()) || !like.group().equals(now.group()))) {
+                    view.setOwner(like.owner());
+                    view.setGroup(like.group());
                 }
                 ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
                 if (channel instanceof FileChannel f) {
-                    f.force(true);
+                    f.force(true); // on disk before it replaces the old file: a crash leaves one or the other
                 }
             }
             dir.move(temp, dir, name);
