@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,7 +131,10 @@ class FleetIT {
                 "--wait", "30"), Duration.ofMinutes(2)));
         bootstraps.forEach((name, r) -> assertEquals(0, r.exitCode(), name + ": " + r.stdout() + r.stderr()));
 
-        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        // the web and database nodes first; then the load balancer, whose upstreams are the web nodes that have run
+        // (${fleet.web_backends}: no web node has reported yet, so lb1 would have no upstream and no catalog)
+        Map<String, PullRun> runs = onNodes(List.of("web1.example.net", "db1.example.net"), (name, node) -> PullRun.of(node));
+        runs.putAll(onNodes(List.of("lb1.example.net"), (name, node) -> PullRun.of(node)));
         String commit = manifests.head();
         runs.forEach((name, run) -> {
             assertEquals(2, run.exitCode(), name + ":\n" + run.output());
@@ -214,16 +218,49 @@ class FleetIT {
     @Order(2)
     void aNewCommitReachesEveryNodeOnItsNextRun() throws Exception {
         manifests.write("templates/motd.txt", manifests.read("templates/motd.txt") + "Maintenance: Sundays 04:00 UTC\n");
+        String running = manifests.head();
         String commit = manifests.commitAll("motd: maintenance window");
         awaitPolled(commit);
 
+        // before any agent takes it, the master says what the commit changes on each node (their facts, the fleet now)
+        JsonNode diff = ModelJson.mapper().readTree(admin("GET", "/v1/environments/production/diff"));
+        assertEquals(running, diff.get("from").asText(), "compared with the commit the nodes run");
+        assertEquals(commit, diff.get("to").asText());
+        assertEquals(3, diff.get("summary").get("changed").asInt(), diff.toPrettyString());
+        Map<String, List<String>> announced = new TreeMap<>();
+        diff.get("nodes").forEach(n -> {
+            List<String> ids = new ArrayList<>();
+            n.path("added").forEach(id -> ids.add(id.asText()));
+            n.path("removed").forEach(id -> ids.add(id.asText()));
+            n.path("changed").forEach(c -> ids.add(c.get("id").asText()));
+            announced.put(n.get("node").asText(), ids);
+        });
+
+        try (Browser browser = Browser.start("MAP " + MASTER_NAME + " " + bridge.address())) {
+            String dashboard = "https://" + MASTER_NAME + ":" + master.port() + "/dashboard/";
+            browser.signIn(dashboard, master.adminToken());
+            browser.open(dashboard + "environments/production");
+            assertTrue(browser.find("#change-summary").getText().startsWith("This commit changes 3 resources on 3 nodes of 3."),
+                    browser.find("#change-summary").getText());
+            assertEquals(List.of("db1.example.net", "lb1.example.net", "web1.example.net"), browser.texts("#change tbody td:first-child"));
+            assertTrue(browser.texts("#change tbody td.errors").stream().allMatch(t -> t.equals("~ file[/etc/motd]: content")),
+                    browser.texts("#change tbody td.errors").toString());
+            browser.screenshot("environment-change");
+        }
+
         Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        Map<String, List<String>> changed = new TreeMap<>();
         runs.forEach((name, run) -> {
             assertEquals(2, run.exitCode(), name + ":\n" + run.output());
             assertEquals(commit, run.report().catalogVersion(), name);
-            assertEquals(List.of("file[/etc/motd]"), run.report().resources().stream()
-                    .filter(r -> r.status() == ResourceStatus.CHANGED).map(ResourceReport::id).toList(), name);
+            changed.put(name, run.report().resources().stream().filter(r -> r.status() == ResourceStatus.CHANGED)
+                    .map(ResourceReport::id).toList());
         });
+        assertEquals(Map.of("db1.example.net", List.of("file[/etc/motd]"), "lb1.example.net", List.of("file[/etc/motd]"),
+                "web1.example.net", List.of("file[/etc/motd]")), changed);
+        assertEquals(announced, changed, "the diff shown before the runs is what the runs changed");
+        assertTrue(admin("GET", "/v1/environments/production/diff?format=text").endsWith(
+                "3 nodes: 0 changed (0 resources), 3 unchanged, 0 not compiling"), "the nodes run the branch's head now");
         for (String name : nodes.keySet()) {
             String motd = Files.readString(nodes.get(name).path("/etc/motd"));
             assertEquals(firstMotd.get(name) + "Maintenance: Sundays 04:00 UTC\n", motd, name);
@@ -394,10 +431,15 @@ class FleetIT {
 
     /** The same step on all three nodes at once, as a fleet does it. */
     private <T> Map<String, T> onEveryNode(OnNode<T> step) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
+        return onNodes(List.copyOf(nodes.keySet()), step);
+    }
+
+    /** The same step on these nodes at once. */
+    private <T> Map<String, T> onNodes(List<String> names, OnNode<T> step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(names.size());
         try {
             Map<String, Future<T>> futures = new LinkedHashMap<>();
-            nodes.forEach((name, node) -> futures.put(name, pool.submit((Callable<T>) () -> step.run(name, node))));
+            names.forEach(name -> futures.put(name, pool.submit((Callable<T>) () -> step.run(name, nodes.get(name)))));
             Map<String, T> out = new LinkedHashMap<>();
             for (Map.Entry<String, Future<T>> f : futures.entrySet()) {
                 out.put(f.getKey(), f.getValue().get());

@@ -81,6 +81,13 @@ final class ScriptedReports {
                 status == ResourceStatus.CHANGED ? 1 : 0, corrective, false, event.message(), 3, List.of(event));
     }
 
+    /** The same report, of a run on another catalog version (a commit). */
+    static Report onVersion(Report r, String version) {
+        return new Report(r.formatVersion(), r.node(), r.runId(), version, r.environment(), r.mode(), r.start(),
+                r.durationMillis(), r.status(), r.noopPending(), r.correctiveChange(), r.catalogSource(), r.catalogSourceNote(),
+                r.resources(), r.metrics(), r.logs());
+    }
+
     /** The same report, from a node on another environment (a branch of the manifests). */
     static Report inEnvironment(Report r, String environment) {
         return new Report(r.formatVersion(), r.node(), r.runId(), r.catalogVersion(), environment, r.mode(), r.start(),

@@ -53,6 +53,22 @@ class ModelJsonTest {
     }
 
     @Test
+    void aFleetDigestIsWrittenOnlyWhenTheCatalogReadTheFleetAndReadBackEitherWay() throws Exception {
+        Catalog plain = Samples.catalog();
+        assertTrue(!ModelJson.write(plain).contains("fleet_digest"), "a catalog that read no fleet data says nothing of it");
+        assertEquals(plain, ModelJson.readCatalog(ModelJson.writeBytes(plain), "catalog.json"));
+        String digest = "sha256:" + "ab".repeat(32);
+        Catalog fleet = new Catalog(plain.formatVersion(), plain.node(), plain.environment(), plain.version(), plain.resources(),
+                plain.edges(), digest);
+        byte[] json = ModelJson.writeBytes(fleet);
+        assertTrue(new String(json, StandardCharsets.UTF_8).contains("\"fleet_digest\": \"" + digest + "\""));
+        assertEquals(fleet, ModelJson.readCatalog(json, "catalog.json"));
+        String forged = new String(json, StandardCharsets.UTF_8).replace(digest, "sha256:../../etc");
+        DocumentFormatException e = assertThrows(DocumentFormatException.class, () -> ModelJson.readCatalog(bytes(forged), "catalog.json"));
+        assertTrue(e.problems().get(0).startsWith("catalog.json: fleet_digest: "), e.problems().toString());
+    }
+
+    @Test
     void writesSnakeCaseSortedKeysAndNullsExplicitly() {
         String json = ModelJson.write(Samples.catalog());
         assertTrue(json.startsWith("{\n  \"edges\": ["), json.substring(0, 40));

@@ -2,7 +2,9 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import io.kraftwerk.master.serve.FleetService;
 import io.kraftwerk.master.serve.MasterMetrics;
+import io.kraftwerk.master.serve.RolloutService;
 import io.kraftwerk.master.settings.MasterConfig;
 import io.kraftwerk.master.store.ReportInbox;
 import jakarta.annotation.security.RolesAllowed;
@@ -27,6 +29,12 @@ public class ReportResource {
     @Inject
     MasterMetrics metrics;
 
+    @Inject
+    FleetService fleet;
+
+    @Inject
+    RolloutService rollouts;
+
     @POST
     @NodeItself
     @RolesAllowed(Callers.NODE)
@@ -35,6 +43,10 @@ public class ReportResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response report(@PathParam("certname") String certname, byte[] json) {
         ReportInbox.Receipt receipt = receive(certname, json);
+        if (receipt.status() == 201) {
+            // a node that failed, or reports again, stands so in the next catalog that asks; a canary's run moves its rollout
+            fleet.reported(certname).ifPresent(rollouts::reported);
+        }
         metrics.report(switch (receipt.status()) {
             case 201 -> "stored";
             case 200 -> "duplicate";

@@ -47,6 +47,9 @@ final class CompileCommand implements Callable<Integer> {
     @Mixin
     ArtifactsOption artifacts;
 
+    @Mixin
+    FleetOption fleet;
+
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "The node's certname.")
     String node;
 
@@ -107,7 +110,7 @@ final class CompileCommand implements Callable<Integer> {
                 return KwMaster.EXIT_USAGE;
             }
             Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, nodeFacts, environment, trustedFacts, index,
-                    secrets));
+                    secrets, fleet.snapshot(site)));
             out.print(ModelJson.write(catalog));
             out.flush();
             return 0;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @QuarkusMain
 @Command(name = "kw-master", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kraftwerk master: compiles per-node catalogs from manifests.",
-        subcommands = {CompileCommand.class, LintCommand.class, DiffCommand.class, ServeCommand.class, CaCommand.class, ArtifactsCommand.class,
+        subcommands = {CompileCommand.class, LintCommand.class, DiffCommand.class, RolloutCommand.class, ServeCommand.class, CaCommand.class, ArtifactsCommand.class,
                 SecretsCommand.class,
                 AdminTokenCommand.class,
                 CommandLine.HelpCommand.class})

@@ -3,6 +3,7 @@ package io.kraftwerk.master.cli;
 import io.kraftwerk.master.artifacts.ArtifactException;
 import io.kraftwerk.master.compile.ArtifactIndex;
 import io.kraftwerk.master.compile.CompileRequest;
+import io.kraftwerk.master.compile.FleetSnapshot;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.Site;
 import io.kraftwerk.master.compile.SiteParser;
@@ -37,6 +38,9 @@ final class LintCommand implements Callable<Integer> {
 
     @Mixin
     ArtifactsOption artifacts;
+
+    @Mixin
+    FleetOption fleetOption;
 
     @Spec
     CommandSpec spec;
@@ -81,11 +85,18 @@ final class LintCommand implements Callable<Integer> {
             err.flush();
             return KwMaster.EXIT_MANIFEST_ERRORS;
         }
+        FleetSnapshot fleet;
+        try {
+            fleet = fleetOption.snapshot(site);
+        } catch (ManifestException e) {
+            Output.errors(err, e.diagnostics(), "no node compiled");
+            return KwMaster.EXIT_USAGE;
+        }
         Map<Diagnostic, TreeSet<String>> errors = new TreeMap<>();
         for (String node : nodes) {
             try {
                 Catalog catalog = CatalogCompiler.compile(site, new CompileRequest(node, null, null, site.trustedFixture(node), index,
-                        secrets));
+                        secrets, fleet));
                 out.println("ok " + node + ": " + catalog.resources().size() + " resources, "
                         + catalog.edges().size() + " edges, environment " + catalog.environment());
             } catch (ManifestException e) {

@@ -54,8 +54,10 @@ public final class CatalogCompiler {
         }
         List<RoleDef> roles = RoleExpander.expand(site.roles(), classification.roles(), diagnostics);
         YMap data = DataMerger.merge(dataLayers(site, node, classification, roles));
+        FleetData fleet = new FleetData(site.fleetQueries(), site.roles().keySet(),
+                request.fleet() != null ? () -> request.fleet() : () -> FleetFixtures.of(site), classification.environment());
         Interpolator interpolator = new Interpolator(data, facts, nodeInfo(node, classification.environment(), roles),
-                trustedInfo(request.trustedWithName()), request.secrets(), classification.environment(), diagnostics);
+                trustedInfo(request.trustedWithName()), request.secrets(), fleet, classification.environment(), diagnostics);
         Declarer declarer = new Declarer(site, interpolator, request.artifacts(), diagnostics);
         roles.forEach(declarer::declareRole);
         DeclarationSet declarations = declarer.declarations();
@@ -69,13 +71,21 @@ public final class CatalogCompiler {
         if (order == null || diagnostics.hasErrors()) {
             throw new ManifestException(diagnostics.sorted());
         }
-        Catalog catalog = assemble(site, node, classification.environment(), order, graph.edges());
+        Catalog catalog = assemble(site, node, classification.environment(), order, graph.edges(), fleet.digest());
         List<String> problems = CatalogCheck.problems(catalog);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the compiled catalog is inconsistent (this is a Kraftwerk bug, please report it): "
                     + problems);
         }
         return catalog;
+    }
+
+    /**
+     * The digest of what any compile of {@code site} could read of {@code fleet}: part of a catalog
+     * cache key, for equal digests give equal catalogs (other inputs equal). See {@link FleetData#viewDigest}.
+     */
+    public static String fleetView(Site site, FleetSnapshot fleet) {
+        return FleetData.viewDigest(site, fleet);
     }
 
     /**
@@ -134,7 +144,7 @@ public final class CatalogCompiler {
     }
 
     private static Catalog assemble(Site site, String node, String environment, List<Declaration> order,
-                                    List<EdgeSpec> edges) {
+                                    List<EdgeSpec> edges, String fleetDigest) {
         Map<ResourceId, Integer> position = new HashMap<>();
         List<CatalogResource> resources = new ArrayList<>(order.size());
         for (Declaration d : order) {
@@ -146,6 +156,6 @@ public final class CatalogCompiler {
                         .thenComparingInt(e -> position.get(e.to())))
                 .map(e -> new Edge(e.from().toString(), e.to().toString(), e.kind(), e.reason()))
                 .toList();
-        return new Catalog(Catalog.FORMAT_VERSION, node, environment, site.version(), resources, catalogEdges);
+        return new Catalog(Catalog.FORMAT_VERSION, node, environment, site.version(), resources, catalogEdges, fleetDigest);
     }
 }

@@ -12,13 +12,21 @@ import java.util.TreeMap;
  * @param trusted     the trusted facts of the node's certificate (certname aside, which is always the node)
  * @param artifacts   what the artifact store holds, for {@code artifact:} requirements; null is an empty store
  * @param secrets     opens the {@code ENC[...]} values the catalog uses; null opens none
+ * @param fleet       the other nodes, for {@code ${fleet.…}}; null takes the site's fixtures ({@link FleetFixtures}),
+ *                    as null facts take the node's
  */
 public record CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts,
-                             SecretOpener secrets) {
+                             SecretOpener secrets, FleetSnapshot fleet) {
     public CompileRequest {
         trusted = trusted == null ? Map.of() : Map.copyOf(trusted);
         artifacts = artifacts == null ? ArtifactIndex.EMPTY : artifacts;
         secrets = secrets == null ? SecretOpener.NONE : secrets;
+    }
+
+    /** A request with the site's fixtures as its fleet. */
+    public CompileRequest(String node, Facts facts, String environment, Map<String, String> trusted, ArtifactIndex artifacts,
+                          SecretOpener secrets) {
+        this(node, facts, environment, trusted, artifacts, secrets, null);
     }
 
     /** A request without secrets. */

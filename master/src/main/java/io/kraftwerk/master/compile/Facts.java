@@ -41,6 +41,11 @@ public final class Facts {
         return new Facts(map);
     }
 
+    /** Facts already read as a YAML tree. */
+    static Facts of(YMap root) {
+        return new Facts(root);
+    }
+
     /** Facts from plain Java values (maps, lists, strings, numbers, booleans), as JSON gives them. */
     public static Facts of(Map<String, ?> values, String source) {
         return new Facts((YMap) fromJava(values, Location.ofFile(source)));

@@ -125,6 +125,7 @@ final class FileContent {
                     .data("facts", TemplateValues.plain(interpolator.facts().root()))
                     .data("node", TemplateValues.plain(interpolator.node()))
                     .data("vars", varValues)
+                    .data("fleet", interpolator.fleet().templateView(name.location()))
                     .render();
             return diagnostics.count() > before ? Optional.empty() : Optional.of(out);
         } catch (TemplateException e) {

@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${data.key}}, {@code ${facts.name}}, {@code ${trusted.name}} and {@code ${node.name}} in manifest values.
+ * Replaces {@code ${data.key}}, {@code ${facts.name}}, {@code ${trusted.name}}, {@code ${node.name}} and
+ * {@code ${fleet.query}} (see {@link FleetData}) in manifest values.
  * A value that is nothing but one reference takes the referenced value whole, keeping its type (a
  * number, a list, a map); a reference inside text must name a scalar. {@code $${} writes a literal
  * {@code ${}. Data values may themselves refer to data and facts; lookups are memoized per node and
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * steps know where secrets went without looking at them.
  */
 final class Interpolator {
-    static final List<String> NAMESPACES = List.of("data", "facts", "node", "trusted");
+    static final List<String> NAMESPACES = List.of("data", "facts", "node", "trusted", "fleet");
     private static final Pattern EXPRESSION = Pattern.compile("[a-z]+(\\.[^.\\s{}$]+)+");
 
     private final YMap data;
@@ -36,13 +37,16 @@ final class Interpolator {
     private final YMap node;
     private final YMap trusted;
     private final SecretOpener secrets;
+    private final FleetData fleet;
     private final String environment;
     private final Diagnostics diagnostics;
     private final Map<String, YNode> resolvedData = new HashMap<>();
     private final List<String> resolving = new ArrayList<>();
 
-    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, SecretOpener secrets, String environment, Diagnostics diagnostics) {
+    Interpolator(YMap data, Facts facts, YMap node, YMap trusted, SecretOpener secrets, FleetData fleet, String environment,
+                 Diagnostics diagnostics) {
         this.secrets = secrets;
+        this.fleet = fleet;
         this.environment = environment;
         this.data = data;
         this.facts = facts;
@@ -66,6 +70,10 @@ final class Interpolator {
 
     YMap node() {
         return node;
+    }
+
+    FleetData fleet() {
+        return fleet;
     }
 
     /** The node with every reference in it replaced, recursively. */
@@ -185,10 +193,11 @@ final class Interpolator {
                     "known: node.name, node.environment, node.roles"));
             case "trusted" -> Lookup.path(trusted, path).orElseGet(() -> undefined("trusted fact", trusted, path, where,
                     "trusted facts are set in the node's certificate when it is signed ('kw-master ca sign NAME --trusted KEY=VALUE')"));
+            case "fleet" -> fleet.lookup(path, where, diagnostics);
             default -> {
                 diagnostics.error(where, "unknown namespace '" + namespace + "' in '${" + expression + "}'",
                         Suggestions.closest(namespace, NAMESPACES).map(s -> "did you mean '" + s + "'?")
-                                .orElse("use data, facts, trusted or node"));
+                                .orElse("use data, facts, trusted, node or fleet"));
                 yield YScalar.failed(usage.location());
             }
         };

@@ -90,6 +90,31 @@ public final class ManifestSchema {
         keys.put("default_environment", JSON.objectNode().put("type", "string").put("description", "the environment (git branch) of a node no rule gives one"));
         keys.put("nodes", JSON.objectNode().put("type", "array").put("description", "rules that classify nodes; every rule that matches applies")
                 .set("items", JSON.objectNode().put("$ref", "#/$defs/rule")));
+        ObjectNode query = JSON.objectNode().put("type", "object").put("additionalProperties", false);
+        ObjectNode properties = query.putObject("properties");
+        for (String key : FleetQueryParser.KEYS) {
+            properties.set(key, switch (key) {
+                case "fields", "include" -> JSON.objectNode().put("type", "array").set("items", JSON.objectNode().put("type", "string"));
+                default -> JSON.objectNode().put("type", "string");
+            });
+        }
+        ObjectNode fleet = JSON.objectNode().put("type", "object")
+                .put("description", "fleet queries: what a catalog may know of other nodes, read as ${fleet.NAME}");
+        fleet.set("additionalProperties", query);
+        keys.put("fleet", fleet);
+        ObjectNode canary = JSON.objectNode().put("type", "object").put("additionalProperties", false)
+                .put("description", "the nodes that take a new commit first: one of nodes, glob, role or percent");
+        ObjectNode canaryKeys = canary.putObject("properties");
+        canaryKeys.set("nodes", JSON.objectNode().put("type", "array").set("items", JSON.objectNode().put("type", "string")));
+        canaryKeys.set("glob", JSON.objectNode().put("type", "string"));
+        canaryKeys.set("role", JSON.objectNode().put("type", "string"));
+        canaryKeys.set("percent", JSON.objectNode().put("type", "integer").put("minimum", 1).put("maximum", 100));
+        ObjectNode rollout = JSON.objectNode().put("type", "object").put("additionalProperties", false)
+                .put("description", "canary rollouts: a new commit reaches the canaries first, the rest once they ran it without failing");
+        rollout.putObject("properties").set("canary", canary);
+        ((ObjectNode) rollout.get("properties")).set("within", JSON.objectNode().put("type", "string")
+                .put("description", "how long the canaries have to report on the new commit: 90s, 30m, 2h, 1d (default 1h)"));
+        keys.put("rollout", rollout);
         return document(keys);
     }
 

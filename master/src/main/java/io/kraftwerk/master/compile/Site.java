@@ -23,13 +23,17 @@ import java.util.TreeSet;
  *                           certificates carry), by node name; never used for a node the master serves
  * @param templates          parsed templates
  * @param brokenRoles        roles whose file exists but could not be read
+ * @param fleetQueries       the questions manifests may ask about other nodes ({@code fleet:} in site.yaml), by name
+ * @param readsFleet         whether anything in the manifests may read the fleet ({@code ${fleet.…}}): a site that
+ *                           cannot is compiled the same whatever the fleet does
+ * @param rollout            how the environment of this branch takes a new commit ({@code rollout:}), or null
  * @param problems           errors found while parsing, sorted
  * @param warnings           what is allowed but probably unsafe or wrong ({@code lint} shows them), sorted
  */
 public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule> rules, Map<String, RoleDef> roles,
                    DataLayers data, Map<String, Facts> factFixtures, Map<String, Map<String, String>> trustedFixtures,
-                   TemplateSet templates, Set<String> brokenRoles,
-                   List<Diagnostic> problems, List<Diagnostic> warnings) {
+                   TemplateSet templates, Set<String> brokenRoles, Map<String, FleetQuery> fleetQueries, boolean readsFleet,
+                   RolloutPolicy rollout, List<Diagnostic> problems, List<Diagnostic> warnings) {
 
     /** The trusted facts a fixture gives {@code node} (trusted/NODE.yaml), or none. */
     public Map<String, String> trustedFixture(String node) {

@@ -11,6 +11,7 @@ import io.kraftwerk.master.manifest.YScalar;
 import io.kraftwerk.master.manifest.YamlReader;
 import io.kraftwerk.model.Suggestions;
 import io.kraftwerk.model.trust.TrustedFacts;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +31,12 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class SiteParser {
     public static final String SITE_FILE = "site.yaml";
-    static final List<String> SITE_KEYS = List.of("default_environment", "nodes");
+    static final List<String> SITE_KEYS = List.of("default_environment", "nodes", "fleet", "rollout");
     static final List<String> RULE_KEYS = List.of("name", "glob", "regex", "facts", "trusted", "roles", "environment",
             "allow_environments", "data");
     static final List<String> ROLE_KEYS = List.of("description", "include", "resources");
     static final List<String> DATA_KEYS = List.of("data");
+    private static final String FLEET_REFERENCE = "fleet.role";
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -66,13 +68,29 @@ public final class SiteParser {
             fields.list(site.get(), "nodes").ifPresent(list -> list.items().forEach(item -> rule(item).ifPresent(rules::add)));
         }
         Map<String, RoleDef> roles = roles();
+        YMap fleetSection = site.flatMap(s -> fields.map(s, "fleet")).orElse(null);
+        Map<String, FleetQuery> fleetQueries = fleetSection == null ? Map.of() : FleetQueryParser.parse(fleetSection, fields);
+        if (fleetSection != null) {
+            FleetQueryParser.checkRoles(fleetQueries, roles.keySet(), brokenRoles, fleetSection, diagnostics);
+        }
+        RolloutPolicy rollout = site.flatMap(s -> fields.map(s, "rollout"))
+                .flatMap(section -> RolloutPolicyParser.parse(section, fields, roles.keySet(), brokenRoles)).orElse(null);
         DataLayers data = data(roles);
         Map<String, Facts> facts = facts();
         Map<String, Map<String, String>> trusted = trustedFixtures();
         TemplateSet templates = TemplateSet.parse(files.files(), diagnostics);
         checkRoleReferences(rules, roles);
         return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, trusted, templates,
-                Set.copyOf(brokenRoles), diagnostics.sorted(), ForgeableRules.warnings(rules, roles, allData(data, rules)));
+                Set.copyOf(brokenRoles), fleetQueries, fleetSection != null || mentions(FLEET_REFERENCE), rollout,
+                diagnostics.sorted(), ForgeableRules.warnings(rules, roles, allData(data, rules)));
+    }
+
+    /**
+     * Whether any file holds {@code text}: {@code ${fleet.role.NAME}} needs no declaration, so a site reads the
+     * fleet if it declares queries or mentions a role's list anywhere (a mention in a comment only costs cache hits).
+     */
+    private boolean mentions(String text) {
+        return files.files().values().stream().anyMatch(content -> new String(content, StandardCharsets.ISO_8859_1).contains(text));
     }
 
     /** Every data map of the site: the files of every level, and the rules' own data. */

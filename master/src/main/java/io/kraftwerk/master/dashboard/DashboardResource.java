@@ -5,7 +5,12 @@ import io.kraftwerk.master.api.FleetResource;
 import io.kraftwerk.master.auth.AdminCredential;
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.DashboardSessions;
+import io.kraftwerk.master.diff.CatalogDiff;
+import io.kraftwerk.master.diff.DiffReport;
 import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.serve.CommitDiffService;
+import io.kraftwerk.master.serve.RolloutService;
+import io.kraftwerk.master.store.Rollout;
 import io.kraftwerk.master.store.CompileErrorStore;
 import io.kraftwerk.master.store.Fleet;
 import io.kraftwerk.master.store.NodeStatus;
@@ -36,6 +41,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -66,6 +73,12 @@ public class DashboardResource {
 
     @Inject
     Environments environments;
+
+    @Inject
+    CommitDiffService diffs;
+
+    @Inject
+    RolloutService rollouts;
 
     @Inject
     DashboardTemplates templates;
@@ -249,7 +262,7 @@ public class DashboardResource {
     @GET
     @Path("environments/{name}")
     @Operation(hidden = true)
-    public Response environment(@PathParam("name") String name) {
+    public Response environment(@PathParam("name") String name, @CookieParam(DashboardSessions.COOKIE) String session) {
         Instant now = clock.instant();
         List<Map<String, Object>> commits = new ArrayList<>();
         for (Fleet.CommitSeen c : fleet.commits(name, 50)) {
@@ -267,7 +280,121 @@ public class DashboardResource {
         data.put("commit", environments.get(name).map(s -> s.commit()).orElse("(no such branch now)"));
         data.put("commits", commits);
         data.put("errors", errors);
+        data.put("change", change(name));
+        data.put("rollout", rollout(name, now));
+        data.put("csrf", sessions.csrf(session));
         return Response.ok(templates.render("environment", data)).build();
+    }
+
+    /** The environment's rollout: state, canaries with their latest runs, and the decision buttons while it is in progress. */
+    private Map<String, Object> rollout(String environment, Instant now) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Optional<Rollout> found = rollouts.status(environment);
+        view.put("present", found.isPresent());
+        view.put("inProgress", found.map(Rollout::inProgress).orElse(false));
+        if (found.isEmpty()) {
+            return view;
+        }
+        Rollout r = found.get();
+        view.put("state", r.state().wire());
+        view.put("stable", Views.shortVersion(r.stable()));
+        view.put("candidate", Views.shortVersion(r.candidate()));
+        view.put("policy", r.policy());
+        view.put("reason", r.reason() == null ? "" : r.reason());
+        view.put("started", Views.age(r.startedAt(), now));
+        view.put("deadline", r.deadline().toString());
+        view.put("failedReport", r.failedReportId() == null ? "" : "/dashboard/reports/" + r.failedReportId());
+        List<Map<String, Object>> canaries = new ArrayList<>();
+        for (String canary : r.canaries()) {
+            Optional<Fleet.NodeDetail> detail = fleet.node(canary);
+            canaries.add(Map.of("node", canary, "link", "/dashboard/nodes/" + Views.encode(canary),
+                    "passed", r.passed().contains(canary),
+                    "status", detail.map(d -> d.node().status().wire()).orElse("unknown"),
+                    "version", detail.map(d -> Views.shortVersion(Objects.toString(d.node().catalogVersion(), ""))).orElse("")));
+        }
+        view.put("canaries", canaries);
+        return view;
+    }
+
+    @POST
+    @Path("environments/{name}/rollout/{action}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response decide(@PathParam("name") String name, @PathParam("action") String action, @FormParam("csrf") String csrf,
+                           @CookieParam(DashboardSessions.COOKIE) String session) {
+        if (!sessions.csrfMatches(session, csrf)) {
+            return Response.status(403).type(MediaType.TEXT_HTML).entity(templates.render("error", Map.of("title", "Refused",
+                    "message", "This form did not come from this dashboard session (its CSRF token is missing or wrong): reload the"
+                            + " environment page and use its buttons."))).build();
+        }
+        if (!action.equals("promote") && !action.equals("abort")) {
+            return notFound("no such rollout action: " + action);
+        }
+        try {
+            rollouts.decide(name, action.equals("promote"), "the admin (dashboard)");
+        } catch (IllegalStateException e) {
+            return Response.status(409).type(MediaType.TEXT_HTML).entity(templates.render("error", Map.of("title", "Nothing to decide",
+                    "message", e.getMessage()))).build();
+        }
+        return Response.seeOther(URI.create("/dashboard/environments/" + Views.encode(name))).build();
+    }
+
+    /**
+     * What the branch's head would change on the environment's nodes, against the commit most of them
+     * run: a summary line, and per changed or failing node its resources and properties.
+     */
+    private Map<String, Object> change(String environment) {
+        Map<String, Object> change = new LinkedHashMap<>();
+        // every key the template reads, whichever branch fills them (Qute is strict about missing keys)
+        change.put("note", "");
+        change.put("summary", "");
+        change.put("from", "");
+        change.put("to", "");
+        change.put("nodes", List.of());
+        DiffReport report;
+        try {
+            report = diffs.diff(environment, null, null, null);
+        } catch (CommitDiffService.Unanswerable e) {
+            change.put("note", e.getMessage());
+            return change;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            change.put("note", "the master is shutting down");
+            return change;
+        }
+        change.put("from", Views.shortVersion(report.from()));
+        change.put("to", Views.shortVersion(report.to()));
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        int resources = 0;
+        int failed = 0;
+        for (DiffReport.NodeResult r : report.results()) {
+            List<String> lines = new ArrayList<>();
+            if (!r.errorsTo().isEmpty()) {
+                failed++;
+                lines.addAll(r.errorsTo());
+            } else if (r.diff() != null && !r.diff().isEmpty()) {
+                resources += r.diff().resources();
+                r.diff().added().forEach(id -> lines.add("+ " + id));
+                r.diff().removed().forEach(id -> lines.add("- " + id));
+                for (CatalogDiff.ResourceChange c : r.diff().changed()) {
+                    lines.add("~ " + c.id() + ": " + String.join(", ", c.properties().stream().map(CatalogDiff.PropertyChange::property)
+                            .toList()));
+                }
+            } else if (r.errorsFrom().isEmpty() || r.diff() != null) {
+                continue;
+            } else {
+                lines.add("compiles at the new commit; it did not at the old one");
+            }
+            nodes.add(Map.of("node", r.node(), "link", "/dashboard/nodes/" + Views.encode(r.node()), "failed", !r.errorsTo().isEmpty(),
+                    "lines", lines));
+        }
+        long changed = nodes.stream().filter(n -> !(Boolean) n.get("failed")).count();
+        change.put("summary", report.from().equals(report.to()) ? "The nodes run the branch's head: nothing waits."
+                : "This commit changes " + resources + (resources == 1 ? " resource" : " resources") + " on " + changed
+                        + (changed == 1 ? " node" : " nodes") + " of " + report.results().size()
+                        + (failed == 0 ? "" : "; " + failed + (failed == 1 ? " node does" : " nodes do") + " not compile at it") + ".");
+        change.put("nodes", nodes);
+        return change;
     }
 
     private Response notFound(String message) {

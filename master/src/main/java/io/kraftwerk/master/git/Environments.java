@@ -11,7 +11,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.kraftwerk.master.manifest.ManifestException;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,13 @@ public class Environments {
     CompileErrors errors;
 
     private final Map<String, EnvironmentState> states = new ConcurrentHashMap<>();
+    /** Sites of commits other than the branches' heads (a diff's old side), the eight most recently used. */
+    private final Map<String, Site> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Site> eldest) {
+            return size() > 8;
+        }
+    };
     private ManifestRepository repository;
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -77,6 +87,31 @@ public class Environments {
             site.warnings().forEach(w -> LOG.warnf("environment %s at %s: %s", branch.getKey(), commit, w));
         }
         return Map.copyOf(states);
+    }
+
+    /**
+     * The site at a revision (a branch, a commit id, {@code ~N}), parsed once and kept for the last few
+     * asked for; empty when the revision names no commit.
+     */
+    public Optional<Site> site(String revision) throws IOException, ManifestException {
+        Optional<ObjectId> commit = repository.resolve(revision);
+        if (commit.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = commit.get().getName();
+        for (EnvironmentState state : states.values()) {
+            if (state.commit().equals(id)) {
+                return Optional.of(state.site());
+            }
+        }
+        synchronized (parsed) {
+            Site site = parsed.get(id);
+            if (site == null) {
+                site = SiteParser.parse(repository.files(commit.get()));
+                parsed.put(id, site);
+            }
+            return Optional.of(site);
+        }
     }
 
     public Optional<EnvironmentState> get(String name) {

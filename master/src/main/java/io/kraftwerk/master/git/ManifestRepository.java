@@ -9,9 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -27,6 +32,9 @@ public final class ManifestRepository implements AutoCloseable {
     static {
         QuietJGit.install();
     }
+
+    /** A branch or commit id, then any {@code ~N} and {@code ^}: nothing else of git's revision syntax. */
+    private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]{0,199}(~[0-9]{1,4}|\\^)*");
 
     private final Repository repository;
     private final boolean remote;
@@ -70,6 +78,22 @@ public final class ManifestRepository implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The commit a revision names: a branch, a commit id (or a unique prefix of 7 or more digits), with
+     * {@code ~N} or {@code ^} after it. Empty when it names none.
+     */
+    public Optional<ObjectId> resolve(String revision) throws IOException {
+        if (revision == null || !REVISION.matcher(revision).matches()) {
+            return Optional.empty();
+        }
+        try {
+            ObjectId id = repository.resolve(revision + "^{commit}");
+            return Optional.ofNullable(id);
+        } catch (RevisionSyntaxException | AmbiguousObjectException | IncorrectObjectTypeException e) {
+            return Optional.empty();
+        }
     }
 
     public ManifestFiles files(ObjectId commit) throws IOException, ManifestException {

@@ -6,6 +6,7 @@ import io.kraftwerk.master.artifacts.ArtifactException;
 import io.kraftwerk.master.compile.CatalogCompiler;
 import io.kraftwerk.master.compile.CompileRequest;
 import io.kraftwerk.master.compile.Facts;
+import io.kraftwerk.master.compile.FleetSnapshot;
 import io.kraftwerk.master.git.EnvironmentState;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.manifest.Diagnostic;
@@ -32,7 +33,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Serves a node its catalog: classify it with the default environment's site, pick the branch of
  * its environment (or the one its agent asks for, where the manifests allow it), compile — or take
- * the compiled bytes from the cache keyed by (environment, commit, node, facts digest, trusted facts).
+ * the compiled bytes from the cache keyed by (environment, commit, node, facts digest, trusted facts, and what the
+ * site could read of the fleet).
  */
 @ApplicationScoped
 public class CatalogService {
@@ -56,6 +58,12 @@ public class CatalogService {
 
     @Inject
     SecretService secrets;
+
+    @Inject
+    FleetService fleet;
+
+    @Inject
+    RolloutService rollouts;
 
     private CatalogCache cache;
     private Semaphore compileSlots;
@@ -113,7 +121,7 @@ public class CatalogService {
         try {
             node = CatalogCompiler.environment(main.get().site(), new CompileRequest(certname, facts, null, trusted));
         } catch (ManifestException e) {
-            return failed(main.get(), certname, e.diagnostics());
+            return failed(main.get().name(), main.get().commit(), certname, e.diagnostics());
         }
         if (!node.permits(requested)) {
             return new Outcome.Refused(403, "node " + certname + " may not use environment '" + requested + "'; the manifests put it in '"
@@ -136,13 +144,17 @@ public class CatalogService {
         // and so are the certificate's trusted facts: a node cleaned and signed again with others gets a new catalog,
         // and the artifact store's revision: an artifact added or removed may change what a catalog pins,
         // and the secrets keys' revision: a catalog made with a key since retired is not served again
-        String key = environment + "\n" + state.get().commit() + "\n" + certname + "\n"
+        // the commit is the branch's head, or the stable one while the environment rolls the head out to its canaries
+        RolloutService.Choice choice = rollouts.choose(state.get(), certname);
+        // and what the site could read of the fleet: a web node joining, leaving or moving changes the load balancer's catalog
+        FleetSnapshot snapshot = fleet.snapshot();
+        String key = environment + "\n" + choice.commit() + "\n" + certname + "\n"
                 + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + "\n" + keyring.revision()
-                + (trusted.isEmpty() ? "" : "\n" + trusted);
+                + "\n" + fleet.view(choice.site(), snapshot) + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             artifacts.served(certname, hit.artifacts());
-            sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(), hit.version());
+            saw(certname, factsJson, environment, node.roles(), hit.version());
             return new Outcome.Served(hit, null, true);
         }
         // Compiles run at most one per core, first come first served: more at once would only
@@ -156,27 +168,32 @@ public class CatalogService {
         }
         Timer.Sample timing = Timer.start();
         try {
-            Catalog catalog = CatalogCompiler.compile(state.get().site(), new CompileRequest(certname, facts, environment, trusted,
-                    store.index(), keyring.opener()));
+            Catalog catalog = CatalogCompiler.compile(choice.site(), new CompileRequest(certname, facts, environment, trusted,
+                    store.index(), keyring.opener(), snapshot));
             byte[] json = ModelJson.writeCompactBytes(catalog);
             timing.stop(metrics.compileTimer());
             CatalogCache.Compiled compiled = CatalogCache.Compiled.of(json, "\"" + digest(json).substring(0, 40) + "\"",
                     catalog.version(), ArtifactService.pinnedBy(catalog));
             cache.put(key, compiled);
             artifacts.served(certname, compiled.artifacts());
-            sightings.saw(certname, new String(factsJson, StandardCharsets.UTF_8), environment, node.roles(),
-                    compiled.version());
+            saw(certname, factsJson, environment, node.roles(), compiled.version());
             return new Outcome.Served(compiled, json, false);
         } catch (ManifestException e) {
-            return failed(state.get(), certname, e.diagnostics());
+            return failed(environment, choice.commit(), certname, e.diagnostics());
         } finally {
             compileSlots.release();
         }
     }
 
-    private Outcome failed(EnvironmentState state, String certname, List<Diagnostic> diagnostics) {
-        errors.record(state.name(), state.commit(), certname, diagnostics);
-        return new Outcome.Refused(422, "the manifests at " + state.commit() + " (" + state.name() + ") do not compile for "
+    private void saw(String certname, byte[] factsJson, String environment, List<String> roles, String version) {
+        String facts = new String(factsJson, StandardCharsets.UTF_8);
+        sightings.saw(certname, facts, environment, roles, version);
+        fleet.sighted(certname, facts, environment, roles);
+    }
+
+    private Outcome failed(String environment, String commit, String certname, List<Diagnostic> diagnostics) {
+        errors.record(environment, commit, certname, diagnostics);
+        return new Outcome.Refused(422, "the manifests at " + commit + " (" + environment + ") do not compile for "
                 + certname, diagnostics.stream().map(Diagnostic::toString).toList());
     }
 

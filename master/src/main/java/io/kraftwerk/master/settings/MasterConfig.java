@@ -58,6 +58,13 @@ public interface MasterConfig {
     @WithDefault("30m")
     Duration runInterval();
 
+    /**
+     * How often the fleet snapshot ({@code ${fleet.…}} in manifests) reads the whole node table, for
+     * what other masters sharing the database saw; what this master sees itself counts at once.
+     */
+    @WithDefault("30s")
+    Duration fleetRefresh();
+
     /** How long reports, events and compile errors are kept. */
     @WithDefault("30d")
     Duration reportRetention();

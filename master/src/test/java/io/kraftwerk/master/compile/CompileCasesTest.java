@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every folder under {@code compile-cases/} is one case: {@code manifests/} to compile, an optional
  * {@code case.properties} ({@code node}, {@code environment}, {@code facts}, {@code trusted} as
  * {@code key=value,key=value}), an optional {@code artifacts.json} (the artifact store: a list of
- * pinned files; without it the store is empty), and the expected result, {@code expected-catalog.json} or
+ * pinned files; without it the store is empty), an optional {@code fleet.json} (the fleet snapshot, see
+ * {@link FleetSnapshot#parse}; without it the site's fixtures), and the expected result, {@code expected-catalog.json} or
  * {@code expected-errors.txt} (one diagnostic per line); and {@code expected-warnings.txt} when the
  * manifests draw warnings.
  */
@@ -43,6 +44,11 @@ class CompileCasesTest {
             return ArtifactIndex.EMPTY;
         }
         return ArtifactIndex.of(List.of(ModelJson.mapper().readValue(file.toFile(), ArtifactRef[].class)));
+    }
+
+    /** The fleet a case compiles against: its fleet.json, or (null) the site's fixtures. */
+    static FleetSnapshot fleet(Path file) throws IOException, ManifestException {
+        return Files.exists(file) ? FleetSnapshot.parse(file.getFileName().toString(), Files.readAllBytes(file)) : null;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,7 +80,7 @@ class CompileCasesTest {
             Site site = SiteParser.parse(files);
             warnings = site.warnings().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));
             actual = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, facts, props.getProperty("environment"),
-                    trusted, artifacts(dir.resolve("artifacts.json")), Golden.exampleSecrets())));
+                    trusted, artifacts(dir.resolve("artifacts.json")), Golden.exampleSecrets(), fleet(dir.resolve("fleet.json")))));
             failed = false;
         } catch (ManifestException e) {
             actual = e.diagnostics().stream().map(Diagnostic::toString).collect(Collectors.joining("\n", "", "\n"));

@@ -1,0 +1,229 @@
+package io.kraftwerk.master.serve;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.kraftwerk.master.compile.CatalogCompiler;
+import io.kraftwerk.master.compile.Facts;
+import io.kraftwerk.master.compile.FleetNode;
+import io.kraftwerk.master.compile.FleetSnapshot;
+import io.kraftwerk.master.compile.Site;
+import io.kraftwerk.master.settings.MasterConfig;
+import io.kraftwerk.master.store.NodeRoster;
+import io.kraftwerk.model.json.ModelJson;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The fleet as catalogs see it ({@code ${fleet.…}}): every node's environment, roles, facts and
+ * standing, kept in memory and handed to each compile as one immutable {@link FleetSnapshot}.
+ *
+ * <p>It learns from what this master sees — a catalog request's facts, environment and roles at once,
+ * a stored report by reading the node's row back — and reads the whole node table every
+ * {@code kraftwerk.master.fleet-refresh} (30 s) for what other masters sharing the database saw. A node
+ * stands as failed when its last report failed, and as unresponsive when it has not reported for
+ * twice the run interval (or ever); the snapshot is made again when one of these changes, or when
+ * a node's silence crosses that line.
+ */
+@ApplicationScoped
+public class FleetService {
+    private static final Logger LOG = Logger.getLogger(FleetService.class);
+
+    @Inject
+    NodeRoster roster;
+
+    @Inject
+    MasterConfig config;
+
+    Clock clock = Clock.systemUTC();
+
+    /** What the master knows of one node. */
+    private record Member(String environment, List<String> roles, String factsJson, Facts facts, Instant factsAt,
+                          Instant lastReportAt, String lastStatus) {
+        /** Whether it would stand differently, or show other values, in a snapshot than {@code other}. */
+        boolean differsFrom(Member other) {
+            return other == null || !environment.equals(other.environment) || !roles.equals(other.roles)
+                    || !Objects.equals(factsJson, other.factsJson) || !Objects.equals(lastStatus, other.lastStatus)
+                    || (lastReportAt == null) != (other.lastReportAt == null);
+        }
+    }
+
+    /** A snapshot made at a version of the members, good until a node's silence makes it unresponsive. */
+    private record Built(long version, Instant validUntil, FleetSnapshot snapshot, Map<Site, String> views) {
+    }
+
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private volatile long version;
+    private volatile Built built;
+    private volatile boolean loaded;
+
+    /** The fleet now. */
+    public FleetSnapshot snapshot() {
+        return current().snapshot();
+    }
+
+    /** The digest of what a compile of {@code site} could read of {@link #snapshot()}: part of the catalog cache key. */
+    public String view(Site site, FleetSnapshot snapshot) {
+        Built b = built;
+        if (b != null && b.snapshot() == snapshot) {
+            return b.views().computeIfAbsent(site, s -> CatalogCompiler.fleetView(s, snapshot));
+        }
+        return CatalogCompiler.fleetView(site, snapshot);
+    }
+
+    private Built current() {
+        if (!loaded) {
+            reload();
+        }
+        Built b = built;
+        Instant now = clock.instant();
+        if (b != null && b.version() == version && now.isBefore(b.validUntil())) {
+            return b;
+        }
+        synchronized (this) {
+            b = built;
+            if (b != null && b.version() == version && now.isBefore(b.validUntil())) {
+                return b;
+            }
+            long at = version;
+            Duration silence = config.runInterval().multipliedBy(2);
+            Instant cutoff = now.minus(silence);
+            Instant validUntil = now.plus(silence);
+            List<FleetNode> nodes = new ArrayList<>(members.size());
+            for (Map.Entry<String, Member> e : members.entrySet()) {
+                Member m = e.getValue();
+                FleetNode.Standing standing;
+                if (m.lastReportAt() == null || m.lastReportAt().isBefore(cutoff)) {
+                    standing = FleetNode.Standing.UNRESPONSIVE;
+                } else {
+                    standing = "failed".equals(m.lastStatus()) ? FleetNode.Standing.FAILED : FleetNode.Standing.REPORTING;
+                    Instant silentAt = m.lastReportAt().plus(silence);
+                    if (silentAt.isBefore(validUntil)) {
+                        validUntil = silentAt;
+                    }
+                }
+                nodes.add(new FleetNode(e.getKey(), m.environment(), m.roles(), m.facts(), standing));
+            }
+            b = new Built(at, validUntil, new FleetSnapshot(nodes), new ConcurrentHashMap<>());
+            built = b;
+            return b;
+        }
+    }
+
+    /** A catalog request told the node's facts, environment and roles. */
+    public void sighted(String certname, String factsJson, String environment, List<String> roles) {
+        Member old = members.get(certname);
+        if (old != null && old.environment().equals(environment) && old.roles().equals(roles) && factsJson.equals(old.factsJson())) {
+            return;
+        }
+        Facts parsed = old != null && factsJson.equals(old.factsJson()) ? old.facts() : parse(certname, factsJson);
+        synchronized (this) {
+            Member current = members.get(certname);
+            Facts facts = current != null && factsJson.equals(current.factsJson()) ? current.facts() : parsed;
+            members.put(certname, new Member(environment, List.copyOf(roles), factsJson, facts, clock.instant(),
+                    current == null ? null : current.lastReportAt(), current == null ? null : current.lastStatus()));
+            version++;
+        }
+    }
+
+    /** A report of the node was stored: its row says how it stands (returned, for the rollout to read). */
+    public Optional<NodeRoster.Row> reported(String certname) {
+        try {
+            Optional<NodeRoster.Row> row = roster.row(certname);
+            row.ifPresent(r -> merge(r, null));
+            return row;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not read back the node row of %s; the fleet learns of its report within %s", certname,
+                    config.fleetRefresh());
+            return Optional.empty();
+        }
+    }
+
+    /** Reads every node's row, and the facts of those whose facts changed. */
+    @Scheduled(every = "${kraftwerk.master.fleet-refresh:30s}", delayed = "${kraftwerk.master.fleet-refresh:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void reload() {
+        try {
+            List<NodeRoster.Row> rows = roster.rows();
+            List<String> stale = new ArrayList<>();
+            for (NodeRoster.Row row : rows) {
+                Member m = members.get(row.certname());
+                if (m == null || m.factsAt() == null || row.factsAt().isAfter(m.factsAt())) {
+                    stale.add(row.certname());
+                }
+            }
+            Map<String, String> facts = stale.isEmpty() ? Map.of() : roster.facts(stale);
+            for (NodeRoster.Row row : rows) {
+                merge(row, facts.get(row.certname()));
+            }
+            loaded = true;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not read the node table for the fleet snapshot; trying again in %s", config.fleetRefresh());
+            loaded = true; // catalogs are served meanwhile, with what this master saw itself
+        }
+    }
+
+    /** Takes what a row says; its facts only when newer than what this master saw (given, or read now). */
+    private synchronized void merge(NodeRoster.Row row, String factsJson) {
+        Member old = members.get(row.certname());
+        boolean newerFacts = old == null || old.factsAt() == null || !row.factsAt().isBefore(old.factsAt());
+        String json = old == null ? null : old.factsJson();
+        Facts facts = old == null ? Facts.empty() : old.facts();
+        String environment = old == null ? row.environment() : old.environment();
+        List<String> roles = old == null ? roles(row.roles()) : old.roles();
+        Instant factsAt = old == null ? row.factsAt() : old.factsAt();
+        if (newerFacts) {
+            String fresh = factsJson != null ? factsJson : roster.facts(List.of(row.certname())).get(row.certname());
+            if (fresh != null && !fresh.equals(json)) {
+                facts = parse(row.certname(), fresh);
+                json = fresh;
+            }
+            factsAt = row.factsAt();
+            environment = row.environment();
+            roles = roles(row.roles());
+        }
+        if (old == null || old.lastReportAt() == null || (row.lastReportAt() != null && !row.lastReportAt().isBefore(old.lastReportAt()))) {
+            // a newer report says better which environment the node runs
+            environment = row.environment();
+        }
+        Instant lastReportAt = latest(row.lastReportAt(), old == null ? null : old.lastReportAt());
+        String lastStatus = Objects.equals(lastReportAt, row.lastReportAt()) ? row.lastStatus() : old.lastStatus();
+        Member now = new Member(environment, roles, json, facts, factsAt, lastReportAt, lastStatus);
+        members.put(row.certname(), now);
+        if (now.differsFrom(old)) {
+            version++;
+        }
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
+    private static List<String> roles(String stored) {
+        return stored == null ? List.of() : Arrays.stream(stored.split(",")).filter(r -> !r.isEmpty()).toList();
+    }
+
+    private static Facts parse(String certname, String json) {
+        if (json == null) {
+            return Facts.empty();
+        }
+        try {
+            Map<String, Object> values = ModelJson.mapper().readValue(json, new TypeReference<HashMap<String, Object>>() { });
+            return values == null ? Facts.empty() : Facts.of(values, "facts of " + certname);
+        } catch (IOException e) {
+            return Facts.empty(); // stored facts were checked when they came in; a row damaged since counts as none
+        }
+    }
+}
