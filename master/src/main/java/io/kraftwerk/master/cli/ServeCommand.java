@@ -4,6 +4,8 @@ import io.kraftwerk.master.auth.AdminToken;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.serve.MasterSetup;
 import io.kraftwerk.master.settings.DatabaseSettings;
+import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.notify.Webhooks;
 import io.kraftwerk.master.settings.MasterPaths;
 import io.quarkus.runtime.Quarkus;
 import java.io.IOException;
@@ -69,6 +71,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--database-password-file", paramLabel = "FILE", description = "A file holding the PostgreSQL password.")
     Path databasePasswordFile;
 
+    @Option(names = "--webhooks", paramLabel = "FILE",
+            description = "Where alerts go (default: DATA/webhooks.yaml when it exists); checked before the master starts.")
+    Path webhooks;
+
     @Override
     public Integer call() throws IOException, CaException {
         List<String> dns = names.isEmpty() ? List.of(InetAddress.getLocalHost().getCanonicalHostName(), "localhost") : names;
@@ -79,6 +85,19 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("kw-master serve: " + e.getMessage());
             return 1;
         }
+        Path hooks = webhooks != null ? webhooks.toAbsolutePath() : new MasterPaths(dataDir.toAbsolutePath()).webhooks();
+        if (webhooks != null && !Files.exists(hooks)) {
+            System.err.println("kw-master serve: --webhooks " + hooks + ": no such file");
+            return 1;
+        }
+        try {
+            Webhooks.load(hooks);
+        } catch (ManifestException e) {
+            System.err.println("kw-master serve: the webhooks file does not load:");
+            e.diagnostics().forEach(d -> System.err.println("  " + d));
+            return 1;
+        }
+        System.setProperty("kraftwerk.master.webhooks", hooks.toString());
         Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
         tls.forEach(System::setProperty);
         DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)

@@ -8,10 +8,12 @@ import io.kraftwerk.master.auth.DashboardSessions;
 import io.kraftwerk.master.diff.CatalogDiff;
 import io.kraftwerk.master.diff.DiffReport;
 import io.kraftwerk.master.git.Environments;
+import io.kraftwerk.master.notify.Notifier;
 import io.kraftwerk.master.serve.CommitDiffService;
 import io.kraftwerk.master.serve.RolloutService;
 import io.kraftwerk.master.store.Rollout;
 import io.kraftwerk.master.store.CompileErrorStore;
+import io.kraftwerk.master.store.Deliveries;
 import io.kraftwerk.master.store.Fleet;
 import io.kraftwerk.master.store.NodeStatus;
 import io.kraftwerk.model.json.ModelJson;
@@ -79,6 +81,12 @@ public class DashboardResource {
 
     @Inject
     RolloutService rollouts;
+
+    @Inject
+    Notifier notifier;
+
+    @Inject
+    Deliveries deliveries;
 
     @Inject
     DashboardTemplates templates;
@@ -314,6 +322,25 @@ public class DashboardResource {
         }
         view.put("canaries", canaries);
         return view;
+    }
+
+    @GET
+    @Path("alerts")
+    @Operation(hidden = true)
+    public Response alerts() {
+        Instant now = clock.instant();
+        List<Map<String, Object>> hooks = new ArrayList<>();
+        notifier.webhooks().forEach(w -> hooks.add(Map.of("name", w.name(), "url", w.url().toString(),
+                "events", String.join(", ", w.events().stream().map(e -> e.wire()).toList()))));
+        List<Map<String, Object>> log = new ArrayList<>();
+        for (Deliveries.Row d : deliveries.recent(200)) {
+            log.add(Map.of("created", d.createdAt().toString(), "age", Views.age(d.createdAt(), now), "webhook", d.webhook(),
+                    "type", d.alertType(), "summary", d.summary(), "status", d.status(), "attempts", d.attempts(),
+                    "next", d.status().equals("pending") && d.attempts() > 0 ? d.nextAttemptAt().toString() : "",
+                    "answer", d.lastResponse() != null ? "HTTP " + d.lastResponse() : Objects.toString(d.lastError(), "")));
+        }
+        return Response.ok(templates.render("alerts", Map.of("title", "Alerts", "problem", notifier.problem(), "webhooks", hooks,
+                "deliveries", log))).build();
     }
 
     @POST

@@ -65,6 +65,17 @@ public interface MasterConfig {
     @WithDefault("30s")
     Duration fleetRefresh();
 
+    /** The webhooks file; default DATA/webhooks.yaml (none when it does not exist). */
+    Optional<Path> webhooks();
+
+    /** The first retry of a failed webhook delivery; each later one waits three times longer, at most an hour, eight tries in all. */
+    @WithDefault("10s")
+    Duration webhookRetry();
+
+    /** How often the master looks for nodes that fell silent, to alert the webhooks. */
+    @WithDefault("60s")
+    Duration alertCheck();
+
     /** How long reports, events and compile errors are kept. */
     @WithDefault("30d")
     Duration reportRetention();

@@ -34,6 +34,11 @@ public record MasterPaths(Path dataDir) {
         return dataDir.resolve("secrets");
     }
 
+    /** Where alerts go (optional): see notify.Webhooks. */
+    public Path webhooks() {
+        return dataDir.resolve("webhooks.yaml");
+    }
+
     public Path manifestsMirror() {
         return dataDir.resolve("manifests.git");
     }

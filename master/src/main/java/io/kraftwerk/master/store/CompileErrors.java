@@ -27,6 +27,9 @@ public class CompileErrors {
     @Inject
     CompileErrorStore store;
 
+    @Inject
+    Announcements announcements;
+
     private final Deque<Entry> entries = new ArrayDeque<>();
 
     public void record(String environment, String commit, String node, List<Diagnostic> diagnostics) {
@@ -47,5 +50,6 @@ public class CompileErrors {
         LOG.errorf("compile of %s at %s (%s) failed:%n  %s", node == null ? "the manifests" : node, commit,
                 environment, String.join("\n  ", errors));
         store.record(environment, commit, node, errors, entry.at());
+        announcements.compileFailed(new CompileFailed(environment, commit, node, errors));
     }
 }

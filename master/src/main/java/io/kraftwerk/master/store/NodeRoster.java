@@ -59,6 +59,17 @@ public class NodeRoster {
                 (Long) r[7]);
     }
 
+    /** Nodes whose latest report is from {@code from} up to (not including) {@code until}: fallen silent in that window. */
+    @Transactional
+    public List<Row> silent(Instant from, Instant until) {
+        List<Row> rows = new ArrayList<>();
+        for (Object[] r : session.createSelectionQuery("select " + COLUMNS + " from StoredNode n where n.lastReportAt >= :f"
+                + " and n.lastReportAt < :u", Object[].class).setParameter("f", from).setParameter("u", until).getResultList()) {
+            rows.add(row(r));
+        }
+        return rows;
+    }
+
     /** The stored facts (JSON) of these nodes, a few hundred per query. */
     @Transactional
     public Map<String, String> facts(Collection<String> certnames) {

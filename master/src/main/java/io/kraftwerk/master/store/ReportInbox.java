@@ -39,6 +39,9 @@ public class ReportInbox {
     @Inject
     MasterConfig config;
 
+    @Inject
+    Announcements announcements;
+
     Clock clock = Clock.systemUTC();
 
     /** What became of a report. */
@@ -137,6 +140,11 @@ public class ReportInbox {
         }
         sightings.applyPending(report.node(), node);
         if (node.lastReportAt == null || !report.start().isBefore(node.lastReportAt)) {
+            NodeStatus previous = node.lastReportAt == null ? null
+                    : node.lastReportAt.isBefore(clock.instant().minus(config.runInterval().multipliedBy(2))) ? NodeStatus.UNRESPONSIVE
+                    : node.lastStatus == null ? null : NodeStatus.parse(node.lastStatus);
+            announcements.reported(new NodeReported(report.node(), report.environment(), previous, status, stored.id, report.catalogVersion(),
+                    report.start()));
             node.lastReportId = stored.id;
             node.lastReportAt = report.start();
             node.lastStatus = status.wire();

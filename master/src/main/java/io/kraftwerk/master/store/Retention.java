@@ -10,7 +10,7 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
- * Forgets reports, their events and compile errors older than {@code kraftwerk.master.report-retention}
+ * Forgets reports, their events, compile errors and finished webhook deliveries older than {@code kraftwerk.master.report-retention}
  * (30 days by default), hourly. Nodes stay, with the summary of their latest report.
  */
 @ApplicationScoped
@@ -36,6 +36,8 @@ public class Retention {
         int reports = session.createMutationQuery("delete from StoredReport r where r.startAt < :t").setParameter("t", before)
                 .executeUpdate();
         session.createMutationQuery("delete from StoredCompileError e where e.recordedAt < :t").setParameter("t", before)
+                .executeUpdate();
+        session.createMutationQuery("delete from StoredDelivery d where d.createdAt < :t and d.status <> 'pending'").setParameter("t", before)
                 .executeUpdate();
         if (reports > 0) {
             LOG.infof("retention: removed %d reports and %d events older than %s", reports, events, before);
