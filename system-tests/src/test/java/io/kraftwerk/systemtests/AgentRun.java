@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs {@code kw-agent apply} inside a node and reads back its report. */
+/** Runs {@code kw-agent apply} (a given catalog) or {@code kw-agent run} (pulled from the master) inside a node and reads back its report. */
 record AgentRun(int exitCode, String output, Report report) {
 
     static AgentRun apply(DisposableNode node, Catalog catalog, String... options) throws Exception {
@@ -25,6 +25,17 @@ record AgentRun(int exitCode, String output, Report report) {
         }
         Report report = ModelJson.readReport(Files.readAllBytes(node.path("/root/report.json")), "report.json");
         return new AgentRun(result.exitCode(), result.stdout() + result.stderr(), report);
+    }
+
+    /** One run against the node's master, as {@code kw-agent run} (pull, converge, report). */
+    static AgentRun pull(DisposableNode node) throws Exception {
+        Files.deleteIfExists(node.path("/root/report.json"));
+        DisposableNode.Result r = node.exec(List.of(Repo.agent(), "run", "--json", "/root/report.json"), Duration.ofMinutes(10));
+        if (!Files.exists(node.path("/root/report.json"))) {
+            throw new AssertionError("kw-agent run wrote no report; exit " + r.exitCode() + ":\n" + r.stdout() + r.stderr());
+        }
+        return new AgentRun(r.exitCode(), r.stdout() + r.stderr(), ModelJson.readReport(Files.readAllBytes(node.path("/root/report.json")),
+                "report.json"));
     }
 
     ResourceReport resource(String id) {

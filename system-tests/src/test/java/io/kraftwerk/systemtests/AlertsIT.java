@@ -165,6 +165,13 @@ class AlertsIT {
             retried += d.get("attempts").asInt() - 1;
         }
         assertEquals(1, retried, "the refused delivery was tried once more");
+        String page = DashboardSession.signIn(master, nodes.client("web1.example.net")).get("/dashboard/alerts");
+        assertTrue(page.contains("<td>ops</td><td><code>http://127.0.0.1:" + listener.getAddress().getPort() + "/hooks/kraftwerk</code>"),
+                page);
+        for (String type : expected) {
+            assertTrue(page.contains("<td class=\"type\">" + type + "</td>"), type + " in the dashboard's delivery log");
+        }
+        assertFalse(page.contains(SECRET));
     }
 
     @Test

@@ -133,8 +133,8 @@ class FleetIT {
 
         // the web and database nodes first; then the load balancer, whose upstreams are the web nodes that have run
         // (${fleet.web_backends}: no web node has reported yet, so lb1 would have no upstream and no catalog)
-        Map<String, PullRun> runs = onNodes(List.of("web1.example.net", "db1.example.net"), (name, node) -> PullRun.of(node));
-        runs.putAll(onNodes(List.of("lb1.example.net"), (name, node) -> PullRun.of(node)));
+        Map<String, AgentRun> runs = onNodes(List.of("web1.example.net", "db1.example.net"), (name, node) -> AgentRun.pull(node));
+        runs.putAll(onNodes(List.of("lb1.example.net"), (name, node) -> AgentRun.pull(node)));
         String commit = manifests.head();
         runs.forEach((name, run) -> {
             assertEquals(2, run.exitCode(), name + ":\n" + run.output());
@@ -175,7 +175,7 @@ class FleetIT {
             assertEquals(1, storedReports(name).size(), name + "'s report reached the master");
             firstMotd.put(name, Files.readString(nodes.get(name).path("/etc/motd")));
         }
-        Map<String, PullRun> second = onEveryNode((name, node) -> PullRun.of(node));
+        Map<String, AgentRun> second = onEveryNode((name, node) -> AgentRun.pull(node));
         second.forEach((name, run) -> assertEquals(0, run.exitCode(), name + " converged in one run:\n" + run.output()));
         eachNodeHoldsOnlyTheSecretsItsCatalogUses();
         // the master made its own secrets key with its CA, root's alone, beside the example key it was given
@@ -248,7 +248,7 @@ class FleetIT {
             browser.screenshot("environment-change");
         }
 
-        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        Map<String, AgentRun> runs = onEveryNode((name, node) -> AgentRun.pull(node));
         Map<String, List<String>> changed = new TreeMap<>();
         runs.forEach((name, run) -> {
             assertEquals(2, run.exitCode(), name + ":\n" + run.output());
@@ -274,7 +274,7 @@ class FleetIT {
         web1.exec(List.of("chmod", "0777", "/srv/hello/data/uploads")).orThrow();
         // and a secret overwritten: the repair is reported, the values never are
         Files.writeString(web1.path(PAGER_TOKEN_FILE), TAMPERED_SECRET + "\n");
-        PullRun run = PullRun.of(web1);
+        AgentRun run = AgentRun.pull(web1);
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.report().correctiveChange(), run.output());
         assertEquals(PAGER_TOKEN + "\n", Files.readString(web1.path(PAGER_TOKEN_FILE)), "the secret was repaired");
@@ -361,7 +361,7 @@ class FleetIT {
             motdBefore.put(name, Files.readString(nodes.get(name).path("/etc/motd")));
         }
 
-        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        Map<String, AgentRun> runs = onEveryNode((name, node) -> AgentRun.pull(node));
         runs.forEach((name, run) -> {
             assertEquals(0, run.exitCode(), name + ":\n" + run.output());
             assertEquals(RunStatus.UNCHANGED, run.report().status(), name);
@@ -390,7 +390,7 @@ class FleetIT {
         manifests.write("roles/base.yaml", manifests.read("roles/base.yaml").replace("      mod: \"0644\"", "      mode: \"0644\""));
         String good = manifests.commitAll("the typo fixed");
         assertEquals(200, refresh());
-        onEveryNode((name, node) -> PullRun.of(node)).forEach((name, run) -> assertEquals(good, run.report().catalogVersion(), name));
+        onEveryNode((name, node) -> AgentRun.pull(node)).forEach((name, run) -> assertEquals(good, run.report().catalogVersion(), name));
 
         SecretsKey stranger = SecretsKey.generate(new SecureRandom());
         String common = manifests.read("data/common.yaml");
@@ -398,7 +398,7 @@ class FleetIT {
                 "pager_token: " + Envelope.encrypt("a-token-for-another-master", stranger, new SecureRandom())));
         manifests.commitAll("a pager token encrypted to another master's key");
         assertEquals(200, refresh());
-        Map<String, PullRun> runs = onEveryNode((name, node) -> PullRun.of(node));
+        Map<String, AgentRun> runs = onEveryNode((name, node) -> AgentRun.pull(node));
         runs.forEach((name, run) -> {
             assertEquals(0, run.exitCode(), name + ":\n" + run.output());
             assertEquals(CatalogSource.CACHED, run.report().catalogSource(), name);
@@ -413,18 +413,6 @@ class FleetIT {
     // --- helpers
 
     /** {@code kw-agent run} inside a node, with its report. */
-    private record PullRun(int exitCode, String output, Report report) {
-        static PullRun of(DisposableNode node) throws Exception {
-            Files.deleteIfExists(node.path("/root/report.json"));
-            DisposableNode.Result r = node.exec(List.of(Repo.agent(), "run", "--json", "/root/report.json"), Duration.ofMinutes(10));
-            Path json = node.path("/root/report.json");
-            if (!Files.exists(json)) {
-                throw new AssertionError("kw-agent run wrote no report; exit " + r.exitCode() + ":\n" + r.stdout() + r.stderr());
-            }
-            return new PullRun(r.exitCode(), r.stdout() + r.stderr(), ModelJson.readReport(Files.readAllBytes(json), "report.json"));
-        }
-    }
-
     private interface OnNode<T> {
         T run(String name, DisposableNode node) throws Exception;
     }

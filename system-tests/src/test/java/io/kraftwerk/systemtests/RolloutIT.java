@@ -8,10 +8,7 @@ import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.Report;
 import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.MasterProcess;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +116,7 @@ class RolloutIT {
         String e = commit("templates/motd.txt", "E\n", "e");
         assertEquals(e, version("web1.example.net"));
         assertEquals(c, version("web2.example.net"));
-        Dashboard dashboard = Dashboard.signIn(master, nodes.client("web1.example.net"));
+        DashboardSession dashboard = DashboardSession.signIn(master, nodes.client("web1.example.net"));
         String page = dashboard.get("/dashboard/environments/production");
         assertTrue(page.contains("id=\"rollout-state\">canary<"), page);
         assertEquals(403, dashboard.post("/dashboard/environments/production/rollout/promote", "").statusCode());
@@ -177,32 +174,5 @@ class RolloutIT {
         assertEquals(201, answer.status(), answer.body());
         return ModelJson.mapper().readTree(nodes.admin(node, "GET", "/v1/fleet/nodes/" + node + "/reports?limit=1").body())
                 .get("reports").get(0).get("id").asLong();
-    }
-
-    /** The dashboard as a browser session uses it: signed in with the admin token, its cookie sent back. */
-    private record Dashboard(MasterProcess master, HttpClient client, String cookie) {
-        static Dashboard signIn(MasterProcess master, HttpClient client) throws Exception {
-            HttpRequest login = HttpRequest.newBuilder(URI.create(master.url("localhost") + "/dashboard/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(master.adminToken(), StandardCharsets.UTF_8)))
-                    .build();
-            HttpResponse<String> response = client.send(login, HttpResponse.BodyHandlers.ofString());
-            assertEquals(303, response.statusCode(), response.body());
-            String cookie = response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-            return new Dashboard(master, client, cookie);
-        }
-
-        String get(String path) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(master.url("localhost") + path)).header("Cookie", cookie).GET().build();
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), response.body());
-            return response.body();
-        }
-
-        HttpResponse<String> post(String path, String form) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(master.url("localhost") + path)).header("Cookie", cookie)
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build();
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
     }
 }

@@ -56,9 +56,13 @@ public class CommitDiffService {
     @Inject
     MasterConfig config;
 
-    private final Map<String, DiffReport> answers = new LinkedHashMap<>(8, 0.75f, true) {
+    /** An answer and the fleet snapshot it was made with (compared by identity: a new snapshot is a new fleet). */
+    private record Answer(FleetSnapshot snapshot, DiffReport report) {
+    }
+
+    private final Map<String, Answer> answers = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DiffReport> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
             return size() > 4;
         }
     };
@@ -103,11 +107,11 @@ public class CommitDiffService {
         }
         SecretService.Keyring keyring = secrets.keyring();
         String key = environment + "\n" + before.version() + "\n" + after.version() + "\n" + glob + "\n"
-                + System.identityHashCode(snapshot) + "\n" + store.revision() + "\n" + keyring.revision();
+                + store.revision() + "\n" + keyring.revision();
         synchronized (answers) {
-            DiffReport known = answers.get(key);
-            if (known != null) {
-                return known;
+            Answer known = answers.get(key);
+            if (known != null && known.snapshot() == snapshot) {
+                return known.report();
             }
         }
         List<CommitDiff.Target> targets = new ArrayList<>();
@@ -120,7 +124,7 @@ public class CommitDiffService {
         DiffReport report = CommitDiff.compute(before, after, targets, new CommitDiff.Inputs(environment, store.index(),
                 keyring.opener(), snapshot, snapshot), config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()));
         synchronized (answers) {
-            answers.put(key, report);
+            answers.put(key, new Answer(snapshot, report));
         }
         return report;
     }

@@ -61,7 +61,7 @@ public class FleetService {
     }
 
     /** A snapshot made at a version of the members, good until a node's silence makes it unresponsive. */
-    private record Built(long version, Instant validUntil, FleetSnapshot snapshot, Map<Site, String> views) {
+    private record Built(long version, Instant validUntil, FleetSnapshot snapshot, Map<String, String> views) {
     }
 
     private final Map<String, Member> members = new ConcurrentHashMap<>();
@@ -78,7 +78,8 @@ public class FleetService {
     public String view(Site site, FleetSnapshot snapshot) {
         Built b = built;
         if (b != null && b.snapshot() == snapshot) {
-            return b.views().computeIfAbsent(site, s -> CatalogCompiler.fleetView(s, snapshot));
+            // by the site's version (its commit), not the Site: a record's hash would walk every manifest on every request
+            return b.views().computeIfAbsent(site.version(), v -> CatalogCompiler.fleetView(site, snapshot));
         }
         return CatalogCompiler.fleetView(site, snapshot);
     }
@@ -149,6 +150,11 @@ public class FleetService {
                     config.fleetRefresh());
             return Optional.empty();
         }
+    }
+
+    /** Reads the node table now (a rollout picks its canaries from it), rather than at the next refresh. */
+    public void reloadNow() {
+        reload();
     }
 
     /** Reads every node's row, and the facts of those whose facts changed. */

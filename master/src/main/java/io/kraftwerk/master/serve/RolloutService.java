@@ -115,7 +115,11 @@ public class RolloutService {
         }
         synchronized (this) {
             Rollout r = rollouts.get(env).orElse(null);
-            if (r == null || !(r.candidate().equals(branch.commit()) || (!r.inProgress() && r.stable().equals(branch.commit())))) {
+            // a row that knows the head (as its candidate, or as its stable commit: this master has not yet seen
+            // the commit another master is rolling out) is followed; only a head it does not know starts a rollout
+            if (r == null || !(r.candidate().equals(branch.commit()) || r.stable().equals(branch.commit()))) {
+                // the canaries come from the node table as it is now, not this master's last read of it
+                fleet.reloadNow();
                 List<FleetNode> nodes = fleet.snapshot().nodes().stream().filter(n -> n.environment().equals(env)).toList();
                 String running = diffs.runningCommit(env).orElse(branch.commit());
                 Rollout begun = rollouts.begin(env, branch.commit(), running, policy.canaries(nodes),

@@ -53,8 +53,8 @@ public class Rollouts {
     Rollout beginLocked(String environment, String candidate, List<String> canaries, String policy, Duration within) {
         StoredRollout r = lock(environment);
         Rollout now = Rollout.of(r);
-        if (now.candidate().equals(candidate) || (!now.inProgress() && now.stable().equals(candidate))) {
-            return now; // known: started by another master, or nothing to roll out
+        if (now.candidate().equals(candidate) || now.stable().equals(candidate)) {
+            return now; // known: started by another master, the stable commit, or a master behind the one rolling out
         }
         Instant at = clock.instant();
         r.stableCommit = now.state() == Rollout.State.PROMOTED ? now.candidate() : now.stable();
