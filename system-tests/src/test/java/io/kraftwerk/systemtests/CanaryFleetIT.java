@@ -23,11 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -214,18 +210,11 @@ class CanaryFleetIT {
     }
 
     private Map<String, AgentRun> parallel(List<String> names) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(names.size());
-        try {
-            Map<String, Future<AgentRun>> futures = new LinkedHashMap<>();
-            names.forEach(name -> futures.put(name, pool.submit((Callable<AgentRun>) () -> pull(name))));
-            Map<String, AgentRun> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<AgentRun>> f : futures.entrySet()) {
-                out.put(f.getKey(), f.getValue().get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        return fleet().on(names, (name, node) -> AgentRun.pull(node));
+    }
+
+    private BridgedMaster fleet() {
+        return new BridgedMaster(master, bridge, MASTER_NAME, nodes);
     }
 
     private void awaitAlerts(List<String> types) throws Exception {
@@ -237,20 +226,11 @@ class CanaryFleetIT {
     }
 
     private void awaitPolled(String commit) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!admin("GET", "/v1/admin/status").contains(commit) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200); // polling the master's status for the condition
-        }
-        assertTrue(admin("GET", "/v1/admin/status").contains(commit));
+        fleet().awaitPolled(commit);
     }
 
     private String admin(String method, String path) throws Exception {
-        Process curl = new ProcessBuilder("curl", "--silent", "--cacert", master.caCertificate().toString(), "--resolve",
-                MASTER_NAME + ":" + master.port() + ":" + bridge.address(), "--request", method, "--header",
-                "Authorization: Bearer " + master.adminToken(), "https://" + MASTER_NAME + ":" + master.port() + path).start();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        curl.waitFor();
-        return out;
+        return fleet().admin(method, path);
     }
 
     private static String hmac(String text) throws Exception {

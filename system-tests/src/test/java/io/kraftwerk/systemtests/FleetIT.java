@@ -29,10 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -412,57 +408,29 @@ class FleetIT {
 
     // --- helpers
 
-    /** {@code kw-agent run} inside a node, with its report. */
-    private interface OnNode<T> {
-        T run(String name, DisposableNode node) throws Exception;
-    }
-
     /** The same step on all three nodes at once, as a fleet does it. */
-    private <T> Map<String, T> onEveryNode(OnNode<T> step) throws Exception {
+    private <T> Map<String, T> onEveryNode(BridgedMaster.OnNode<T> step) throws Exception {
         return onNodes(List.copyOf(nodes.keySet()), step);
     }
 
-    /** The same step on these nodes at once. */
-    private <T> Map<String, T> onNodes(List<String> names, OnNode<T> step) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(names.size());
-        try {
-            Map<String, Future<T>> futures = new LinkedHashMap<>();
-            names.forEach(name -> futures.put(name, pool.submit((Callable<T>) () -> step.run(name, nodes.get(name)))));
-            Map<String, T> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<T>> f : futures.entrySet()) {
-                out.put(f.getKey(), f.getValue().get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+    private <T> Map<String, T> onNodes(List<String> names, BridgedMaster.OnNode<T> step) throws Exception {
+        return fleet().on(names, step);
+    }
+
+    private BridgedMaster fleet() {
+        return new BridgedMaster(master, bridge, MASTER_NAME, nodes);
     }
 
     private int refresh() throws Exception {
         return Integer.parseInt(admin("POST", "/v1/environments/refresh", "--output", "/dev/null", "--write-out", "%{http_code}"));
     }
 
-    /** Waits (a minute at most) until the master's polling has loaded the commit. */
     private void awaitPolled(String commit) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        String status = admin("GET", "/v1/admin/status");
-        while (!status.contains(commit) && System.nanoTime() < deadline) {
-            Thread.sleep(200); // polling the master's status for the condition
-            status = admin("GET", "/v1/admin/status");
-        }
-        assertTrue(status.contains(commit), "the master polled " + commit + ": " + status);
+        fleet().awaitPolled(commit);
     }
 
     private String admin(String method, String path, String... curlOptions) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("curl", "--silent", "--cacert", master.caCertificate().toString(),
-                "--resolve", MASTER_NAME + ":" + master.port() + ":" + bridge.address(), "--request", method,
-                "--header", "Authorization: Bearer " + master.adminToken()));
-        argv.addAll(List.of(curlOptions));
-        argv.add("https://" + MASTER_NAME + ":" + master.port() + path);
-        Process curl = new ProcessBuilder(argv).start();
-        String out = new String(curl.getInputStream().readAllBytes()).strip();
-        curl.waitFor();
-        return out;
+        return fleet().admin(method, path, curlOptions);
     }
 
     /** The reports the master stored for a node, newest first, as its fleet API lists them. */
