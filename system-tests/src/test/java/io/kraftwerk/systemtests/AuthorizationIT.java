@@ -172,7 +172,7 @@ class AuthorizationIT {
      */
     private static String concrete(String template, String certname) {
         return template.replace("{certname}", certname).replace("{id}", "1").replace("{name}", "production")
-                .replace("{sha256}", "not-a-digest");
+                .replace("{sha256}", "not-a-digest").replace("{action}", "promote");
     }
 
     /** A request line: the method and the path exactly as sent. */

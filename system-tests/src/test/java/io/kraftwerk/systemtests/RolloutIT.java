@@ -119,8 +119,8 @@ class RolloutIT {
         DashboardSession dashboard = DashboardSession.signIn(master, nodes.client("web1.example.net"));
         String page = dashboard.get("/dashboard/environments/production");
         assertTrue(page.contains("id=\"rollout-state\">canary<"), page);
-        assertEquals(403, dashboard.post("/dashboard/environments/production/rollout/promote", "").statusCode());
-        assertEquals(403, dashboard.post("/dashboard/environments/production/rollout/promote", "csrf=" + "0".repeat(64)).statusCode());
+        assertEquals(400, dashboard.post("/dashboard/environments/production/rollout/promote", "").statusCode());
+        assertEquals(400, dashboard.post("/dashboard/environments/production/rollout/promote", "csrf=" + "0".repeat(64)).statusCode());
         assertEquals("canary", status().get("state").asText(), "refused posts changed nothing");
         Matcher token = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]{64})\"").matcher(page);
         assertTrue(token.find(), page);

@@ -111,6 +111,11 @@ final class LintCommand implements Callable<Integer> {
                     : "; only their form was checked: add " + CheckingOpener.SITE_KEYS
                             + " ('kw-master secrets public-key > secrets.pub') so lint checks their key ids"));
         }
+        if (fleet != null) {
+            out.println("fleet: " + fleet.nodes().size() + (fleet.nodes().size() == 1 ? " node" : " nodes") + " from "
+                    + (fleetOption.file == null ? "the manifests' fixtures (give another with --fleet FILE)" : fleetOption.file)
+                    + " answered ${fleet...}" + (site.fleetQueryNames().isEmpty() ? "" : ": queries " + String.join(", ", site.fleetQueryNames())));
+        }
         if (!unresolved.named().isEmpty()) {
             out.println("not resolved (no --artifacts DIR given, so only their syntax was checked): artifact:"
                     + String.join(", artifact:", unresolved.named()));

@@ -40,6 +40,11 @@ public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule
         return trustedFixtures.getOrDefault(node, Map.of());
     }
 
+    /** The names of the site's fleet queries ({@code ${fleet.NAME}}), sorted. */
+    public Set<String> fleetQueryNames() {
+        return new TreeSet<>(fleetQueries.keySet());
+    }
+
     public String version() {
         return files.version();
     }

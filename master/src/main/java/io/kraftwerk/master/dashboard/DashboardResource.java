@@ -350,7 +350,8 @@ public class DashboardResource {
     public Response decide(@PathParam("name") String name, @PathParam("action") String action, @FormParam("csrf") String csrf,
                            @CookieParam(DashboardSessions.COOKIE) String session) {
         if (!sessions.csrfMatches(session, csrf)) {
-            return Response.status(403).type(MediaType.TEXT_HTML).entity(templates.render("error", Map.of("title", "Refused",
+            // 400, not 403: the caller is the admin (authorization passed); the form is not one this session's page made
+            return Response.status(400).type(MediaType.TEXT_HTML).entity(templates.render("error", Map.of("title", "Refused",
                     "message", "This form did not come from this dashboard session (its CSRF token is missing or wrong): reload the"
                             + " environment page and use its buttons."))).build();
         }

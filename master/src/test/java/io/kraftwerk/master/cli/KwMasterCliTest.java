@@ -54,6 +54,30 @@ class KwMasterCliTest {
     }
 
     @Test
+    void compileAndLintTakeTheFleetFromTheFixturesOrAFile() throws Exception {
+        assertEquals(0, run("compile", "--manifests", Golden.exampleSite().toString(), "--node", "lb1.example.net"), err.toString());
+        assertTrue(out.toString().contains("\"10.0.0.11:80\""), "offline, the fleet is the site's fixtures: web1");
+        Path fleet = tmp.resolve("fleet.yaml");
+        Files.writeString(fleet, "nodes:\n"
+                + "  - {certname: web1.example.net, environment: production, roles: [web], facts: {networking: {ip: 10.0.9.1}}}\n"
+                + "  - {certname: web7.example.net, environment: production, roles: [web], facts: {networking: {ip: 10.0.9.7}}}\n"
+                + "  - {certname: web8.example.net, environment: production, roles: [web], standing: failed,"
+                + " facts: {networking: {ip: 10.0.9.8}}}\n");
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("compile", "--manifests", Golden.exampleSite().toString(), "--node", "lb1.example.net", "--fleet",
+                fleet.toString()), err.toString());
+        Catalog catalog = ModelJson.readCatalog(out.toString().getBytes(StandardCharsets.UTF_8), "stdout");
+        assertTrue(out.toString().contains("\"10.0.9.1:80\",\n          \"10.0.9.7:80\"\n"), out.toString());
+        assertTrue(!out.toString().contains("10.0.9.8"), "a failed node is out");
+        assertTrue(catalog.fleetDigest().startsWith("sha256:"));
+
+        Files.writeString(fleet, "nodes:\n  - {certname: web1.example.net, standing: asleep}\n");
+        assertEquals(KwMaster.EXIT_USAGE, run("lint", "--manifests", Golden.exampleSite().toString(), "--fleet", fleet.toString()));
+        assertTrue(err.toString().contains(fleet + ":2:5: a fleet node needs 'environment'"), err.toString());
+        assertTrue(err.toString().contains(fleet + ":2:44: unknown standing 'asleep'"), err.toString());
+    }
+
+    @Test
     void manifestErrorsGoToStandardErrorWithStatus1() throws Exception {
         Path site = tmp.resolve("site");
         Files.createDirectories(site.resolve("roles"));
@@ -74,11 +98,13 @@ class KwMasterCliTest {
         int status = run("lint", "--manifests", Golden.exampleSite().toString());
         assertEquals(0, status, err.toString());
         String[] lines = out.toString().split("\n");
-        assertEquals(5, lines.length, out.toString());
+        assertEquals(6, lines.length, out.toString());
         assertTrue(lines[0].matches("ok db1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
         assertEquals("encrypted values: to key ab336546d2c0054f, which secrets.pub lists (not decrypted: lint needs no private key)",
                 lines[3], "lint checks the example's encrypted values against its secrets.pub, without any private key");
-        assertTrue(lines[4].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[4]);
+        assertEquals("fleet: 3 nodes from the manifests' fixtures (give another with --fleet FILE) answered ${fleet...}: queries"
+                + " web_backends", lines[4]);
+        assertTrue(lines[5].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[5]);
     }
 
     @Test
