@@ -44,8 +44,12 @@ public class ReportResource {
     public Response report(@PathParam("certname") String certname, byte[] json) {
         ReportInbox.Receipt receipt = receive(certname, json);
         if (receipt.status() == 201) {
-            // a node that failed, or reports again, stands so in the next catalog that asks; a canary's run moves its rollout
-            fleet.reported(certname).ifPresent(rollouts::reported);
+            // a node that failed, or reports again, stands so in the next catalog that asks
+            fleet.reported(certname);
+        }
+        if (receipt.run() != null) {
+            // a canary's run moves its rollout, counted from the report itself (sent again too: an earlier count may have failed)
+            rollouts.reported(receipt.run());
         }
         metrics.report(switch (receipt.status()) {
             case 201 -> "stored";

@@ -128,7 +128,10 @@ final class FileContent {
                     .data("fleet", interpolator.fleet().templateView(name.location()))
                     .render();
             return diagnostics.count() > before ? Optional.empty() : Optional.of(out);
-        } catch (TemplateException e) {
+        } catch (RuntimeException thrown) {
+            // Qute rethrows what a value's own methods throw as it is: a template error all the same, never a failed request
+            TemplateException e = thrown instanceof TemplateException t ? t : TemplateException.builder()
+                    .message(thrown.getClass().getSimpleName() + ": " + thrown.getMessage()).cause(thrown).build();
             String path = TemplateSet.DIRECTORY + name.text();
             if (secretRead && !interpolator.showsSecrets()) {
                 // Qute's message may quote the value it failed on: neither it nor the place in the template is told

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -273,7 +275,10 @@ final class FleetData {
 
                     @Override
                     public Set<Entry<String, Object>> entrySet() {
-                        throw new UnsupportedOperationException("the roles' nodes are read one role at a time: fleet.role.NAME");
+                        // a template that lists them reads every role's nodes (and the catalog's digest says so)
+                        Set<Entry<String, Object>> entries = new LinkedHashSet<>();
+                        new TreeSet<>(roles).forEach(r -> entries.add(new SimpleImmutableEntry<>(r, get(r))));
+                        return entries;
                     }
                 };
             }
@@ -283,7 +288,11 @@ final class FleetData {
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
-            throw new UnsupportedOperationException("fleet queries are read one at a time: fleet.NAME");
+            // a template that lists the fleet reads every query's answer and every role's nodes
+            Set<Entry<String, Object>> entries = new LinkedHashSet<>();
+            entries.add(new SimpleImmutableEntry<>(FleetQueryParser.ROLE, get(FleetQueryParser.ROLE)));
+            queries.keySet().forEach(name -> entries.add(new SimpleImmutableEntry<>(name, get(name))));
+            return entries;
         }
     }
 }

@@ -36,7 +36,7 @@ public final class SiteParser {
             "allow_environments", "data");
     static final List<String> ROLE_KEYS = List.of("description", "include", "resources");
     static final List<String> DATA_KEYS = List.of("data");
-    private static final String FLEET_REFERENCE = "fleet.role";
+    private static final String FLEET_REFERENCE = "fleet";
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -86,8 +86,9 @@ public final class SiteParser {
     }
 
     /**
-     * Whether any file holds {@code text}: {@code ${fleet.role.NAME}} needs no declaration, so a site reads the
-     * fleet if it declares queries or mentions a role's list anywhere (a mention in a comment only costs cache hits).
+     * Whether any file holds {@code text}: {@code ${fleet.role.NAME}} needs no declaration and a template may reach
+     * {@code fleet} under another name ({@code {#let f=fleet}}), so a site reads the fleet if it declares queries or
+     * says "fleet" anywhere (a mention in a comment only costs a snapshot per catalog request).
      */
     private boolean mentions(String text) {
         return files.files().values().stream().anyMatch(content -> new String(content, StandardCharsets.ISO_8859_1).contains(text));

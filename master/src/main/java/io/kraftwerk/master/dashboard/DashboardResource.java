@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -381,7 +382,7 @@ public class DashboardResource {
         change.put("nodes", List.of());
         DiffReport report;
         try {
-            report = diffs.diff(environment, null, null, null);
+            report = diffs.diff(environment, null, null, null, Duration.ofMinutes(1));
         } catch (CommitDiffService.Unanswerable e) {
             change.put("note", e.getMessage());
             return change;

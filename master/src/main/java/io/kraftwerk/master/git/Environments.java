@@ -114,6 +114,11 @@ public class Environments {
         }
     }
 
+    /** Whether {@code commit} descends from {@code ancestor}; empty when either is not in the repository (yet). */
+    public Optional<Boolean> descends(String commit, String ancestor) throws IOException {
+        return repository.isAncestor(ancestor, commit);
+    }
+
     public Optional<EnvironmentState> get(String name) {
         return Optional.ofNullable(states.get(name));
     }

@@ -21,6 +21,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 
@@ -93,6 +94,23 @@ public final class ManifestRepository implements AutoCloseable {
             return Optional.ofNullable(id);
         } catch (RevisionSyntaxException | AmbiguousObjectException | IncorrectObjectTypeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether {@code descendant} has {@code ancestor} in its history (a commit is its own ancestor);
+     * empty when either is not in this repository (not fetched yet, or gone).
+     */
+    public Optional<Boolean> isAncestor(String ancestor, String descendant) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            ObjectId a = ObjectId.fromString(ancestor);
+            ObjectId d = ObjectId.fromString(descendant);
+            if (!repository.getObjectDatabase().has(a) || !repository.getObjectDatabase().has(d)) {
+                return Optional.empty();
+            }
+            return Optional.of(walk.isMergedInto(walk.parseCommit(a), walk.parseCommit(d)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a commit id
         }
     }
 

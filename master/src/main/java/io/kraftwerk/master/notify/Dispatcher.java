@@ -27,8 +27,10 @@ import org.jboss.logging.Logger;
 public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     static final int MAX_ATTEMPTS = 8;
-    static final Duration LEASE = Duration.ofMinutes(2);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Deliveries taken at once: each may take a connect and an answer timeout, all within the lease. */
+    static final int BATCH = 4;
+    static final Duration LEASE = TIMEOUT.multipliedBy(2L * BATCH).plus(Duration.ofSeconds(40));
     private static final String USER_AGENT = "kraftwerk-master/" + Optional.ofNullable(Dispatcher.class.getPackage().getImplementationVersion())
             .orElse("development");
 
@@ -52,7 +54,8 @@ public class Dispatcher {
             return;
         }
         try {
-            for (Deliveries.Due due : deliveries.claim(clock.instant(), LEASE, 20)) {
+            for (Deliveries.Due due : deliveries.claim(clock.instant(), LEASE, BATCH,
+                    notifier.webhooks().stream().map(Webhook::name).toList())) {
                 attempt(due);
             }
         } catch (RuntimeException e) {
@@ -64,7 +67,7 @@ public class Dispatcher {
         Optional<Webhook> hook = notifier.webhooks().stream().filter(w -> w.name().equals(due.webhook())).findFirst();
         Instant now = clock.instant();
         if (hook.isEmpty()) {
-            deliveries.attempted(due.id(), now, null, "webhook '" + due.webhook() + "' is no longer configured", false, null);
+            deliveries.attempted(due, now, null, "webhook '" + due.webhook() + "' is no longer configured", false, null);
             return;
         }
         byte[] body = due.payload().getBytes(StandardCharsets.UTF_8);
@@ -81,7 +84,7 @@ public class Dispatcher {
             HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
             status = response.statusCode();
             if (status >= 200 && status < 300) {
-                deliveries.attempted(due.id(), clock.instant(), status, null, true, null);
+                deliveries.attempted(due, clock.instant(), status, null, true, null);
                 return;
             }
             error = "answered " + status;
@@ -93,7 +96,7 @@ public class Dispatcher {
         }
         int attempts = due.attempts() + 1;
         Instant next = attempts >= MAX_ATTEMPTS ? null : clock.instant().plus(backoff(config.webhookRetry(), attempts));
-        deliveries.attempted(due.id(), clock.instant(), status, error, false, next);
+        deliveries.attempted(due, clock.instant(), status, error, false, next);
         if (next == null) {
             LOG.warnf("gave up alert delivery %d to webhook %s after %d attempts: %s", due.id(), due.webhook(), attempts, error);
         }

@@ -117,11 +117,19 @@ public class CatalogService {
             return new Outcome.Refused(503, "the manifests repository has no branch '" + config.defaultEnvironment()
                     + "', which classifies nodes", List.of());
         }
+        // classified by the default branch as this node is to run it: while that branch rolls out a commit, a node
+        // that is not a canary is classified by the stable commit, whatever the candidate says of environments
+        RolloutService.Choice classifying;
+        try {
+            classifying = rollouts.choose(main.get(), certname);
+        } catch (RolloutService.Undecided e) {
+            return new Outcome.Refused(503, e.getMessage(), List.of());
+        }
         CatalogCompiler.NodeEnvironment node;
         try {
-            node = CatalogCompiler.environment(main.get().site(), new CompileRequest(certname, facts, null, trusted));
+            node = CatalogCompiler.environment(classifying.site(), new CompileRequest(certname, facts, null, trusted));
         } catch (ManifestException e) {
-            return failed(main.get().name(), main.get().commit(), certname, e.diagnostics());
+            return failed(main.get().name(), classifying.commit(), certname, e.diagnostics());
         }
         if (!node.permits(requested)) {
             return new Outcome.Refused(403, "node " + certname + " may not use environment '" + requested + "'; the manifests put it in '"
@@ -145,12 +153,19 @@ public class CatalogService {
         // and the artifact store's revision: an artifact added or removed may change what a catalog pins,
         // and the secrets keys' revision: a catalog made with a key since retired is not served again
         // the commit is the branch's head, or the stable one while the environment rolls the head out to its canaries
-        RolloutService.Choice choice = rollouts.choose(state.get(), certname);
+        RolloutService.Choice choice;
+        try {
+            choice = rollouts.choose(state.get(), certname);
+        } catch (RolloutService.Undecided e) {
+            return new Outcome.Refused(503, e.getMessage(), List.of());
+        }
         // and what the site could read of the fleet: a web node joining, leaving or moving changes the load balancer's catalog
-        FleetSnapshot snapshot = fleet.snapshot();
+        // (a site that reads none of it takes no snapshot: nothing per request grows with the fleet)
+        FleetSnapshot snapshot = choice.site().readsFleet() ? fleet.snapshot() : FleetSnapshot.EMPTY;
         String key = environment + "\n" + choice.commit() + "\n" + certname + "\n"
                 + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + "\n" + keyring.revision()
-                + "\n" + fleet.view(choice.site(), snapshot) + (trusted.isEmpty() ? "" : "\n" + trusted);
+                + "\n" + (choice.site().readsFleet() ? fleet.view(choice.site(), snapshot) : "none")
+                + (trusted.isEmpty() ? "" : "\n" + trusted);
         CatalogCache.Compiled hit = cache.get(key);
         if (hit != null) {
             artifacts.served(certname, hit.artifacts());

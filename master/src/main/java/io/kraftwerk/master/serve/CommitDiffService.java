@@ -20,12 +20,16 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * What a commit would change on the fleet, as the master knows it: every node of an environment
@@ -56,9 +60,13 @@ public class CommitDiffService {
     @Inject
     MasterConfig config;
 
-    /** An answer and the fleet snapshot it was made with (compared by identity: a new snapshot is a new fleet). */
-    private record Answer(FleetSnapshot snapshot, DiffReport report) {
+    /** An answer, the fleet snapshot it was made with (compared by identity: a new snapshot is a new fleet) and when. */
+    private record Answer(FleetSnapshot snapshot, DiffReport report, Instant at) {
     }
+
+    /** One diff at a time: each compiles every node twice on every core, and a second would only halve both. */
+    private final Semaphore running = new Semaphore(1, true);
+    Clock clock = Clock.systemUTC();
 
     private final Map<String, Answer> answers = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -87,6 +95,15 @@ public class CommitDiffService {
      * @param glob  only nodes whose name matches; null for all
      */
     public DiffReport diff(String environment, String from, String to, String glob) throws Unanswerable, InterruptedException {
+        return diff(environment, from, to, glob, Duration.ZERO);
+    }
+
+    /**
+     * @param staleness how old an answer made with an earlier fleet snapshot may be and still serve (the dashboard
+     *                  takes one of a minute: nodes' facts change all the time, commits do not)
+     */
+    public DiffReport diff(String environment, String from, String to, String glob, Duration staleness)
+            throws Unanswerable, InterruptedException {
         Optional<EnvironmentState> branch = environments.get(environment);
         if (branch.isEmpty()) {
             throw new Unanswerable(404, "no environment '" + environment + "': the manifests repository has no such branch");
@@ -110,7 +127,7 @@ public class CommitDiffService {
                 + store.revision() + "\n" + keyring.revision();
         synchronized (answers) {
             Answer known = answers.get(key);
-            if (known != null && known.snapshot() == snapshot) {
+            if (known != null && (known.snapshot() == snapshot || known.at().plus(staleness).isAfter(clock.instant()))) {
                 return known.report();
             }
         }
@@ -121,10 +138,16 @@ public class CommitDiffService {
             }
             trusted(node.certname()).ifPresent(trusted -> targets.add(new CommitDiff.Target(node.certname(), node.facts(), trusted)));
         }
-        DiffReport report = CommitDiff.compute(before, after, targets, new CommitDiff.Inputs(environment, store.index(),
-                keyring.opener(), snapshot, snapshot), config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()));
+        DiffReport report;
+        running.acquire();
+        try {
+            report = CommitDiff.compute(before, after, targets, new CommitDiff.Inputs(environment, store.index(), keyring.opener(),
+                    snapshot, snapshot), config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()));
+        } finally {
+            running.release();
+        }
         synchronized (answers) {
-            answers.put(key, new Answer(snapshot, report));
+            answers.put(key, new Answer(snapshot, report, clock.instant()));
         }
         return report;
     }

@@ -52,20 +52,25 @@ public class FleetService {
     /** What the master knows of one node. */
     private record Member(String environment, List<String> roles, String factsJson, Facts facts, Instant factsAt,
                           Instant lastReportAt, String lastStatus) {
-        /** Whether it would stand differently, or show other values, in a snapshot than {@code other}. */
-        boolean differsFrom(Member other) {
-            return other == null || !environment.equals(other.environment) || !roles.equals(other.roles)
-                    || !Objects.equals(factsJson, other.factsJson) || !Objects.equals(lastStatus, other.lastStatus)
-                    || (lastReportAt == null) != (other.lastReportAt == null);
-        }
     }
 
     /** A snapshot made at a version of the members, good until a node's silence makes it unresponsive. */
-    private record Built(long version, Instant validUntil, FleetSnapshot snapshot, Map<String, String> views) {
+    private record Built(long version, long factsVersion, Instant builtAt, Instant validUntil, FleetSnapshot snapshot,
+                         Map<String, String> views) {
     }
 
+    /**
+     * Facts alone (a node's values, its membership and standing unchanged) make a new snapshot at most
+     * this often: a fact that changes on every run (a custom counter) must not rebuild the fleet on every
+     * catalog request.
+     */
+    static final Duration FACTS_SETTLE = Duration.ofSeconds(1);
+
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    /** Bumped when a node joins, leaves, moves, changes roles or standing: the next snapshot shows it at once. */
     private volatile long version;
+    /** Bumped when only a node's facts changed. */
+    private volatile long factsVersion;
     private volatile Built built;
     private volatile boolean loaded;
 
@@ -88,17 +93,18 @@ public class FleetService {
         if (!loaded) {
             reload();
         }
-        Built b = built;
         Instant now = clock.instant();
-        if (b != null && b.version() == version && now.isBefore(b.validUntil())) {
+        Built b = built;
+        if (usable(b, now)) {
             return b;
         }
         synchronized (this) {
             b = built;
-            if (b != null && b.version() == version && now.isBefore(b.validUntil())) {
+            if (usable(b, now)) {
                 return b;
             }
             long at = version;
+            long factsAt = factsVersion;
             Duration silence = config.runInterval().multipliedBy(2);
             Instant cutoff = now.minus(silence);
             Instant validUntil = now.plus(silence);
@@ -117,10 +123,16 @@ public class FleetService {
                 }
                 nodes.add(new FleetNode(e.getKey(), m.environment(), m.roles(), m.facts(), standing));
             }
-            b = new Built(at, validUntil, new FleetSnapshot(nodes), new ConcurrentHashMap<>());
+            b = new Built(at, factsAt, now, validUntil, new FleetSnapshot(nodes), new ConcurrentHashMap<>());
             built = b;
             return b;
         }
+    }
+
+    /** Whether the last snapshot still stands: nothing but facts changed since (and that for under a second), no silence crossed. */
+    private boolean usable(Built b, Instant now) {
+        return b != null && b.version() == version && now.isBefore(b.validUntil())
+                && (b.factsVersion() == factsVersion || now.isBefore(b.builtAt().plus(FACTS_SETTLE)));
     }
 
     /** A catalog request told the node's facts, environment and roles. */
@@ -135,7 +147,11 @@ public class FleetService {
             Facts facts = current != null && factsJson.equals(current.factsJson()) ? current.facts() : parsed;
             members.put(certname, new Member(environment, List.copyOf(roles), factsJson, facts, clock.instant(),
                     current == null ? null : current.lastReportAt(), current == null ? null : current.lastStatus()));
-            version++;
+            if (current == null || !current.environment().equals(environment) || !current.roles().equals(roles)) {
+                version++;
+            } else {
+                factsVersion++;
+            }
         }
     }
 
@@ -184,7 +200,7 @@ public class FleetService {
     /** Takes what a row says; its facts only when newer than what this master saw (given, or read now). */
     private synchronized void merge(NodeRoster.Row row, String factsJson) {
         Member old = members.get(row.certname());
-        boolean newerFacts = old == null || old.factsAt() == null || !row.factsAt().isBefore(old.factsAt());
+        boolean newerFacts = old == null || old.factsAt() == null || row.factsAt().isAfter(old.factsAt());
         String json = old == null ? null : old.factsJson();
         Facts facts = old == null ? Facts.empty() : old.facts();
         String environment = old == null ? row.environment() : old.environment();
@@ -208,9 +224,17 @@ public class FleetService {
         String lastStatus = Objects.equals(lastReportAt, row.lastReportAt()) ? row.lastStatus() : old.lastStatus();
         Member now = new Member(environment, roles, json, facts, factsAt, lastReportAt, lastStatus);
         members.put(row.certname(), now);
-        if (now.differsFrom(old)) {
-            version++;
+        Instant cutoff = clock.instant().minus(config.runInterval().multipliedBy(2));
+        if (old == null || !environment.equals(old.environment()) || !roles.equals(old.roles())
+                || "failed".equals(lastStatus) != "failed".equals(old.lastStatus()) || silent(old, cutoff) != silent(now, cutoff)) {
+            version++; // membership or standing: a node back from silence is back at once
+        } else if (!Objects.equals(json, old.factsJson())) {
+            factsVersion++;
         }
+    }
+
+    private static boolean silent(Member m, Instant cutoff) {
+        return m.lastReportAt() == null || m.lastReportAt().isBefore(cutoff);
     }
 
     private static Instant latest(Instant a, Instant b) {

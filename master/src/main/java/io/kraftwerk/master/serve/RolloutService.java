@@ -6,8 +6,7 @@ import io.kraftwerk.master.compile.Site;
 import io.kraftwerk.master.git.EnvironmentState;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.manifest.ManifestException;
-import io.kraftwerk.master.store.NodeRoster;
-import io.kraftwerk.master.store.NodeStatus;
+import io.kraftwerk.master.store.NodeReported;
 import io.kraftwerk.master.store.Rollout;
 import io.kraftwerk.master.store.Rollouts;
 import io.quarkus.scheduler.Scheduled;
@@ -67,6 +66,16 @@ public class RolloutService {
 
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
+    /**
+     * Which commit cannot be decided: the rollout state cannot be read and this master knows none, or
+     * the stable commit cannot be read. Nodes then get no catalog (503) rather than the candidate.
+     */
+    public static final class Undecided extends RuntimeException {
+        Undecided(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The commit of {@code branch} the node is to run now. */
     public Choice choose(EnvironmentState branch, String certname) {
         RolloutPolicy policy = branch.site().rollout();
@@ -83,13 +92,13 @@ public class RolloutService {
             if (site.isPresent()) {
                 return new Choice(commit, site.get(), rollout);
             }
-            LOG.errorf("environment %s: the stable commit %s of its rollout is not in the repository; serving the branch's head",
-                    branch.name(), commit);
+            throw new Undecided("the commit " + commit + " of environment " + branch.name() + "'s rollout is not in the manifests"
+                    + " repository (not fetched yet, or gone after a force-push): abort the rollout or push a new commit", null);
         } catch (IOException | ManifestException e) {
-            LOG.errorf("environment %s: cannot read the stable commit %s of its rollout (%s); serving the branch's head",
-                    branch.name(), commit, e.getMessage());
+            // never the branch's head instead: that is the candidate, which this node is not to run
+            throw new Undecided("cannot read the commit " + commit + " of environment " + branch.name() + "'s rollout: "
+                    + e.getMessage(), e);
         }
-        return new Choice(branch.commit(), branch.site(), rollout);
     }
 
     /** The rollout state for the branch's head: started when the head is new, re-read when older than two seconds. */
@@ -98,15 +107,22 @@ public class RolloutService {
         Known k = known.get(env);
         Instant now = clock.instant();
         boolean fresh = k != null && now.isBefore(k.readAt().plus(REREAD));
-        boolean knowsHead = k != null && k.rollout() != null
-                && (k.rollout().candidate().equals(branch.commit()) || k.rollout().stable().equals(branch.commit()));
+        boolean knowsHead = k != null && k.rollout() != null && knows(k.rollout(), branch.commit());
         if (policy == null) {
-            // no rollout declared: everyone runs the head; a rollout row left from before is settled once
-            if (k == null || !fresh || (k.rollout() != null && !knowsHead)) {
-                Rollout settled = rollouts.get(env).filter(r -> !r.stable().equals(branch.commit()) || r.inProgress())
-                        .map(r -> changed(rollouts.settle(env, branch.commit(), "the manifests at " + branch.commit()
-                                + " declare no rollout"))).orElse(null);
-                known.put(env, new Known(settled, now));
+            if (fresh && (k.rollout() == null || knowsHead)) {
+                return null;
+            }
+            // no rollout declared: everyone runs the head; a rollout row left from before is settled once, by a master
+            // whose head is newer than the row's candidate
+            try {
+                Rollout row = rollouts.get(env).orElse(null);
+                if (row != null && (!row.stable().equals(branch.commit()) || row.inProgress()) && newer(branch.commit(), row)) {
+                    row = changed(rollouts.settle(env, branch.commit(), "the manifests at " + branch.commit() + " declare no rollout"));
+                }
+                known.put(env, new Known(row, now));
+            } catch (RuntimeException | IOException e) {
+                LOG.warnf("environment %s: cannot read its rollout state (%s); its nodes get the branch's head", env, e.getMessage());
+                known.put(env, new Known(k == null ? null : k.rollout(), now));
             }
             return null;
         }
@@ -114,42 +130,75 @@ public class RolloutService {
             return k.rollout();
         }
         synchronized (this) {
-            Rollout r = rollouts.get(env).orElse(null);
-            // a row that knows the head (as its candidate, or as its stable commit: this master has not yet seen
-            // the commit another master is rolling out) is followed; only a head it does not know starts a rollout
-            if (r == null || !(r.candidate().equals(branch.commit()) || r.stable().equals(branch.commit()))) {
-                // the canaries come from the node table as it is now, not this master's last read of it
-                fleet.reloadNow();
-                List<FleetNode> nodes = fleet.snapshot().nodes().stream().filter(n -> n.environment().equals(env)).toList();
-                String running = diffs.runningCommit(env).orElse(branch.commit());
-                Rollout begun = rollouts.begin(env, branch.commit(), running, policy.canaries(nodes),
-                        policy.describe(), policy.within());
-                if (r == null || !begun.candidate().equals(r.candidate()) || begun.state() != r.state()) {
-                    changed(begun);
-                    LOG.infof("environment %s: %s", env, describe(begun));
+            try {
+                Rollout r = rollouts.get(env).orElse(null);
+                if (r == null || (!knows(r, branch.commit()) && newer(branch.commit(), r))) {
+                    // the canaries come from the node table as it is now, not this master's last read of it
+                    fleet.reloadNow();
+                    List<FleetNode> nodes = fleet.snapshot().nodes().stream().filter(n -> n.environment().equals(env)).toList();
+                    String running = diffs.runningCommit(env).filter(c -> known(c)).orElse(branch.commit());
+                    Rollout begun = rollouts.begin(env, branch.commit(), r == null ? null : r.candidate(), running,
+                            policy.canaries(nodes), policy.describe(), policy.within());
+                    if (r == null || !begun.candidate().equals(r.candidate()) || begun.state() != r.state()) {
+                        changed(begun);
+                        LOG.infof("environment %s: %s", env, describe(begun));
+                    }
+                    r = begun;
                 }
-                r = begun;
+                // a row whose commits this master's head is behind (another master polled a newer commit) is followed
+                known.put(env, new Known(r, now));
+                return r;
+            } catch (RuntimeException | IOException e) {
+                if (k != null && k.rollout() != null) {
+                    LOG.warnf("environment %s: cannot read its rollout state (%s); serving from what was read at %s", env,
+                            e.getMessage(), k.readAt());
+                    known.put(env, new Known(k.rollout(), now));
+                    return k.rollout();
+                }
+                throw new Undecided("cannot read the rollout state of environment " + env + ": " + e.getMessage(), e);
             }
-            known.put(env, new Known(r, now));
-            return r;
         }
     }
 
-    /** A node's report was stored: a canary's run on the candidate advances or halts its rollout. */
-    public void reported(NodeRoster.Row row) {
-        if (row.environment() == null || row.catalogVersion() == null || row.lastStatus() == null) {
+    /** Whether the repository has the commit (a node's report may name one it never had). */
+    private boolean known(String commit) {
+        try {
+            return environments.descends(commit, commit).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether the row names {@code commit}, as its candidate or its stable commit. */
+    private static boolean knows(Rollout r, String commit) {
+        return r.candidate().equals(commit) || r.stable().equals(commit);
+    }
+
+    /**
+     * Whether {@code head} is a commit the row has not seen: not one its candidate already contains. A head
+     * the candidate descends from is a master behind the one that started the rollout (it has not polled
+     * the newer commit yet), and so is a candidate not yet fetched here: both follow the row. A head after
+     * the candidate, or beside it (history rewritten), starts a new rollout.
+     */
+    private boolean newer(String head, Rollout r) throws IOException {
+        return environments.descends(r.candidate(), head).map(behind -> !behind).orElse(false);
+    }
+
+    /** A node's report became its latest, or came again: a canary's enforcing run on the candidate advances or halts its rollout. */
+    public void reported(NodeReported report) {
+        if (report.environment() == null || report.catalogVersion() == null) {
             return;
         }
         try {
             // read without a lock first: the row is locked only for a canary's run on the candidate, so the
             // environment's other reports never queue on it
-            Optional<Rollout> now = rollouts.get(row.environment());
-            if (now.isEmpty() || now.get().state() != Rollout.State.CANARY || !now.get().canaries().contains(row.certname())
-                    || !now.get().candidate().equals(row.catalogVersion())) {
+            Optional<Rollout> now = rollouts.get(report.environment());
+            if (now.isEmpty() || now.get().state() != Rollout.State.CANARY || !now.get().canaries().contains(report.certname())
+                    || !now.get().candidate().equals(report.catalogVersion())) {
                 return;
             }
-            rollouts.reported(row.environment(), row.certname(), row.catalogVersion(), NodeStatus.parse(row.lastStatus()),
-                    row.lastReportId()).ifPresent(r -> {
+            rollouts.reported(report.environment(), report.certname(), report.catalogVersion(), report.status(), report.reportId())
+                    .ifPresent(r -> {
                         known.put(r.environment(), new Known(r, clock.instant()));
                         if (r.state() != Rollout.State.CANARY) {
                             changed(r);
@@ -157,7 +206,8 @@ public class RolloutService {
                         }
                     });
         } catch (RuntimeException e) {
-            LOG.warnf(e, "could not record %s's report in the rollout of %s", row.certname(), row.environment());
+            LOG.warnf(e, "could not record %s's report in the rollout of %s; its agent's next report counts", report.certname(),
+                    report.environment());
         }
     }
 

@@ -7,6 +7,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import org.hibernate.Session;
 
@@ -25,8 +27,8 @@ public class Deliveries {
                       Integer lastResponse, String lastError) {
     }
 
-    /** A delivery to send now. */
-    public record Due(long id, String webhook, String alertType, String payload, int attempts) {
+    /** A delivery to send now, leased to this master until {@code leasedUntil}. */
+    public record Due(long id, String webhook, String alertType, String payload, int attempts, Instant leasedUntil) {
     }
 
     /** Queues the alert for the webhook unless it is already queued or sent (another master saw it too); true when queued. */
@@ -69,21 +71,30 @@ public class Deliveries {
         session.persist(d);
     }
 
-    /** Takes up to {@code limit} deliveries that are due, leased to this master for {@code lease}. */
+    /**
+     * Takes up to {@code limit} deliveries due to the named webhooks (those this master knows: another master's
+     * webhook is left to it), leased to this master until {@code now + lease}.
+     */
     @Transactional
-    public List<Due> claim(Instant now, Duration lease, int limit) {
+    public List<Due> claim(Instant now, Duration lease, int limit, Collection<String> webhooks) {
         List<StoredDelivery> due = session.createSelectionQuery("from StoredDelivery d where d.status = 'pending'"
-                        + " and d.nextAttemptAt <= :t order by d.nextAttemptAt", StoredDelivery.class)
-                .setParameter("t", now).setMaxResults(limit).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-        due.forEach(d -> d.nextAttemptAt = now.plus(lease));
-        return due.stream().map(d -> new Due(d.id, d.webhook, d.alertType, d.payload, d.attempts)).toList();
+                        + " and d.nextAttemptAt <= :t and d.webhook in :w order by d.nextAttemptAt", StoredDelivery.class)
+                .setParameter("t", now).setParameter("w", webhooks).setMaxResults(limit)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        // the column keeps microseconds: a lease compared later must be the value it will read back
+        Instant until = now.plus(lease).truncatedTo(ChronoUnit.MICROS);
+        due.forEach(d -> d.nextAttemptAt = until);
+        return due.stream().map(d -> new Due(d.id, d.webhook, d.alertType, d.payload, d.attempts, until)).toList();
     }
 
-    /** Records an attempt: delivered, or failed with the response or error and when to try again (null: never). */
+    /**
+     * Records an attempt: delivered, or failed with the response or error and when to try again (null: never).
+     * Only while the lease is still this master's: a delivery whose lease ran out belongs to whoever took it since.
+     */
     @Transactional
-    public void attempted(long id, Instant at, Integer response, String error, boolean delivered, Instant next) {
-        StoredDelivery d = session.find(StoredDelivery.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (d == null) {
+    public void attempted(Due due, Instant at, Integer response, String error, boolean delivered, Instant next) {
+        StoredDelivery d = session.find(StoredDelivery.class, due.id(), LockModeType.PESSIMISTIC_WRITE);
+        if (d == null || !d.status.equals("pending") || !d.nextAttemptAt.equals(due.leasedUntil())) {
             return;
         }
         d.attempts++;

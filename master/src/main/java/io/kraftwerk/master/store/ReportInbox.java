@@ -17,6 +17,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.hibernate.Session;
 
@@ -44,8 +45,15 @@ public class ReportInbox {
 
     Clock clock = Clock.systemUTC();
 
-    /** What became of a report. */
-    public record Receipt(int status, String message) {
+    /**
+     * What became of a report.
+     *
+     * @param run the run it reports as stored (for a report sent again, the stored one), or null when refused
+     */
+    public record Receipt(int status, String message, NodeReported run) {
+        public Receipt(int status, String message) {
+            this(status, message, null);
+        }
     }
 
     /**
@@ -94,10 +102,12 @@ public class ReportInbox {
     @Transactional
     Receipt store(Report report, byte[] json) {
         StoredNode node = nodes.lock(report.node());
-        boolean already = session.createSelectionQuery("select r.id from StoredReport r where r.certname = :n and r.runId = :run",
-                Long.class).setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional().isPresent();
-        if (already) {
-            return new Receipt(200, "already stored");
+        Optional<StoredReport> already = session.createSelectionQuery("from StoredReport r where r.certname = :n and r.runId = :run",
+                StoredReport.class).setParameter("n", report.node()).setParameter("run", report.runId()).uniqueResultOptional();
+        if (already.isPresent()) {
+            StoredReport r = already.get();
+            return new Receipt(200, "already stored", new NodeReported(r.certname, r.environment, null, NodeStatus.parse(r.nodeStatus),
+                    r.id, r.catalogVersion, r.startAt));
         }
         NodeStatus status = NodeStatus.of(report);
         StoredReport stored = new StoredReport();
@@ -151,6 +161,7 @@ public class ReportInbox {
             node.environment = report.environment();
             node.catalogVersion = report.catalogVersion();
         }
-        return new Receipt(201, "stored");
+        return new Receipt(201, "stored", new NodeReported(report.node(), report.environment(), null, status, stored.id,
+                report.catalogVersion(), report.start()));
     }
 }

@@ -40,21 +40,26 @@ public class Rollouts {
 
     /**
      * Starts rolling out {@code candidate} to the canaries, unless the row already knows it (another
-     * master started it, or it is the stable commit). A new environment's first stable commit is
-     * {@code running} (what its nodes run now).
+     * master started it, or it is the stable commit) or changed since the caller read it. A new
+     * environment's first stable commit is {@code running} (what its nodes run now).
      */
-    public Rollout begin(String environment, String candidate, String running, List<String> canaries, String policy,
-                         Duration within) {
+    public Rollout begin(String environment, String candidate, String supersedes, String running, List<String> canaries,
+                         String policy, Duration within) {
         ensure(environment, running);
-        return beginLocked(environment, candidate, canaries, policy, within);
+        return beginLocked(environment, candidate, supersedes, canaries, policy, within);
     }
 
+    /** @param supersedes the candidate the caller saw and found older than {@code candidate}; null when it saw no row */
     @Transactional
-    Rollout beginLocked(String environment, String candidate, List<String> canaries, String policy, Duration within) {
+    Rollout beginLocked(String environment, String candidate, String supersedes, List<String> canaries, String policy,
+                        Duration within) {
         StoredRollout r = lock(environment);
         Rollout now = Rollout.of(r);
         if (now.candidate().equals(candidate) || now.stable().equals(candidate)) {
             return now; // known: started by another master, the stable commit, or a master behind the one rolling out
+        }
+        if (supersedes != null && !now.candidate().equals(supersedes)) {
+            return now; // another master moved the row since the caller read it: the caller follows it and decides again
         }
         Instant at = clock.instant();
         r.stableCommit = now.state() == Rollout.State.PROMOTED ? now.candidate() : now.stable();

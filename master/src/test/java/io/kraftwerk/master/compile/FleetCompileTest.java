@@ -121,6 +121,18 @@ class FleetCompileTest {
     }
 
     @Test
+    void aTemplateMayListTheFleetWholeAndReadsEveryAnswerDoingSo() throws Exception {
+        Site site = SiteParser.parse(ManifestFiles.ofContent(Map.of("site.yaml", bytes(SITE),
+                "roles/lb.yaml", bytes("apiVersion: kraftwerk/v1\nkind: Role\nresources:\n  file:\n    /etc/all: {template: all}\n"),
+                "templates/all", bytes("{#for q in fleet}{q.key}={q.value}\n{/for}"), "roles/web.yaml", bytes(WEB))));
+        FleetSnapshot fleet = new FleetSnapshot(List.of(web("web1.example.net", "10.0.0.11", FleetNode.Standing.REPORTING, Map.of())));
+        Catalog catalog = compile(site, "lb1.example.net", fleet);
+        assertEquals("role={lb=[], web=[web1.example.net]}\nbackends=[10.0.0.11:80]\n",
+                ((FileResource) catalog.resources().get(0).resource()).content());
+        assertTrue(catalog.fleetDigest().startsWith("sha256:"));
+    }
+
+    @Test
     void whatAnotherNodeReportsIsTextNeverAReferenceNorASecretToOpen() throws Exception {
         Matcher written = Pattern.compile("pager_token: (ENC\\[[^]]+])")
                 .matcher(Files.readString(Golden.exampleSite().resolve("data/common.yaml")));
