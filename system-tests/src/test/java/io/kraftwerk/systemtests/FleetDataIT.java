@@ -126,6 +126,14 @@ class FleetDataIT {
         assertTrue(unknown.body().contains("'no-such-branch' names no commit"), unknown.body());
         assertEquals(403, nodes.call("lb1.example.net", "GET", "/v1/environments/production/diff", null, null, Map.of()).status(),
                 "a node is not an admin");
+
+        // web2's certificate is revoked: it leaves the pool at once, not after twice the run interval; with no web node
+        // left, lb1 has no upstream and no catalog (its agent keeps the last good one)
+        Map.Entry<Integer, String> revoked = master.cli(Repo.ROOT, "ca", "revoke", "web2.example.net");
+        assertEquals(0, revoked.getKey(), revoked.getValue());
+        ScriptedNodes.Answer without = catalog("lb1.example.net", null);
+        assertEquals(422, without.status(), without.body());
+        assertTrue(without.body().contains("upstream"), without.body());
     }
 
     private List<String> upstream(ScriptedNodes.Answer answer) throws Exception {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.HashMap;
 import java.util.TreeMap;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -271,6 +273,21 @@ public final class CertificateAuthority {
                     TrustedFactsExtension.of(cert)));
         }
         out.sort(Comparator.comparing(Entry::certname).thenComparing(Entry::status));
+        return out;
+    }
+
+    /** The nodes whose every certificate is revoked (revoked or cleaned, not bootstrapped again since). */
+    public Set<String> revokedNames() throws IOException {
+        Map<String, Boolean> anyValid = new HashMap<>();
+        for (Inventory.Line line : Inventory.read(files.path())) {
+            anyValid.merge(line.certname(), line.revokedAt() == null, Boolean::logicalOr);
+        }
+        Set<String> out = new TreeSet<>();
+        anyValid.forEach((name, valid) -> {
+            if (!valid) {
+                out.add(name);
+            }
+        });
         return out;
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -35,6 +36,9 @@ public class CaService {
     private CertificateAuthority ca;
     private volatile Set<BigInteger> revoked = Set.of();
     private volatile FileTime revokedStamp = FileTime.fromMillis(-1);
+    private volatile Set<String> revokedNames = Set.of();
+    private volatile FileTime namesStamp = FileTime.fromMillis(-1);
+    private volatile Instant namesReadAt = Instant.EPOCH;
 
     @PostConstruct
     void init() throws IOException, CaException {
@@ -60,6 +64,34 @@ public class CaService {
             }
         }
         return revoked.contains(serial);
+    }
+
+    /**
+     * The nodes whose every certificate is revoked ({@code ca revoke}, {@code ca clean}, by this master or
+     * another, or the CLI): read again when the inventory changed, or changed within the last two seconds (a
+     * second change may share a coarse timestamp). Empty when the inventory cannot be read.
+     */
+    public Set<String> revokedNames() {
+        try {
+            Path inventory = ca.directory().resolve("inventory.tsv");
+            FileTime stamp = Files.exists(inventory) ? Files.getLastModifiedTime(inventory) : FileTime.fromMillis(0);
+            Instant now = Instant.now();
+            // within two seconds of a change, again at most four times a second (not on every catalog request)
+            boolean recent = stamp.toInstant().isAfter(now.minusSeconds(2)) && now.isAfter(namesReadAt.plusMillis(250));
+            if (!stamp.equals(namesStamp) || recent) {
+                synchronized (this) {
+                    namesReadAt = now;
+                    Set<String> names = ca.revokedNames();
+                    if (!names.equals(revokedNames)) {
+                        revokedNames = Set.copyOf(names);
+                    }
+                    namesStamp = stamp;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot read the CA's inventory to leave revoked nodes out of the fleet: %s", e.getMessage());
+        }
+        return revokedNames;
     }
 
     @Scheduled(every = "1h", delayed = "1m")

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -47,6 +48,9 @@ public class FleetService {
     @Inject
     MasterConfig config;
 
+    @Inject
+    CaService ca;
+
     Clock clock = Clock.systemUTC();
 
     /** What the master knows of one node. */
@@ -55,8 +59,8 @@ public class FleetService {
     }
 
     /** A snapshot made at a version of the members, good until a node's silence makes it unresponsive. */
-    private record Built(long version, long factsVersion, Instant builtAt, Instant validUntil, FleetSnapshot snapshot,
-                         Map<String, String> views) {
+    private record Built(long version, long factsVersion, Set<String> revoked, Instant builtAt, Instant validUntil,
+                         FleetSnapshot snapshot, Map<String, String> views) {
     }
 
     /**
@@ -94,13 +98,14 @@ public class FleetService {
             reload();
         }
         Instant now = clock.instant();
+        Set<String> revoked = ca.revokedNames();
         Built b = built;
-        if (usable(b, now)) {
+        if (usable(b, now, revoked)) {
             return b;
         }
         synchronized (this) {
             b = built;
-            if (usable(b, now)) {
+            if (usable(b, now, revoked)) {
                 return b;
             }
             long at = version;
@@ -110,6 +115,9 @@ public class FleetService {
             Instant validUntil = now.plus(silence);
             List<FleetNode> nodes = new ArrayList<>(members.size());
             for (Map.Entry<String, Member> e : members.entrySet()) {
+                if (revoked.contains(e.getKey())) {
+                    continue; // revoked or cleaned: gone from the fleet at once, not after twice the run interval
+                }
                 Member m = e.getValue();
                 FleetNode.Standing standing;
                 if (m.lastReportAt() == null || m.lastReportAt().isBefore(cutoff)) {
@@ -123,15 +131,15 @@ public class FleetService {
                 }
                 nodes.add(new FleetNode(e.getKey(), m.environment(), m.roles(), m.facts(), standing));
             }
-            b = new Built(at, factsAt, now, validUntil, new FleetSnapshot(nodes), new ConcurrentHashMap<>());
+            b = new Built(at, factsAt, revoked, now, validUntil, new FleetSnapshot(nodes), new ConcurrentHashMap<>());
             built = b;
             return b;
         }
     }
 
     /** Whether the last snapshot still stands: nothing but facts changed since (and that for under a second), no silence crossed. */
-    private boolean usable(Built b, Instant now) {
-        return b != null && b.version() == version && now.isBefore(b.validUntil())
+    private boolean usable(Built b, Instant now, Set<String> revoked) {
+        return b != null && b.version() == version && now.isBefore(b.validUntil()) && b.revoked().equals(revoked)
                 && (b.factsVersion() == factsVersion || now.isBefore(b.builtAt().plus(FACTS_SETTLE)));
     }
 
