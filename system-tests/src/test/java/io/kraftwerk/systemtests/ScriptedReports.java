@@ -83,14 +83,16 @@ final class ScriptedReports {
 
     /** The same report, of a run on another catalog version (a commit). */
     static Report onVersion(Report r, String version) {
-        return new Report(r.formatVersion(), r.node(), r.runId(), version, r.environment(), r.mode(), r.start(),
-                r.durationMillis(), r.status(), r.noopPending(), r.correctiveChange(), r.catalogSource(), r.catalogSourceNote(),
-                r.resources(), r.metrics(), r.logs());
+        return copy(r, version, r.environment());
     }
 
     /** The same report, from a node on another environment (a branch of the manifests). */
     static Report inEnvironment(Report r, String environment) {
-        return new Report(r.formatVersion(), r.node(), r.runId(), r.catalogVersion(), environment, r.mode(), r.start(),
+        return copy(r, r.catalogVersion(), environment);
+    }
+
+    private static Report copy(Report r, String version, String environment) {
+        return new Report(r.formatVersion(), r.node(), r.runId(), version, environment, r.mode(), r.start(),
                 r.durationMillis(), r.status(), r.noopPending(), r.correctiveChange(), r.catalogSource(), r.catalogSourceNote(),
                 r.resources(), r.metrics(), r.logs());
     }

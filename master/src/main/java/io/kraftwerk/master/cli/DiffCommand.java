@@ -17,7 +17,6 @@ import io.kraftwerk.master.secrets.SecretsKeys;
 import io.kraftwerk.master.settings.MasterPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -67,9 +66,8 @@ final class DiffCommand implements Callable<Integer> {
             description = "Against the master: the environment whose nodes are compared (default: ${DEFAULT-VALUE}).")
     String environment;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "https://localhost:8140",
-            description = "Against the master: its URL, with a name its certificate carries (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Mixin
+    ServerOption server;
 
     @Option(names = "--nodes", paramLabel = "GLOB", description = "Only the declared nodes whose names match, e.g. 'web*'.")
     String nodes;
@@ -166,7 +164,7 @@ final class DiffCommand implements Callable<Integer> {
             query.append("&nodes=").append(encode(nodes));
         }
         try {
-            RunningMaster.Answer answer = RunningMaster.of(server, dataDir).get(query.toString(), Duration.ofMinutes(10));
+            RunningMaster.Answer answer = RunningMaster.of(server.url, dataDir).get(query.toString(), Duration.ofMinutes(10));
             if (answer.status() != 200) {
                 err.println("kw-master diff: the master answered " + answer.status() + ": " + answer.body().strip());
                 err.flush();

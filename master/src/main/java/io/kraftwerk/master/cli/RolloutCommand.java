@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kraftwerk.model.json.ModelJson;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,9 +27,8 @@ final class RolloutCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "ENV", description = "The environment (a branch of the manifests).")
     String environment;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "https://localhost:8140",
-            description = "The master's URL, with a name its certificate carries (default: ${DEFAULT-VALUE}).")
-    URI server;
+    @Mixin
+    ServerOption server;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/kraftwerk-master",
             description = "The master's data directory: its admin token and CA certificate (default: ${DEFAULT-VALUE}).")
@@ -47,7 +46,7 @@ final class RolloutCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String path = "/v1/environments/" + URLEncoder.encode(environment, StandardCharsets.UTF_8) + "/rollout";
         try {
-            RunningMaster master = RunningMaster.of(server, dataDir);
+            RunningMaster master = RunningMaster.of(server.url, dataDir);
             RunningMaster.Answer answer = switch (action) {
                 case "status" -> master.get(path, Duration.ofSeconds(30));
                 case "promote", "abort" -> master.post(path + "/" + action, Duration.ofSeconds(30));

@@ -67,8 +67,7 @@ public class Dispatcher {
         Optional<Webhook> hook = notifier.webhooks().stream().filter(w -> w.name().equals(due.webhook())).findFirst();
         Instant now = clock.instant();
         if (hook.isEmpty()) {
-            deliveries.attempted(due, now, null, "webhook '" + due.webhook() + "' is no longer configured", false, null);
-            return;
+            return; // not one of this master's webhooks: claim() takes only those, so another master's stays its own
         }
         byte[] body = due.payload().getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(hook.get().url()).timeout(TIMEOUT)

@@ -220,8 +220,4 @@ public class Rollouts {
         session.persist(r);
     }
 
-    /** For settle(): a row to lock, for an environment that may have none yet. */
-    public void ensureRow(String environment, String stable) {
-        ensure(environment, stable);
-    }
 }
