@@ -45,14 +45,7 @@ public final class ReleaseSwitchBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = 5;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--runs")) {
-                runs = Integer.parseInt(args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        int runs = runs(args, 5);
         Files.createDirectories(SCRATCH);
         Path site = Files.createTempDirectory(SCRATCH, "switch-site-");
         Files.createDirectories(site.resolve("roles"));
@@ -127,8 +120,21 @@ public final class ReleaseSwitchBenchmark {
         return CatalogCompiler.compile(SiteParser.parse(DirectoryManifests.load(site)), new CompileRequest("web1.example.net", null, null));
     }
 
+    /** {@code --runs N}, the one argument these node benchmarks take. */
+    static int runs(String[] args, int fallback) {
+        int runs = fallback;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--runs") && i + 1 < args.length) {
+                runs = Integer.parseInt(args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument " + args[i] + " (--runs N)");
+            }
+        }
+        return runs;
+    }
+
     /** The sample app's wheel at a version, built with Debian's pip into the node's wheelhouse. */
-    private static void wheel(DisposableNode node, String version) throws Exception {
+    static void wheel(DisposableNode node, String version) throws Exception {
         Path project = Files.createTempDirectory(SCRATCH, "kwhello-" + version + "-");
         new ProcessBuilder("cp", "-r", ROOT.resolve("manifests/apps/kwhello") + "/.", project.toString()).inheritIO().start().waitFor();
         for (Path file : List.of(project.resolve("pyproject.toml"), project.resolve("src/kwhello/__init__.py"))) {

@@ -16,8 +16,10 @@ import io.kraftwerk.model.resource.GroupResource;
 import io.kraftwerk.model.resource.GunicornAppResource;
 import io.kraftwerk.model.resource.NginxVhostResource;
 import io.kraftwerk.model.resource.PackageResource;
+import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.RestoreFrom;
 import io.kraftwerk.model.resource.RunitServiceResource;
 import io.kraftwerk.model.resource.ServiceEnsure;
 import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
@@ -76,12 +78,14 @@ public final class Samples {
         all.put(ResourceType.EXEC, new ExecResource("app-migrate", List.of("/srv/app/venv/bin/python", "-m", "app.migrate"), null,
                 List.of("/srv/app/venv/bin/python", "-m", "app.migrate", "--check"), List.of(), false, 600, "app", "/srv/app",
                 new TreeMap<>(Map.of("DATABASE_URL", "postgres://app:s3cret@db/app")), List.of("DATABASE_URL")));
+        all.put(ResourceType.POSTGRESQL_DATABASE, new PostgresqlDatabaseResource("shop", Ensure.PRESENT, "shop_owner", "s3cret",
+                "UTF8", "C.UTF-8", 5433, false));
         all.put(ResourceType.WSGI_RELEASE, new WsgiReleaseResource("shop", Ensure.PRESENT, "/srv/shop", null, true,
                 List.of("shop==2.1.0", "gunicorn==22.0.0"), null, List.of("/srv/wheelhouse"),
                 List.of(new ArtifactRef("shop", "2.1.0", "shop-2.1.0-py3-none-any.whl", "0f".repeat(32), 48213L)),
                 "shop.wsgi:application", 3, 60, "shop", null, new TreeMap<>(Map.of("SHOP_SECRET", "s3cret", "SHOP_MODE", "live")),
                 List.of("SHOP_SECRET"), new TreeMap<>(Map.of("worker", List.of("celery", "-A", "shop", "worker"))), "/healthz", 200,
-                "ok", 30, 5));
+                "ok", 30, 5, List.of("shop"), new RestoreFrom("live1.example.net", "shop")));
         return all;
     }
 

@@ -147,6 +147,8 @@ class AuthorizationIT {
             // a typo in a token is said at once, never silently taken as anonymous
             case "ANONYMOUS" -> !caller.name().equals("wrong bearer");
             case "NODE_ITSELF" -> caller.name().equals("node " + certname);
+            // the probe's site grants no dumps (dump_access): the node itself alone
+            case "NODE_OR_GRANTEE" -> caller.name().equals("node " + certname);
             case "ADMIN" -> caller.name().equals("admin token");
             case "ADMIN_OR_SESSION" -> caller.name().equals("admin token") || caller.name().equals("dashboard session");
             default -> false;
@@ -172,7 +174,8 @@ class AuthorizationIT {
      */
     private static String concrete(String template, String certname) {
         return template.replace("{certname}", certname).replace("{id}", "1").replace("{name}", "production")
-                .replace("{sha256}", "not-a-digest").replace("{action}", "promote");
+                .replace("{sha256}", "not-a-digest").replace("{action}", "promote")
+                .replace("{app}", "hello").replace("{upload}", "0".repeat(32)).replace("{index}", "0");
     }
 
     /** A request line: the method and the path exactly as sent. */

@@ -69,8 +69,10 @@ class OneRoomPerTypeTest {
         List<String> attributes = attributes(type);
         marks.get().forEach(m -> assertTrue(attributes.contains(m), type + ": @Sensitivity names '" + m + "', not an attribute"));
         Optional<String> protectedAttribute = SensitivityMarks.protectedAttribute(type.recordClass());
-        assertEquals(!marks.get().isEmpty(), protectedAttribute.isPresent(), type + ": @Sensitivity marks secrets but does not say"
-                + " which attribute they protect (protects = ...), or protects one without a mark");
+        boolean always = SensitivityMarks.always(type.recordClass());
+        assertEquals(!marks.get().isEmpty() || always, protectedAttribute.isPresent(), type + ": @Sensitivity marks secrets but does"
+                + " not say which attribute they protect (protects = ...), or protects one without a mark (or always = true)");
+        assertTrue(!always || marks.get().isEmpty(), type + ": an attribute secret always needs no mark");
         protectedAttribute.ifPresent(p -> assertTrue(attributes.contains(p), type + ": @Sensitivity protects '" + p + "', not an attribute"));
     }
 

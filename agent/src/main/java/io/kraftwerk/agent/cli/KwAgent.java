@@ -61,6 +61,8 @@ public final class KwAgent {
                 return BootstrapCommand.run(List.of(rest), out, err);
             case "releases", "rollback":
                 return ReleaseCommand.run(command, List.of(rest), out, err);
+            case "data":
+                return DataCommand.run(List.of(rest), out, err);
             default:
                 err.println("kw-agent: unknown command '" + command + "'");
                 err.print(usage());
@@ -81,6 +83,8 @@ public final class KwAgent {
                   releases  the releases of an app this node keeps (kw-agent releases APP)
                   rollback  switch an app back to a kept release, through its health gate, and pin it
                             (kw-agent rollback APP [--to RELEASE])
+                  data      an app's data dirs and databases: dump to a file, load one, push a dump to the master,
+                            pull another node's and load it (kw-agent data --help)
                   facts     print this node's facts as JSON (the shape manifests read as ${facts.…}), with those
                             of /etc/kraftwerk/facts.d under custom; what facts.d cannot give goes to standard error
 

@@ -4,6 +4,7 @@ import io.kraftwerk.agent.exec.CommandRunner;
 import io.kraftwerk.agent.fs.BackupStore;
 import io.kraftwerk.agent.fs.FsOps;
 import io.kraftwerk.agent.provider.ArtifactSource;
+import io.kraftwerk.agent.provider.DataRestorer;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.model.report.LogLine;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public final class AgentContext implements ProviderContext {
     private final List<Consumer<LogLine>> listeners = new ArrayList<>();
     private long generation;
     private ArtifactSource artifacts = ArtifactSource.NONE;
+    private DataRestorer restorer = DataRestorer.NONE;
     private boolean retryFailed;
 
     public AgentContext(CommandRunner runner, Path root, Path backupDir, Clock clock, Duration serviceTimeout) {
@@ -34,6 +36,17 @@ public final class AgentContext implements ProviderContext {
         this.backups = new BackupStore(backupDir, clock, fs);
         this.clock = clock;
         this.serviceTimeout = serviceTimeout;
+    }
+
+    /** Where a first deployment's restore_from dump comes from this run: the master. */
+    public AgentContext restorer(DataRestorer restorer) {
+        this.restorer = restorer;
+        return this;
+    }
+
+    @Override
+    public DataRestorer restorer() {
+        return restorer;
     }
 
     /** Where artifacts come from this run: the master's store through the agent's cache. */

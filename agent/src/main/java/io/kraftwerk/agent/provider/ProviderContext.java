@@ -46,6 +46,11 @@ public interface ProviderContext {
         return ArtifactSource.NONE;
     }
 
+    /** Where an app's first deployment gets the data its {@code restore_from} names (nothing without a master). */
+    default DataRestorer restorer() {
+        return DataRestorer.NONE;
+    }
+
     /** Whether releases that failed before are tried again this run ({@code kw-agent run --retry-failed}). */
     default boolean retryFailed() {
         return false;

@@ -12,6 +12,7 @@ import io.kraftwerk.agent.provider.kernel.SysctlProvider;
 import io.kraftwerk.agent.provider.nginx.NginxVhostProvider;
 import io.kraftwerk.agent.provider.packages.AptSourceProvider;
 import io.kraftwerk.agent.provider.packages.PackageProvider;
+import io.kraftwerk.agent.provider.postgresql.PostgresqlDatabaseProvider;
 import io.kraftwerk.agent.provider.python.VirtualenvProvider;
 import io.kraftwerk.agent.provider.runit.GunicornAppProvider;
 import io.kraftwerk.agent.provider.runit.RunitServiceProvider;
@@ -49,7 +50,7 @@ public final class ProviderRegistry {
                 new DirectoryProvider(), new DataDirProvider(), new VirtualenvProvider(), new RunitServiceProvider(runit),
                 new GunicornAppProvider(runit, healthTimeout), new NginxVhostProvider(), new SysctlProvider(),
                 new SshAuthorizedKeyProvider(groups), new CronJobProvider(), new AptSourceProvider(dpkgLockTimeout), new ExecProvider(),
-                new WsgiReleaseProvider(runit, stateDir)));
+                new PostgresqlDatabaseProvider(), new WsgiReleaseProvider(runit, stateDir)));
     }
 
     @SuppressWarnings("unchecked")

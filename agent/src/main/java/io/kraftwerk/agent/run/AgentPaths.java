@@ -25,6 +25,11 @@ public record AgentPaths(Path stateDir) {
         return stateDir.resolve("artifacts");
     }
 
+    /** Where dumps are made before a push, fetched before a load, and loaded from (root's alone). */
+    Path dumps() {
+        return stateDir.resolve("dumps");
+    }
+
     /** The report of the latest run, noop included. */
     Path lastReport() {
         return stateDir.resolve("reports").resolve("last_run.json");

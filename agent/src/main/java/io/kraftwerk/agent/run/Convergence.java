@@ -4,6 +4,7 @@ import io.kraftwerk.agent.engine.AgentContext;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunOptions;
 import io.kraftwerk.agent.provider.ArtifactSource;
+import io.kraftwerk.agent.provider.DataRestorer;
 import io.kraftwerk.agent.provider.ProviderException;
 import io.kraftwerk.agent.provider.ProviderRegistry;
 import io.kraftwerk.agent.report.HumanOutput;
@@ -39,11 +40,12 @@ final class Convergence {
      *
      * @param factsErrors what facts.d could not give this run (none for apply): warnings in the output and the report
      * @param artifacts   where the files of the artifact store the catalog pins come from
+     * @param restorer    where a first deployment's restore_from dump comes from
      */
     Report converge(Catalog catalog, CatalogSource source, String sourceNote, List<String> factsErrors, ArtifactSource artifacts,
-                    PrintStream human) {
+                    DataRestorer restorer, PrintStream human) {
         AgentContext context = new AgentContext(host.runner(), host.root(), paths.backups(), host.clock(), settings.serviceTimeout())
-                .artifacts(artifacts).retryFailed(settings.retryFailed());
+                .artifacts(artifacts).restorer(restorer).retryFailed(settings.retryFailed());
         HumanOutput output = new HumanOutput(human, HumanOutput.terminalHasColour());
         context.onLog(output::warning);
         factsErrors.forEach(e -> context.log(LogLine.Level.WARNING, FACTS_SOURCE, e));

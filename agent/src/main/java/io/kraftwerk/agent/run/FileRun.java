@@ -1,6 +1,7 @@
 package io.kraftwerk.agent.run;
 
 import io.kraftwerk.agent.client.ArtifactCache;
+import io.kraftwerk.agent.provider.DataRestorer;
 import io.kraftwerk.agent.engine.Engine;
 import io.kraftwerk.agent.engine.RunLock;
 import io.kraftwerk.model.ModelTypes;
@@ -52,7 +53,7 @@ public final class FileRun {
         try (RunLock lock = RunLock.acquire(paths.lock(), settings.lockTimeout())) {
             // no master: artifacts an earlier run fetched, verified, and nothing else
             Report report = convergence.converge(catalog, CatalogSource.FILE, "", List.of(), new ArtifactCache(paths.artifacts()),
-                    convergence.human(out, err));
+                    DataRestorer.NONE, convergence.human(out, err));
             byte[] json = convergence.keep(report, err);
             try {
                 convergence.writeJson(json, out);

@@ -5,6 +5,7 @@ import io.kraftwerk.agent.client.CatalogCache;
 import io.kraftwerk.agent.client.CatalogFetcher;
 import io.kraftwerk.agent.client.MasterArtifacts;
 import io.kraftwerk.agent.client.MasterClient;
+import io.kraftwerk.agent.client.MasterDumps;
 import io.kraftwerk.agent.client.Renewal;
 import io.kraftwerk.agent.client.ReportQueue;
 import io.kraftwerk.agent.client.SslFiles;
@@ -73,7 +74,9 @@ public final class PullRun {
         Convergence convergence = new Convergence(host, paths, settings);
         PrintStream human = convergence.human(out, err);
         MasterArtifacts artifacts = new MasterArtifacts(new ArtifactCache(paths.artifacts()), client, config.certname());
-        Report report = convergence.converge(fetched.catalog(), fetched.source(), fetched.note(), facts.errors(), artifacts, human);
+        MasterRestorer restorer = new MasterRestorer(new MasterDumps(client, config.certname()), fetched.catalog(), paths);
+        Report report = convergence.converge(fetched.catalog(), fetched.source(), fetched.note(), facts.errors(), artifacts, restorer,
+                human);
         if (!settings.noop() && fetched.json() != null) {
             cache.save(fetched.json(), fetched.etag(), host.fs());
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kraftwerk.agent.client.MasterClient;
 import io.kraftwerk.agent.exec.CommandRunner;
 import io.kraftwerk.agent.provider.ArtifactSource;
+import io.kraftwerk.agent.provider.DataRestorer;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.LogLine;
@@ -38,7 +39,7 @@ class ConvergenceTest {
                 settings);
         Catalog empty = new Catalog(Catalog.FORMAT_VERSION, "n1.example.net", "production", "v1", List.of(), List.of());
         Report report = convergence.converge(empty, CatalogSource.FRESH, "", List.of(problem), ArtifactSource.NONE,
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                DataRestorer.NONE, new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals(List.of(LogLine.Level.WARNING + " facts " + problem),
                 report.logs().stream().map(l -> l.level() + " " + l.source() + " " + l.message()).toList());
         String output = out.toString(StandardCharsets.UTF_8);

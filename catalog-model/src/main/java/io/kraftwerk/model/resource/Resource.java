@@ -12,7 +12,7 @@ public sealed interface Resource
         permits PackageResource, GroupResource, UserResource, FileResource, DirectoryResource,
                 DataDirResource, VirtualenvResource, RunitServiceResource, GunicornAppResource,
                 NginxVhostResource, SysctlResource, SshAuthorizedKeyResource,
-                CronJobResource, AptSourceResource, ExecResource, WsgiReleaseResource {
+                CronJobResource, AptSourceResource, ExecResource, PostgresqlDatabaseResource, WsgiReleaseResource {
 
     /** The identifying attribute: a package or user name, a path, a service or vhost name. */
     String title();

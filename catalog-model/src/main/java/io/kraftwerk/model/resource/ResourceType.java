@@ -25,6 +25,7 @@ public enum ResourceType {
     CRON_JOB("cron_job", CronJobResource.class),
     APT_SOURCE("apt_source", AptSourceResource.class),
     EXEC("exec", ExecResource.class),
+    POSTGRESQL_DATABASE("postgresql_database", PostgresqlDatabaseResource.class),
     WSGI_RELEASE("wsgi_release", WsgiReleaseResource.class);
 
     private final String wireName;

@@ -27,4 +27,10 @@ public @interface Sensitivity {
      */
     String protects() default "";
 
+    /**
+     * The protected attribute is secret whenever it is set, with no mark to say so (a database
+     * password): the type has nothing to mark, and nobody can forget to.
+     */
+    boolean always() default false;
+
 }

@@ -22,11 +22,21 @@ public final class SensitivityMarks {
         return s == null || s.protects().isEmpty() ? Optional.empty() : Optional.of(s.protects());
     }
 
+    /** Whether the type's protected attribute is secret whenever it is set ({@link Sensitivity#always()}). */
+    public static boolean always(Class<?> type) {
+        Sensitivity s = type.getAnnotation(Sensitivity.class);
+        return s != null && s.always();
+    }
+
     /**
-     * Whether declared attributes mark a value secret: a marking flag that is true, or a marking list
-     * that is not empty. Attributes are as written in a manifest (strings, lists, maps).
+     * Whether declared attributes mark a value secret: a marking flag that is true, a marking list
+     * that is not empty, or a protected attribute that is always secret and set. Attributes are as
+     * written in a manifest (strings, lists, maps).
      */
     public static boolean marks(Class<?> type, Map<String, ?> attributes) {
+        if (always(type) && protectedAttribute(type).map(attributes::get).isPresent()) {
+            return true;
+        }
         for (String marker : of(type).orElse(List.of())) {
             Object value = attributes.get(marker);
             if (Boolean.TRUE.equals(value) || "true".equals(value) || value instanceof List<?> list && !list.isEmpty()) {

@@ -1,12 +1,16 @@
 package io.kraftwerk.model.resource;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import io.kraftwerk.model.validation.AbsolutePath;
 import io.kraftwerk.model.validation.EnvName;
 import io.kraftwerk.model.validation.HttpUrl;
 import io.kraftwerk.model.validation.LinkLocation;
 import io.kraftwerk.model.validation.PipRequirement;
 import io.kraftwerk.model.validation.PosixName;
+import io.kraftwerk.model.validation.SqlName;
 import io.kraftwerk.model.validation.UrlPath;
 import io.kraftwerk.model.validation.WsgiCallable;
 import jakarta.validation.Valid;
@@ -53,6 +57,10 @@ import java.util.TreeMap;
  * @param healthBody         text its answer's body must contain; null: any
  * @param healthTimeout      seconds a new release gets to answer as expected (default 60)
  * @param keep               releases kept on the node, the live one included (default 3)
+ * @param databases          the node's {@code postgresql_database}s the app uses (their URLs are in its
+ *                           env); what {@code kw-agent data dump} takes with its data dirs
+ * @param restoreFrom        the dump its data comes from on its first deployment and on
+ *                           {@code kw-agent data pull}; null: none
  */
 @Sensitivity(markedBy = "sensitive_env", protects = "env")
 public record WsgiReleaseResource(
@@ -79,7 +87,12 @@ public record WsgiReleaseResource(
         @Min(100) @Max(599) Integer healthStatus,
         @Pattern(regexp = "[^\\x00-\\x1f\\x7f]{1,200}", message = "must be one line of text, at most 200 characters") String healthBody,
         @NotNull @Min(1) @Max(3600) Integer healthTimeout,
-        @NotNull @Min(1) @Max(50) Integer keep) implements Resource {
+        @NotNull @Min(1) @Max(50) Integer keep,
+        // optional on the wire, both ways: an app without databases keeps the catalog bytes it had before the field
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @JacksonInject(value = "databases", useInput = OptBoolean.TRUE,
+                optional = OptBoolean.TRUE) @NotNull List<@NotNull @SqlName String> databases,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = "restore_from", useInput = OptBoolean.TRUE,
+                optional = OptBoolean.TRUE) @Valid RestoreFrom restoreFrom) implements Resource {
 
     public static final String PROCESS_NAME = "[a-z0-9][a-z0-9_-]{0,30}";
     public static final int DEFAULT_HEALTH_TIMEOUT = 60;
@@ -99,6 +112,7 @@ public record WsgiReleaseResource(
                 : Collections.unmodifiableSortedMap(new TreeMap<>(processes));
         healthTimeout = Values.or(healthTimeout, DEFAULT_HEALTH_TIMEOUT);
         keep = Values.or(keep, DEFAULT_KEEP);
+        databases = Values.list(databases);
     }
 
     /** Where nginx reaches the live release: through the {@code current} link, so a switch is one rename. */

@@ -2,6 +2,7 @@ package io.kraftwerk.model.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.catalog.Provenance;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,6 +68,23 @@ class ModelJsonTest {
         String forged = new String(json, StandardCharsets.UTF_8).replace(digest, "sha256:../../etc");
         DocumentFormatException e = assertThrows(DocumentFormatException.class, () -> ModelJson.readCatalog(bytes(forged), "catalog.json"));
         assertTrue(e.problems().get(0).startsWith("catalog.json: fleet_digest: "), e.problems().toString());
+    }
+
+    @Test
+    void aReleaseWithoutDatabasesOrRestoreSaysNothingOfThemSoItsCatalogKeepsTheBytesItHadBefore() throws Exception {
+        WsgiReleaseResource withDatabases = (WsgiReleaseResource) Samples.everyType().get(ResourceType.WSGI_RELEASE);
+        WsgiReleaseResource without = new WsgiReleaseResource(withDatabases.name(), withDatabases.ensure(), withDatabases.root(),
+                withDatabases.python(), withDatabases.systemSitePackages(), withDatabases.requirements(), withDatabases.indexUrl(),
+                withDatabases.findLinks(), withDatabases.artifacts(), withDatabases.module(), withDatabases.workers(),
+                withDatabases.timeout(), withDatabases.user(), withDatabases.group(), withDatabases.env(), withDatabases.sensitiveEnv(),
+                withDatabases.processes(), withDatabases.healthCheck(), withDatabases.healthStatus(), withDatabases.healthBody(),
+                withDatabases.healthTimeout(), withDatabases.keep(), List.of(), null);
+        String json = new String(ModelJson.mapper().writeValueAsBytes(without), StandardCharsets.UTF_8);
+        assertFalse(json.contains("databases") || json.contains("restore_from"), json);
+        assertEquals(without, ModelJson.mapper().readValue(json, Resource.class), "read back (a catalog cached before the field existed)");
+        String listed = new String(ModelJson.mapper().writeValueAsBytes(withDatabases), StandardCharsets.UTF_8);
+        assertTrue(listed.replaceAll("\\s", "").contains("\"databases\":[\"shop\"]"), listed);
+        assertEquals(withDatabases, ModelJson.mapper().readValue(listed, Resource.class));
     }
 
     @Test

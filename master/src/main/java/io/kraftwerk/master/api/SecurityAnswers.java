@@ -56,6 +56,9 @@ public class SecurityAnswers {
         return switch (access) {
             case NODE_ITSELF -> Json.error(403, "a node may act only for itself: " + caller + ", the request is for "
                     + uri.getPathParameters().getFirst("certname"));
+            case NODE_OR_GRANTEE -> Json.error(403, "only " + uri.getPathParameters().getFirst("certname") + " itself, and the nodes"
+                    + " its environment's site.yaml grants its dumps of " + uri.getPathParameters().getFirst("app")
+                    + " to (dump_access), may read them: " + caller);
             case ADMIN, ADMIN_OR_SESSION -> identity.hasRole(Callers.DASHBOARD) || !identity.hasRole(Callers.NODE)
                     ? Json.error(403, "this needs the admin token as 'Authorization: Bearer TOKEN' (" + caller + ")")
                     : Json.error(403, "this is for admins, not nodes (" + caller + ")");
@@ -69,7 +72,8 @@ public class SecurityAnswers {
             case ADMIN_OR_SESSION -> Response.seeOther(URI.create("/dashboard/login")).build();
             case ADMIN -> Json.error(401, "this needs the admin token as 'Authorization: Bearer TOKEN' (" + tokenFile()
                     + " on the master)", List.of(), Map.of("WWW-Authenticate", "Bearer"));
-            case NODE_ITSELF -> Json.error(401, "a client certificate issued by this master's CA is required (run kw-agent bootstrap)");
+            case NODE_ITSELF, NODE_OR_GRANTEE -> Json.error(401, "a client certificate issued by this master's CA is required (run kw-agent"
+                    + " bootstrap)");
             case ANONYMOUS, NOBODY -> Json.error(403, "nobody may call this route: it declares no caller"
                     + " (this is a Kraftwerk bug, please report it)");
         };

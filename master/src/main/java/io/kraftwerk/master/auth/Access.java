@@ -16,6 +16,7 @@ import java.util.Set;
 public enum Access {
     ANONYMOUS("anyone"),
     NODE_ITSELF("the node named in the request"),
+    NODE_OR_GRANTEE("the node named in the request, or a node its environment's site.yaml grants its app dumps to"),
     ADMIN("admin (bearer token)"),
     ADMIN_OR_SESSION("admin (bearer token or dashboard session)"),
     NOBODY("nobody: the route declares no caller");
@@ -34,15 +35,19 @@ public enum Access {
     public static Access of(Method method) {
         // @NodeItself binds its filter from the method or its class (JAX-RS name binding)
         boolean nodeItself = method.isAnnotationPresent(NodeItself.class) || method.getDeclaringClass().isAnnotationPresent(NodeItself.class);
-        Access declared = declared(method.getAnnotations(), nodeItself);
-        return declared != null ? declared : orNobody(declared(method.getDeclaringClass().getAnnotations(), nodeItself));
+        boolean grantee = method.isAnnotationPresent(NodeOrGrantee.class) || method.getDeclaringClass().isAnnotationPresent(NodeOrGrantee.class);
+        if (nodeItself && grantee) {
+            throw new IllegalStateException(method + " is both @NodeItself and @NodeOrGrantee; this is a Kraftwerk bug, please report it");
+        }
+        Access declared = declared(method.getAnnotations(), nodeItself, grantee);
+        return declared != null ? declared : orNobody(declared(method.getDeclaringClass().getAnnotations(), nodeItself, grantee));
     }
 
     private static Access orNobody(Access access) {
         return access != null ? access : NOBODY;
     }
 
-    private static Access declared(Annotation[] annotations, boolean nodeItself) {
+    private static Access declared(Annotation[] annotations, boolean nodeItself, boolean grantee) {
         for (Annotation a : annotations) {
             if (a instanceof DenyAll) {
                 return NOBODY;
@@ -55,13 +60,16 @@ public enum Access {
                 if (allowed.equals(Set.of(Callers.NODE)) && nodeItself) {
                     return NODE_ITSELF;
                 }
+                if (allowed.equals(Set.of(Callers.NODE)) && grantee) {
+                    return NODE_OR_GRANTEE;
+                }
                 if (allowed.equals(Set.of(Callers.ADMIN))) {
                     return ADMIN;
                 }
                 if (allowed.equals(Set.of(Callers.ADMIN, Callers.DASHBOARD))) {
                     return ADMIN_OR_SESSION;
                 }
-                throw new IllegalStateException("roles " + allowed + (nodeItself ? "" : " without @NodeItself")
+                throw new IllegalStateException("roles " + allowed + (nodeItself || grantee ? "" : " without @NodeItself or @NodeOrGrantee")
                         + " are not a caller Kraftwerk knows (see Callers); this is a Kraftwerk bug, please report it");
             }
         }

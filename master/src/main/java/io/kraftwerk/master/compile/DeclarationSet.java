@@ -4,6 +4,7 @@ import io.kraftwerk.master.manifest.Diagnostics;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.ResourceId;
 import io.kraftwerk.model.resource.ResourceType;
+import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
 import io.kraftwerk.model.resource.SshAuthorizedKeyResource;
 import io.kraftwerk.model.validation.ModelValidator;
 import java.lang.reflect.RecordComponent;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -24,6 +26,8 @@ final class DeclarationSet {
     private final Map<String, List<ResourceId>> composites = new LinkedHashMap<>();
     /** The SSH keys declared present, by user and key: one key is one line of one file, whatever its title. */
     private final Map<String, Declaration> sshKeys = new HashMap<>();
+    /** The databases that set a password, by owner role: one role has one password, whichever database sets it. */
+    private final Map<String, Declaration> ownerPasswords = new HashMap<>();
     private final Diagnostics diagnostics;
 
     DeclarationSet(Diagnostics diagnostics) {
@@ -35,6 +39,7 @@ final class DeclarationSet {
         if (existing == null) {
             byId.put(declaration.id(), declaration);
             sameKeyTwice(declaration);
+            samePasswordForOneOwner(declaration);
             return;
         }
         if (existing.resource().equals(declaration.resource())) {
@@ -59,6 +64,18 @@ final class DeclarationSet {
         }
     }
 
+    /** Two databases that give their shared owner different passwords would reset it on every run, each in turn. */
+    private void samePasswordForOneOwner(Declaration declaration) {
+        if (declaration.resource() instanceof PostgresqlDatabaseResource db && db.ensure() == Ensure.PRESENT && db.password() != null) {
+            Declaration other = ownerPasswords.putIfAbsent(db.owner() + ":" + db.port(), declaration);
+            if (other != null && !db.password().equals(((PostgresqlDatabaseResource) other.resource()).password())) {
+                diagnostics.error(declaration.location(), declaration.id() + " gives its owner role " + db.owner() + " another password"
+                        + " than " + other.id() + " does (" + other.location() + "); a role has one password",
+                        "give both the same password (the same data value), or set it on one of them only");
+            }
+        }
+    }
+
     /** Records which resources a composite such as {@code wsgi_app[blog]} expanded into. */
     void composite(String id, List<ResourceId> members) {
         composites.put(id, List.copyOf(members));
@@ -74,6 +91,10 @@ final class DeclarationSet {
 
     boolean contains(ResourceId id) {
         return byId.containsKey(id);
+    }
+
+    Optional<Declaration> get(ResourceId id) {
+        return Optional.ofNullable(byId.get(id));
     }
 
     List<Declaration> all() {

@@ -9,6 +9,8 @@ import io.kraftwerk.master.manifest.YNode;
 import io.kraftwerk.master.manifest.YScalar;
 import io.kraftwerk.model.Suggestions;
 import io.kraftwerk.model.catalog.Provenance;
+import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.ResourceId;
 import io.kraftwerk.model.resource.ResourceType;
@@ -35,6 +37,8 @@ final class Declarer {
     private final RecordBinder binder;
     private final FileContent fileContent;
     private final DeclarationSet declarations;
+    /** Apps that use databases, expanded once every role has declared what it declares (a database may come later). */
+    private final List<PendingApp> withDatabases = new ArrayList<>();
 
     Declarer(Site site, Interpolator interpolator, ArtifactIndex artifacts, Diagnostics diagnostics) {
         this.interpolator = interpolator;
@@ -45,7 +49,10 @@ final class Declarer {
         this.declarations = new DeclarationSet(diagnostics);
     }
 
+    /** Everything declared; call once every role is declared. */
     DeclarationSet declarations() {
+        withDatabases.forEach(app -> databases(app).ifPresent(found -> expand(app, found)));
+        withDatabases.clear();
         return declarations;
     }
 
@@ -148,18 +155,54 @@ final class Declarer {
         if (resolved.isEmpty()) {
             return;
         }
+        PendingApp app = new PendingApp(owner, resolved.get(), meta, role, title, attributes);
+        if (spec.get().ensure() == Ensure.PRESENT && !spec.get().databases().isEmpty()) {
+            withDatabases.add(app);
+        } else {
+            expand(app, List.of());
+        }
+    }
+
+    private void expand(PendingApp app, List<PostgresqlDatabaseResource> databases) {
         Set<ResourceId> members = new LinkedHashSet<>();
-        for (Resource member : WsgiApp.expand(resolved.get().app(), resolved.get().refs())) {
+        for (Resource member : WsgiApp.expand(app.resolved().app(), app.resolved().refs(), databases)) {
             List<Violation> violations = member instanceof Record r ? ValidRecords.validate(r) : ModelValidator.get().validate(member);
             if (!violations.isEmpty()) {
-                violations.forEach(v -> diagnostics.error(title.location(), owner + " expands to " + member.id()
-                        + ", whose " + v, "adjust the attribute of " + owner + " it comes from"));
+                violations.forEach(v -> diagnostics.error(app.title().location(), app.owner() + " expands to " + member.id()
+                        + ", whose " + v, "adjust the attribute of " + app.owner() + " it comes from"));
                 continue;
             }
             members.add(member.id());
-            declarations.add(new Declaration(member, meta, provenance(title.location(), role, owner), title.location()));
+            declarations.add(new Declaration(member, app.meta(), provenance(app.title().location(), app.role(), app.owner()),
+                    app.title().location()));
         }
-        declarations.composite(owner, List.copyOf(members));
+        declarations.composite(app.owner(), List.copyOf(members));
+    }
+
+    /** The databases an app names, each declared present on this node; empty after reporting each that is not. */
+    private Optional<List<PostgresqlDatabaseResource>> databases(PendingApp app) {
+        List<PostgresqlDatabaseResource> found = new ArrayList<>();
+        Location at = app.attributes().entry("databases").map(e -> e.key().location()).orElse(app.title().location());
+        boolean missing = false;
+        for (String name : app.resolved().app().databases()) {
+            Optional<Declaration> declared = declarations.get(new ResourceId(ResourceType.POSTGRESQL_DATABASE, name));
+            if (declared.isPresent() && !declared.get().resource().absent()) {
+                found.add((PostgresqlDatabaseResource) declared.get().resource());
+                continue;
+            }
+            missing = true;
+            diagnostics.error(at, app.owner() + ": 'databases' names '" + name + "', but this node "
+                    + (declared.isEmpty() ? "declares no postgresql_database[" + name + "]" : "removes postgresql_database[" + name
+                    + "] (ensure: absent, at " + declared.get().location() + ")"),
+                    "declare 'postgresql_database: " + name + ": {...}' in a role of this node, or remove it from 'databases'"
+                    + " (an app uses the databases of its own node)");
+        }
+        return missing ? Optional.empty() : Optional.of(found);
+    }
+
+    /** A wsgi_app bound and resolved, waiting for its expansion. */
+    private record PendingApp(String owner, ResolvedArtifacts.Resolved resolved, Meta meta, RoleDef role, YScalar title,
+                              YMap attributes) {
     }
 
     private static Provenance provenance(Location at, RoleDef role, String composite) {

@@ -96,7 +96,11 @@ final class ForgeableRules {
             return false; // an unknown type is a compile error of its own
         }
         Map<String, Object> markers = new HashMap<>();
-        for (String marker : SensitivityMarks.of(kind.get()).orElse(List.of())) {
+        List<String> read = new ArrayList<>(SensitivityMarks.of(kind.get()).orElse(List.of()));
+        if (SensitivityMarks.always(kind.get())) {
+            SensitivityMarks.protectedAttribute(kind.get()).ifPresent(read::add);
+        }
+        for (String marker : read) {
             attributes.get(marker).ifPresent(v -> markers.put(marker, v instanceof YScalar s ? s.text() : v instanceof YList l ? l.items() : v));
         }
         return SensitivityMarks.marks(kind.get(), markers);

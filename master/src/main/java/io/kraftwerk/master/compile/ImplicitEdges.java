@@ -142,6 +142,10 @@ final class ImplicitEdges {
             };
             case APT_SOURCE -> () -> aptSource(self, (AptSourceResource) r);
             case EXEC -> () -> exec(self, (ExecResource) r);
+            case POSTGRESQL_DATABASE -> () -> {
+                after(packageId("postgresql"), self, EdgeKind.ORDER, "the PostgreSQL server holds the database");
+                after(packageId("postgresql-client"), self, EdgeKind.ORDER, "psql and createdb manage the database");
+            };
             case WSGI_RELEASE -> () -> release(self, (WsgiReleaseResource) r);
         };
         edges.run();
@@ -177,6 +181,8 @@ final class ImplicitEdges {
         after(packageId("python3-gunicorn"), self, EdgeKind.ORDER, "the release's gunicorn may be Debian's (system_site_packages)");
         release.findLinks().stream().filter(l -> l.startsWith("/"))
                 .forEach(l -> after(directories.get(l), self, EdgeKind.ORDER, "pip reads wheels from this directory"));
+        release.databases().forEach(name -> after(new ResourceId(ResourceType.POSTGRESQL_DATABASE, name), self, EdgeKind.ORDER,
+                "the app connects to this database"));
         release.env().values().forEach(value -> usedPath(value, self));
         release.processes().values().forEach(argv -> argv.forEach(arg -> usedPath(arg, self)));
     }

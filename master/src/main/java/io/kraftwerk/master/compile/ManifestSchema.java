@@ -115,6 +115,17 @@ public final class ManifestSchema {
         ((ObjectNode) rollout.get("properties")).set("within", JSON.objectNode().put("type", "string")
                 .put("description", "how long the canaries have to report on the new commit: 90s, 30m, 2h, 1d (default 1h)"));
         keys.put("rollout", rollout);
+        ObjectNode grant = JSON.objectNode().put("type", "object").put("additionalProperties", false);
+        grant.putArray("required").add("app").add("from").add("to");
+        ObjectNode grantKeys = grant.putObject("properties");
+        grantKeys.set("app", JSON.objectNode().put("type", "string").put("description", "the app whose dumps, or * for every app"));
+        grantKeys.set("from", JSON.objectNode().put("type", "array").put("description", "names or globs of the nodes whose dumps")
+                .set("items", JSON.objectNode().put("type", "string")));
+        grantKeys.set("to", JSON.objectNode().put("type", "array").put("description", "names or globs of the nodes that may read them")
+                .set("items", JSON.objectNode().put("type", "string")));
+        keys.put("dump_access", JSON.objectNode().put("type", "array")
+                .put("description", "which nodes may read which nodes' app dumps (kw-agent data pull); none: only the node that made them")
+                .set("items", grant));
         return document(keys);
     }
 

@@ -75,6 +75,9 @@ final class SecretPlacement {
 
     /** Sets the type's mark: its flag to true, or the secret names added to its list. */
     private static YMap mark(Class<?> type, String owner, YMap attributes, Set<String> names, Diagnostics diagnostics) {
+        if (SensitivityMarks.always(type)) {
+            return attributes; // secret whenever set: nothing to mark
+        }
         String marker = SensitivityMarks.of(type).orElse(List.of()).get(0);
         Optional<YNode> written = attributes.get(marker);
         YNode value;

@@ -27,17 +27,23 @@ import java.util.TreeSet;
  * @param readsFleet         whether anything in the manifests may read the fleet ({@code ${fleet.…}}): a site that
  *                           cannot is compiled the same whatever the fleet does
  * @param rollout            how the environment of this branch takes a new commit ({@code rollout:}), or null
+ * @param dumpAccess         which nodes may read which nodes' app dumps ({@code dump_access:}); none: only the node that made them
  * @param problems           errors found while parsing, sorted
  * @param warnings           what is allowed but probably unsafe or wrong ({@code lint} shows them), sorted
  */
 public record Site(ManifestFiles files, String defaultEnvironment, List<NodeRule> rules, Map<String, RoleDef> roles,
                    DataLayers data, Map<String, Facts> factFixtures, Map<String, Map<String, String>> trustedFixtures,
                    TemplateSet templates, Set<String> brokenRoles, Map<String, FleetQuery> fleetQueries, boolean readsFleet,
-                   RolloutPolicy rollout, List<Diagnostic> problems, List<Diagnostic> warnings) {
+                   RolloutPolicy rollout, List<DumpGrant> dumpAccess, List<Diagnostic> problems, List<Diagnostic> warnings) {
 
     /** The trusted facts a fixture gives {@code node} (trusted/NODE.yaml), or none. */
     public Map<String, String> trustedFixture(String node) {
         return trustedFixtures.getOrDefault(node, Map.of());
+    }
+
+    /** Whether the site lets {@code reader} read the dumps of {@code app} that {@code maker} made. */
+    public boolean grantsDumps(String app, String maker, String reader) {
+        return dumpAccess.stream().anyMatch(g -> g.allows(app, maker, reader));
     }
 
     /** The names of the site's fleet queries ({@code ${fleet.NAME}}), sorted. */

@@ -31,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class SiteParser {
     public static final String SITE_FILE = "site.yaml";
-    static final List<String> SITE_KEYS = List.of("default_environment", "nodes", "fleet", "rollout");
+    static final List<String> SITE_KEYS = List.of("default_environment", "nodes", "fleet", "rollout", "dump_access");
     static final List<String> RULE_KEYS = List.of("name", "glob", "regex", "facts", "trusted", "roles", "environment",
             "allow_environments", "data");
     static final List<String> ROLE_KEYS = List.of("description", "include", "resources");
@@ -75,13 +75,15 @@ public final class SiteParser {
         }
         RolloutPolicy rollout = site.flatMap(s -> fields.map(s, "rollout"))
                 .flatMap(section -> RolloutPolicyParser.parse(section, fields, roles.keySet(), brokenRoles)).orElse(null);
+        List<DumpGrant> dumpAccess = site.flatMap(s -> fields.list(s, "dump_access"))
+                .map(section -> DumpGrantParser.parse(section, fields)).orElse(List.of());
         DataLayers data = data(roles);
         Map<String, Facts> facts = facts();
         Map<String, Map<String, String>> trusted = trustedFixtures();
         TemplateSet templates = TemplateSet.parse(files.files(), diagnostics);
         checkRoleReferences(rules, roles);
         return new Site(files, defaultEnvironment, List.copyOf(rules), roles, data, facts, trusted, templates,
-                Set.copyOf(brokenRoles), fleetQueries, fleetSection != null || mentions(FLEET_REFERENCE), rollout,
+                Set.copyOf(brokenRoles), fleetQueries, fleetSection != null || mentions(FLEET_REFERENCE), rollout, dumpAccess,
                 diagnostics.sorted(), ForgeableRules.warnings(rules, roles, allData(data, rules)));
     }
 

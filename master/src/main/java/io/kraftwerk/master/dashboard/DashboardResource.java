@@ -10,6 +10,7 @@ import io.kraftwerk.master.diff.DiffReport;
 import io.kraftwerk.master.git.Environments;
 import io.kraftwerk.master.notify.Notifier;
 import io.kraftwerk.master.serve.CommitDiffService;
+import io.kraftwerk.master.serve.DumpService;
 import io.kraftwerk.master.serve.RolloutService;
 import io.kraftwerk.master.store.Rollout;
 import io.kraftwerk.master.store.CompileErrorStore;
@@ -88,6 +89,9 @@ public class DashboardResource {
 
     @Inject
     Deliveries deliveries;
+
+    @Inject
+    DumpService dumps;
 
     @Inject
     DashboardTemplates templates;
@@ -229,6 +233,8 @@ public class DashboardResource {
         data.put("firstDay", history.get(0).day().toString());
         data.put("lastDay", history.get(history.size() - 1).day().toString());
         data.put("environmentLink", "/dashboard/environments/" + Views.encode(nz(detail.get().node().environment())));
+        // what each dump holds and how big it is: never a byte of it (it is as sensitive as the app's data)
+        data.put("dumps", dumps.ofNode(certname).stream().map(d -> Views.DumpView.of(d, now)).toList());
         return Response.ok(templates.render("node", data)).build();
     }
 

@@ -1,5 +1,6 @@
 package io.kraftwerk.master.dashboard;
 
+import io.kraftwerk.master.store.Dumps;
 import io.kraftwerk.master.store.Fleet;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,29 @@ final class Views {
                     d.day() + ": " + d.runs() + " runs, " + d.driftedRuns() + " found drift (" + d.drifts() + " resources)"));
         }
         return bars;
+    }
+
+    /** A dump as the node page lists it: what, when, how big, how consistent; never its contents. */
+    public record DumpView(String id, String app, String created, String createdAt, String size, String consistency, String parts,
+                           String sha256) {
+        static DumpView of(Dumps.Row d, Instant now) {
+            String parts = String.join(", ", d.parts().stream().map(p -> p.kind().replace('_', ' ') + " " + p.name() + " ("
+                    + bytes(p.size()) + ")").toList());
+            return new DumpView(d.id().substring(0, 12), d.app(), age(d.createdAt(), now), d.createdAt().toString(), bytes(d.sizeBytes()),
+                    d.consistency(), parts, d.sha256().substring(0, 16));
+        }
+    }
+
+    /** 1.4 GiB, 320 KiB, 12 B. */
+    static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static String shortVersion(String version) {

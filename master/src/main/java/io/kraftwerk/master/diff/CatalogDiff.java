@@ -130,6 +130,10 @@ public final class CatalogDiff {
         Class<?> type = resource.resource().getClass();
         Optional<String> protectedAttribute = SensitivityMarks.protectedAttribute(type);
         List<String> marks = SensitivityMarks.of(type).orElse(List.of());
+        if (protectedAttribute.isPresent() && SensitivityMarks.always(type)) {
+            out.add(protectedAttribute.get());
+            return out;
+        }
         if (protectedAttribute.isEmpty() || marks.isEmpty()) {
             return out;
         }

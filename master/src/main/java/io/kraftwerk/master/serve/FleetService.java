@@ -143,6 +143,13 @@ public class FleetService {
                 && (b.factsVersion() == factsVersion || now.isBefore(b.builtAt().plus(FACTS_SETTLE)));
     }
 
+    /** The environment the node was last seen in (its catalog request, its report, or another master's), if known. */
+    public Optional<String> environment(String certname) {
+        current(); // the fleet is read from the database before its first use
+        Member member = members.get(certname);
+        return member == null ? Optional.empty() : Optional.of(member.environment());
+    }
+
     /** A catalog request told the node's facts, environment and roles. */
     public void sighted(String certname, String factsJson, String environment, List<String> roles) {
         Member old = members.get(certname);

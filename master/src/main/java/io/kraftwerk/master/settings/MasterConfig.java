@@ -92,6 +92,18 @@ public interface MasterConfig {
     @WithDefault("5m")
     Duration reportClockSkew();
 
+    /** The largest app dump a node may push (kw-agent data push), in bytes. */
+    @WithDefault("107374182400")
+    long dumpMaxBytes();
+
+    /** How many dumps of each node's app are kept; the oldest beyond go. */
+    @WithDefault("7")
+    int dumpKeep();
+
+    /** How long a dump is kept at most. */
+    @WithDefault("30d")
+    Duration dumpRetention();
+
     /** DNS names the master's certificate carries (renewed to match). */
     List<String> serverNames();
 

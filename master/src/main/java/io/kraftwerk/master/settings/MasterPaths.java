@@ -34,6 +34,11 @@ public record MasterPaths(Path dataDir) {
         return dataDir.resolve("secrets");
     }
 
+    /** App data dumps nodes pushed, encrypted: see dumps.DumpStore. */
+    public Path dumps() {
+        return dataDir.resolve("dumps");
+    }
+
     /** Where alerts go (optional): see notify.Webhooks. */
     public Path webhooks() {
         return dataDir.resolve("webhooks.yaml");

@@ -63,8 +63,8 @@ class AccessTest {
         assertEquals(Access.ANONYMOUS, access("caCertificate"));
         assertEquals(Access.NOBODY, access("nothing"));
         IllegalStateException anyNode = assertThrows(IllegalStateException.class, () -> access("anyNode"));
-        assertEquals("roles [node] without @NodeItself are not a caller Kraftwerk knows (see Callers); this is a Kraftwerk bug,"
-                + " please report it", anyNode.getMessage());
+        assertEquals("roles [node] without @NodeItself or @NodeOrGrantee are not a caller Kraftwerk knows (see Callers); this is a"
+                + " Kraftwerk bug, please report it", anyNode.getMessage());
     }
 
     private static Access access(String method, Class<?>... parameters) throws Exception {

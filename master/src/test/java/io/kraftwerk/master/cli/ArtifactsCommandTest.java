@@ -68,7 +68,8 @@ class ArtifactsCommandTest extends CliTest {
 
         assertEquals(KwMaster.EXIT_MANIFEST_ERRORS, run("lint", "--manifests", site, "--artifacts", tmp.toString()));
         assertTrue(err.toString().contains("artifact:kwhello==1.0.0 is not in the artifact store (add it to the master's artifact"
-                + " store with 'kw-master artifacts add FILE' or 'kw-master artifacts build DIR') [web1.example.net]"), err.toString());
+                + " store with 'kw-master artifacts add FILE' or 'kw-master artifacts build DIR') [app1.example.net, stage1.example.net,"
+                + " web1.example.net]"), err.toString());
     }
 
     @Test

@@ -62,11 +62,11 @@ class DiffCommandTest extends CliTest {
         assertEquals(2, run("diff", "--manifests", repo.toString(), "--from", before, "--to", after, "--data-dir", data.toString(),
                 "--json"));
         JsonNode json = ModelJson.mapper().readTree(out.toString());
-        assertEquals(3, json.get("summary").get("changed").asInt());
+        assertEquals(5, json.get("summary").get("changed").asInt());
         assertFalse(out.toString().contains("a-new-pager-token"));
 
         assertEquals(0, run("diff", "--manifests", repo.toString(), "--from", after, "--to", after, "--data-dir", data.toString()));
-        assertTrue(out.toString().endsWith("3 nodes: 0 changed (0 resources), 3 unchanged, 0 not compiling\n"), out.toString());
+        assertTrue(out.toString().endsWith("5 nodes: 0 changed (0 resources), 5 unchanged, 0 not compiling\n"), out.toString());
     }
 
     @Test
@@ -76,6 +76,29 @@ class DiffCommandTest extends CliTest {
         assertTrue(out.toString().contains("  ~ file[/etc/kraftwerk-site/pager.token]\n      content: [sensitive] -> [sensitive]\n"),
                 out.toString());
         assertFalse(out.toString().contains("[encrypted "), "the stand-in is compared, never shown");
+    }
+
+    @Test
+    void aDatabasePasswordIsSecretWithoutAnyMarkEvenWrittenInPlainText() throws Exception {
+        String first;
+        String second;
+        try (Git git = Git.open(repo.toFile())) {
+            edit("roles/db.yaml", t -> t + "\n  postgresql_database:\n    reports:\n      password: first-plain-password\n");
+            git.add().addFilepattern(".").call();
+            first = git.commit().setMessage("a database").setSign(false).call().getName();
+            edit("roles/db.yaml", t -> t.replace("first-plain-password", "second-plain-password"));
+            git.add().addFilepattern(".").call();
+            second = git.commit().setMessage("its new password").setSign(false).call().getName();
+        }
+        assertEquals(2, run("diff", "--manifests", repo.toString(), "--from", after, "--to", first, "--nodes", "db1.example.net",
+                "--data-dir", masterWithExampleKey().toString()));
+        assertTrue(out.toString().contains("  + postgresql_database[reports]"), out.toString());
+        assertFalse(out.toString().contains("plain-password"), "an added database shows no password either: " + out);
+        assertEquals(2, run("diff", "--manifests", repo.toString(), "--from", first, "--to", second, "--nodes", "db1.example.net",
+                "--data-dir", tmp.resolve("master").toString()));
+        assertTrue(out.toString().contains("  ~ postgresql_database[reports]\n      password: [sensitive] -> [sensitive]\n"),
+                out.toString());
+        assertFalse(out.toString().contains("plain-password"), out.toString());
     }
 
     private interface Edit {

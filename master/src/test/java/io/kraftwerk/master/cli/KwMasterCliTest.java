@@ -98,13 +98,14 @@ class KwMasterCliTest {
         int status = run("lint", "--manifests", Golden.exampleSite().toString());
         assertEquals(0, status, err.toString());
         String[] lines = out.toString().split("\n");
-        assertEquals(6, lines.length, out.toString());
-        assertTrue(lines[0].matches("ok db1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
+        assertEquals(8, lines.length, out.toString());
+        assertTrue(lines[0].matches("ok app1\\.example\\.net: \\d+ resources, \\d+ edges, environment production"), lines[0]);
+        assertTrue(lines[3].matches("ok stage1\\.example\\.net: \\d+ resources, \\d+ edges, environment staging"), lines[3]);
         assertEquals("encrypted values: to key ab336546d2c0054f, which secrets.pub lists (not decrypted: lint needs no private key)",
-                lines[3], "lint checks the example's encrypted values against its secrets.pub, without any private key");
-        assertEquals("fleet: 3 nodes from the manifests' fixtures (give another with --fleet FILE) answered ${fleet...}: queries"
-                + " web_backends", lines[4]);
-        assertTrue(lines[5].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[5]);
+                lines[5], "lint checks the example's encrypted values against its secrets.pub, without any private key");
+        assertEquals("fleet: 5 nodes from the manifests' fixtures (give another with --fleet FILE) answered ${fleet...}: queries"
+                + " web_backends", lines[6]);
+        assertTrue(lines[7].startsWith("not resolved (no --artifacts DIR given"), "the example's apps come from a store: " + lines[7]);
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * builds differ by machine).
  */
 class ExampleSiteTest {
-    static final List<String> NODES = List.of("web1.example.net", "db1.example.net", "lb1.example.net");
+    static final List<String> NODES = List.of("web1.example.net", "db1.example.net", "lb1.example.net", "app1.example.net",
+            "stage1.example.net");
     private static Site site;
     private static ArtifactIndex store;
 
@@ -35,14 +36,14 @@ class ExampleSiteTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"web1.example.net", "db1.example.net", "lb1.example.net"})
+    @ValueSource(strings = {"web1.example.net", "db1.example.net", "lb1.example.net", "app1.example.net", "stage1.example.net"})
     void eachNodeCompilesToItsExpectedCatalog(String node) throws Exception {
         String json = ModelJson.write(CatalogCompiler.compile(site, new CompileRequest(node, null, null, null, store, Golden.exampleSecrets())));
         Golden.assertMatches(Golden.testResources().resolve("example-site").resolve(node + ".json"), json);
     }
 
     @Test
-    void theSiteDeclaresExactlyItsThreeNodes() {
+    void theSiteDeclaresExactlyItsFiveNodes() {
         assertEquals(Set.copyOf(NODES), Set.copyOf(site.declaredNodes()));
     }
 

@@ -163,9 +163,9 @@ class FleetCompileTest {
     void offlineTheFleetIsTheSitesFixturesClassifiedByTheSite() throws Exception {
         Site example = SiteParser.parse(DirectoryManifests.load(Golden.exampleSite()));
         FleetSnapshot fixtures = FleetFixtures.of(example);
-        assertEquals(List.of("db1.example.net", "lb1.example.net", "web1.example.net"),
+        assertEquals(List.of("app1.example.net", "db1.example.net", "lb1.example.net", "stage1.example.net", "web1.example.net"),
                 fixtures.nodes().stream().map(FleetNode::certname).toList());
-        FleetNode web1 = fixtures.nodes().get(2);
+        FleetNode web1 = fixtures.nodes().get(4);
         assertEquals(List.of("base", "bookworm", "web"), web1.roles());
         assertEquals("production", web1.environment());
         assertEquals(List.of("10.0.0.11:80"), ((NginxVhostResource) CatalogCompiler.compile(example,

@@ -208,6 +208,9 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
             }
             releases.save(book.with(entry), context);
         }
+        if (r.restoreFrom() != null && current.isEmpty() && book.releases().isEmpty()) {
+            restore(r, context);
+        }
         book = releases.switchTo(book.with(entry), layout, entry, web, processes, true, build, context);
         releases.save(releases.prune(book, layout, r.keep(), context), context);
         return true;
@@ -252,6 +255,18 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
     }
 
     /** The app's release services present under /etc/sv, whatever the book says. */
+    /**
+     * The app's first release on this node: its data comes from the dump restore_from names before the
+     * release serves. Once any release was here, never again (that would replace the node's own data).
+     */
+    private static void restore(WsgiReleaseResource r, ProviderContext context) throws IOException, ProviderException,
+            InterruptedException {
+        String restored = context.restorer().restore(r, context);
+        context.log(LogLine.Level.INFO, r.id().toString(), restored.isEmpty() ? "first deployment: no dump of "
+                + r.restoreFrom().node() + "'s " + r.restoreFrom().app() + " to restore yet (restore_from); the app starts with its data"
+                + " as it is" : "first deployment: " + restored);
+    }
+
     private static List<String> services(ReleaseLayout layout, ProviderContext context) throws IOException {
         List<String> out = new ArrayList<>();
         Path sv = context.path(RunitSupervisor.SV);

@@ -37,7 +37,7 @@ class WsgiReleaseProviderTest {
         return new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, true, List.of(requirement), null,
                 List.of("/srv/wheelhouse"), List.of(), "kwhello.app:application", null, null, "hello", null, new TreeMap<>(env),
                 sensitive, new TreeMap<>(Map.of("worker", List.of("python", "-m", "kwhello.worker"))), healthCheck, 200, null,
-                null, null);
+                null, null, null, null);
     }
 
     private WsgiReleaseProvider provider() {
@@ -90,7 +90,7 @@ class WsgiReleaseProviderTest {
                 "Debian's pip fills a release made without a pip of its own");
         WsgiReleaseResource indexed = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("a==1"),
                 "https://pypi.example.net/simple", List.of(), List.of(), "a:app", null, null, "hello", null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null);
         List<String> argv = ReleaseBuilder.pipInstall(indexed, "/v", List.of(), false);
         assertTrue(argv.containsAll(List.of("--index-url", "https://pypi.example.net/simple")));
         assertFalse(argv.contains("--no-index"));
@@ -154,7 +154,7 @@ class WsgiReleaseProviderTest {
         WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("kwhello==1.0.0"),
                 "https://pypi.example.net/simple", List.of(), List.of(new ArtifactRef("kwhello", "1.0.0", "kwhello-1.0.0-py3-none-any.whl",
                 "ab".repeat(32), 10L)), "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
         assertEquals(List.of("/usr/bin/python3", "-m", "pip", "--python", "/v/bin/python", "install", "--disable-pip-version-check",
                 "--no-input", "--no-index", "--no-deps", "--find-links", "/cache/ab", "kwhello==1.0.0"),
                 ReleaseBuilder.pinnedInstall(r, "/v", List.of("/cache/ab"), true),
@@ -165,7 +165,7 @@ class WsgiReleaseProviderTest {
     void artifactsShowInTheSummaryByFileAndDigest() {
         WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, false, List.of("kwhello==1.0.0"),
                 null, List.of(), List.of(new ArtifactRef("kwhello", "1.0.0", "kwhello-1.0.0-py3-none-any.whl", "ab".repeat(32), 10L)),
-                "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null, null, null);
+                "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null, null, null, null, null);
         assertEquals("kwhello-1.0.0-py3-none-any.whl (sha256 abababababab)", WsgiReleaseProvider.summary(r).get("artifacts"));
     }
 
@@ -173,7 +173,7 @@ class WsgiReleaseProviderTest {
     void aPinTheManifestMovedPastIsDroppedEvenWhenTheLiveReleaseIsInSync() throws Exception {
         WsgiReleaseResource r = new WsgiReleaseResource("hello", Ensure.PRESENT, "/srv/hello", null, true, List.of("kwhello==1.0.0"),
                 null, List.of(), List.of(), "kwhello.app:application", null, null, "hello", null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
         WsgiReleaseProvider provider = provider();
         String id = provider.desired(r).value("release");
         // the manifest went back to the pinned release itself: it serves, in sync, but the pin still names another

@@ -7,6 +7,7 @@ import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.GroupResource;
 import io.kraftwerk.model.resource.NginxVhostResource;
 import io.kraftwerk.model.resource.PackageResource;
+import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
 import io.kraftwerk.model.resource.Resource;
 import io.kraftwerk.model.resource.UserResource;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
@@ -30,6 +31,8 @@ import java.util.TreeMap;
  *                                           user, switched to through ROOT/current once healthy
  *   nginx_vhost[MAIN_DOMAIN]                proxies to ROOT/current/gunicorn.sock, redirects forward domains
  * </pre>
+ * The databases it names are the node's own {@code postgresql_database}s, declared beside it; their
+ * URLs join its env, secret, and its release comes after them.
  * The user and group are only declared when the app runs as its own user (no {@code user:} given).
  * With {@code ensure: absent} only the releases and the vhost are removed: data, accounts and the
  * root directory stay until removed on purpose.
@@ -37,6 +40,7 @@ import java.util.TreeMap;
 public final class WsgiApp {
     public static final String TYPE = "wsgi_app";
     static final String NOLOGIN = "/usr/sbin/nologin";
+    static final String DATABASE_URL = "DATABASE_URL";
     /** The group Debian's nginx workers run as. */
     static final String NGINX_GROUP = "www-data";
 
@@ -44,14 +48,15 @@ public final class WsgiApp {
     }
 
     public static List<Resource> expand(WsgiAppSpec app) {
-        return expand(app, List.of());
+        return expand(app, List.of(), List.of());
     }
 
     /**
      * @param artifacts the files of the artifact store its {@code artifact:} requirements resolved
      *                  to; those requirements are already plain pip requirements in {@code app}
+     * @param databases the node's databases its {@code databases} name, in that order
      */
-    public static List<Resource> expand(WsgiAppSpec app, List<ArtifactRef> artifacts) {
+    public static List<Resource> expand(WsgiAppSpec app, List<ArtifactRef> artifacts, List<PostgresqlDatabaseResource> databases) {
         String root = app.root();
         String user = app.effectiveUser();
         String group = app.effectiveGroup();
@@ -87,22 +92,47 @@ public final class WsgiApp {
         }
         out.add(new WsgiReleaseResource(app.name(), app.ensure(), root, app.python(), app.systemSitePackages(),
                 app.requirements(), app.indexUrl(), app.findLinks(), artifacts, app.module(), app.workers(), app.timeout(),
-                user, app.group(), environment(app), app.sensitiveEnv(), app.processes(), app.healthCheck(),
-                app.healthStatus(), app.healthBody(), app.healthTimeout(), app.keep()));
+                user, app.group(), environment(app, databases), sensitiveEnvironment(app, databases), app.processes(),
+                app.healthCheck(), app.healthStatus(), app.healthBody(), app.healthTimeout(), app.keep(),
+                app.ensure() == Ensure.PRESENT ? app.databases() : List.of(), app.ensure() == Ensure.PRESENT ? app.restoreFrom() : null));
         out.add(new NginxVhostResource(app.domains().get(0), app.ensure(), app.domains(), app.redirectDomains(),
                 app.listen(), List.of(WsgiReleaseResource.upstream(root)), staticLocations(app), app.clientMaxBodySize(),
                 app.tls()));
         return out;
     }
 
-    /** The app's own env, plus DATA_DIR_X for each data dir unless the app sets it itself. */
-    private static SortedMap<String, String> environment(WsgiAppSpec app) {
+    /**
+     * The app's own env, plus DATA_DIR_X for each data dir and the URLs of its databases, unless the
+     * app sets them itself.
+     */
+    private static SortedMap<String, String> environment(WsgiAppSpec app, List<PostgresqlDatabaseResource> databases) {
         SortedMap<String, String> env = new TreeMap<>();
         for (String dir : app.dataDirs()) {
             env.put("DATA_DIR_" + dir.toUpperCase(Locale.ROOT).replace('-', '_'), dataDir(app.root(), dir));
         }
+        databaseUrls(databases).forEach(env::put);
         env.putAll(app.env());
         return env;
+    }
+
+    /** The app's sensitive env, and every database URL it did not set itself (a URL may hold the owner's password). */
+    private static List<String> sensitiveEnvironment(WsgiAppSpec app, List<PostgresqlDatabaseResource> databases) {
+        List<String> sensitive = new ArrayList<>(app.sensitiveEnv());
+        databaseUrls(databases).keySet().stream().filter(name -> !app.env().containsKey(name) && !sensitive.contains(name))
+                .forEach(sensitive::add);
+        return sensitive;
+    }
+
+    /** DATABASE_URL for the first database; DATABASE_URL_NAME for each as well when there are several. */
+    private static SortedMap<String, String> databaseUrls(List<PostgresqlDatabaseResource> databases) {
+        SortedMap<String, String> urls = new TreeMap<>();
+        if (!databases.isEmpty()) {
+            urls.put(DATABASE_URL, DatabaseUrl.of(databases.get(0)));
+        }
+        if (databases.size() > 1) {
+            databases.forEach(d -> urls.put(DATABASE_URL + "_" + d.name().toUpperCase(Locale.ROOT), DatabaseUrl.of(d)));
+        }
+        return urls;
     }
 
     private static SortedMap<String, String> staticLocations(WsgiAppSpec app) {

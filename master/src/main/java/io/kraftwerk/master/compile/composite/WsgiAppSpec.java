@@ -2,6 +2,7 @@ package io.kraftwerk.master.compile.composite;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kraftwerk.model.resource.Ensure;
+import io.kraftwerk.model.resource.RestoreFrom;
 import io.kraftwerk.model.resource.Sensitivity;
 import io.kraftwerk.model.resource.TlsSettings;
 import io.kraftwerk.model.resource.VirtualenvResource;
@@ -13,6 +14,7 @@ import io.kraftwerk.model.validation.HttpUrl;
 import io.kraftwerk.model.validation.LinkLocation;
 import io.kraftwerk.model.validation.PosixName;
 import io.kraftwerk.model.validation.SizeLiteral;
+import io.kraftwerk.model.validation.SqlName;
 import io.kraftwerk.model.validation.UrlPath;
 import io.kraftwerk.model.validation.WsgiCallable;
 import jakarta.validation.Valid;
@@ -53,6 +55,10 @@ import java.util.TreeMap;
  *                           named without a path is the virtualenv's ({@code python}, {@code celery})
  * @param dataDirs           writable folders, created as ROOT/data/NAME and announced to the app as
  *                           DATA_DIR_NAME
+ * @param databases          the node's {@code postgresql_database}s the app uses: the first announced as
+ *                           DATABASE_URL (sensitive), each as DATABASE_URL_NAME when there are several
+ * @param restoreFrom        the dump (another node's app) its data dirs and databases are filled from when it is
+ *                           first deployed here, and by {@code kw-agent data pull}
  * @param staticLocations    URL prefix to directory served by nginx; relative directories are
  *                           under the root
  * @param root               the app's directory (default {@code /srv/NAME})
@@ -86,6 +92,8 @@ public record WsgiAppSpec(
         @NotNull SortedMap<@Pattern(regexp = PROCESS_NAME, message = "must be a process name: lowercase letters, digits, '_' or '-',"
                 + " starting with a letter or digit, at most 31 characters") String, @NotEmpty List<@NotNull String>> processes,
         @NotNull List<@NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be a folder name: lowercase letters, digits, '_' or '-'") String> dataDirs,
+        @NotNull List<@NotNull @SqlName String> databases,
+        @Valid RestoreFrom restoreFrom,
         @NotNull SortedMap<@UrlPath String, @NotNull @Pattern(regexp = "(?!.*(^|/)\\.\\.?(/|$))[^\\x00-\\x1f\\x7f]+", message = "must be a directory, absolute or relative to the root, without '.' or '..' segments") String> staticLocations,
         @NotNull @AbsolutePath String root,
         @PosixName String user,
@@ -114,6 +122,7 @@ public record WsgiAppSpec(
         sensitiveEnv = copy(sensitiveEnv);
         processes = processes == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(processes));
         dataDirs = copy(dataDirs);
+        databases = copy(databases);
         staticLocations = sorted(staticLocations);
         root = root == null && name != null ? "/srv/" + name : root;
         listen = listen == null ? 80 : listen;
@@ -132,8 +141,8 @@ public record WsgiAppSpec(
     /** The same app with other requirements: what remains once {@code artifact:} ones are resolved. */
     public WsgiAppSpec withRequirements(List<String> plain) {
         return new WsgiAppSpec(name, ensure, domains, redirectDomains, module, plain, indexUrl, findLinks, python,
-                systemSitePackages, workers, timeout, env, sensitiveEnv, processes, dataDirs, staticLocations, root, user, group,
-                listen, clientMaxBodySize, tls, healthCheck, healthStatus, healthBody, healthTimeout, keep);
+                systemSitePackages, workers, timeout, env, sensitiveEnv, processes, dataDirs, databases, restoreFrom, staticLocations,
+                root, user, group, listen, clientMaxBodySize, tls, healthCheck, healthStatus, healthBody, healthTimeout, keep);
     }
 
     /** The user the app runs as. */

@@ -1,0 +1,113 @@
+package io.kraftwerk.agent.data;
+
+import io.kraftwerk.agent.exec.CommandResult;
+import io.kraftwerk.agent.provider.ProviderContext;
+import io.kraftwerk.agent.provider.postgresql.Psql;
+import io.kraftwerk.model.dump.DumpArchive;
+import io.kraftwerk.model.dump.DumpManifest;
+import io.kraftwerk.model.dump.DumpPart;
+import io.kraftwerk.model.resource.DataDirResource;
+import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code kw-agent data dump}: one archive of an app's data dirs (tar, read by root without following
+ * links, one file system) and databases ({@code pg_dump} custom format, one transaction's snapshot),
+ * with a manifest of each part's size and SHA-256 ({@link DumpArchive}). Unless {@code online}, the
+ * app's services are stopped while its data is read, so files and rows are of one moment. The
+ * parts are made in the agent's work directory; the archive is written beside its final name and
+ * renamed into place whole, readable by root alone.
+ */
+final class DumpMaker {
+    private final ProviderContext context;
+    private final Path workDir;
+
+    /** @param workDir where the parts are made: a directory the postgres user can pass through (pg_dump writes there) */
+    DumpMaker(ProviderContext context, Path workDir) {
+        this.context = context;
+        this.workDir = workDir;
+    }
+
+    /** Writes the dump of {@code app} made on {@code node} to {@code output}. */
+    DumpManifest dump(String node, AppData app, AppServices services, boolean online, Path output) throws IOException, DataException {
+        Path staging = Staging.create(workDir, "dump-");
+        try {
+            Instant created = context.clock().instant();
+            List<String> stopped = online ? List.of() : services.stop(context);
+            List<DumpPart> parts;
+            try {
+                parts = read(app, staging);
+            } finally {
+                AppServices.start(stopped, context);
+            }
+            DumpManifest manifest = new DumpManifest(DumpManifest.FORMAT_VERSION, node, app.app(), created,
+                    online ? DumpManifest.ONLINE : DumpManifest.CONSISTENT, parts);
+            Path partial = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName() + ".", ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                try (OutputStream out = Files.newOutputStream(partial)) {
+                    DumpArchive.write(out, manifest, part -> staging.resolve(part.file()));
+                }
+                Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+            return manifest;
+        } finally {
+            Staging.remove(staging);
+        }
+    }
+
+    private List<DumpPart> read(AppData app, Path staging) throws IOException, DataException {
+        List<DumpPart> parts = new ArrayList<>();
+        Files.createDirectory(staging.resolve("data_dir"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        for (var dir : app.dataDirs().entrySet()) {
+            parts.add(dataDir(dir.getKey(), dir.getValue(), staging));
+        }
+        if (!app.databases().isEmpty()) {
+            Staging.forUser(staging.resolve("database"), "postgres", context);
+            for (PostgresqlDatabaseResource db : app.databases().values()) {
+                parts.add(database(db, staging));
+            }
+        }
+        return parts;
+    }
+
+    private DumpPart dataDir(String name, DataDirResource dir, Path staging) throws IOException, DataException {
+        String file = DumpPart.fileOf(DumpPart.Kind.DATA_DIR, name);
+        Path part = staging.resolve(file);
+        if (!Files.isDirectory(context.path(dir.path()))) {
+            throw new DataException("data dir " + dir.path() + " does not exist on this node: run kw-agent first, then dump");
+        }
+        // root reads every file of it; links are kept as links, never followed out of the dir
+        CommandResult tar = context.runner().run(List.of("tar", "--create", "--file=" + part, "--directory=" + context.path(dir.path()),
+                "--one-file-system", "--numeric-owner", "--sparse", "."));
+        if (!tar.succeeded()) {
+            throw new DataException("cannot read data dir " + dir.path() + ": " + tar.describeFailure());
+        }
+        return new DumpPart(DumpPart.Kind.DATA_DIR, name, dir.path(), file, Files.size(part), Staging.sha256(part));
+    }
+
+    private DumpPart database(PostgresqlDatabaseResource db, Path staging) throws IOException, DataException {
+        String file = DumpPart.fileOf(DumpPart.Kind.DATABASE, db.name());
+        Path part = staging.resolve(file);
+        List<String> argv = new ArrayList<>(List.of(Psql.RUNUSER, "-u", "postgres", "--", "/usr/bin/pg_dump", "--format=custom",
+                "--file=" + part, "--no-password"));
+        argv.addAll(new Psql(db.port(), List.of()).connection());
+        argv.add("--dbname=" + db.name());
+        CommandResult result = context.runner().run(argv);
+        if (!result.succeeded()) {
+            throw new DataException("cannot dump database " + db.name() + " (pg_dump on " + Psql.where(db.port()) + "): "
+                    + result.describeFailure());
+        }
+        return new DumpPart(DumpPart.Kind.DATABASE, db.name(), db.name(), file, Files.size(part), Staging.sha256(part));
+    }
+}
