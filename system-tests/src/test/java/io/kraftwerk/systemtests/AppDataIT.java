@@ -53,15 +53,8 @@ class AppDataIT {
                     bridge.address(), "--name", MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1s",
                     "--autosign-token-file", work.resolve("token").toString()), "")) {
                 try {
-                    for (Map.Entry<String, String> n : addresses.entrySet()) {
-                        DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
-                        nodes.put(n.getKey(), node);
-                        node.attach(bridge, n.getValue());
-                        node.addHost(bridge.address(), MASTER_NAME);
-                    }
-                    Map.Entry<Integer, String> built = master.cli(Repo.ROOT, "artifacts", "build", "--manifests", manifests.dir().toString(),
-                            "apps/kwhello", "apps/kwblog");
-                    assertEquals(0, built.getKey(), built.getValue());
+                    BridgedMaster.startNodes(bridge, MASTER_NAME, addresses, nodes);
+                    BridgedMaster.buildExampleApps(master, manifests.dir());
                     BridgedMaster fleet = new BridgedMaster(master, bridge, MASTER_NAME, nodes);
                     fleet.on(List.copyOf(nodes.keySet()), (name, node) -> node.exec(List.of(Repo.agent(), "bootstrap", "--server",
                             "https://" + MASTER_NAME + ":" + master.port(), "--certname", name, "--token", TOKEN, "--wait", "30"),

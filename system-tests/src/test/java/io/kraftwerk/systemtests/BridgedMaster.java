@@ -1,11 +1,13 @@
 package io.kraftwerk.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftwerk.testkit.DisposableNode;
 import io.kraftwerk.testkit.HostBridge;
 import io.kraftwerk.testkit.MasterProcess;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,28 @@ import java.util.concurrent.Future;
  * is), and the disposable nodes around it: the admin's API calls and steps run on several nodes at once.
  */
 record BridgedMaster(MasterProcess master, HostBridge bridge, String name, Map<String, DisposableNode> nodes) {
+
+    /**
+     * Starts a disposable node for each name, on the bridge at its address, resolving the master's name
+     * to the bridge; each is put into {@code nodes} as soon as it runs, so the caller closes every one
+     * that started, whatever fails after.
+     */
+    static void startNodes(HostBridge bridge, String masterName, Map<String, String> addresses, Map<String, DisposableNode> nodes)
+            throws Exception {
+        for (Map.Entry<String, String> n : addresses.entrySet()) {
+            DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
+            nodes.put(n.getKey(), node);
+            node.attach(bridge, n.getValue());
+            node.addHost(bridge.address(), masterName);
+        }
+    }
+
+    /** The example site's apps (kwhello, kwblog) built into the master's artifact store, where nodes fetch them. */
+    static void buildExampleApps(MasterProcess master, Path manifests) throws Exception {
+        Map.Entry<Integer, String> built = master.cli(Repo.ROOT, "artifacts", "build", "--manifests", manifests.toString(),
+                "apps/kwhello", "apps/kwblog");
+        assertEquals(0, built.getKey(), built.getValue());
+    }
 
     /** One step on one node. */
     interface OnNode<T> {

@@ -91,15 +91,8 @@ class CanaryFleetIT {
         master = MasterProcess.start(Repo.ROOT, data, manifests.dir().toString(), List.of("--host", bridge.address(), "--name",
                 MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1s", "--autosign-token-file", work.resolve("token").toString()),
                 "-Dkraftwerk.master.run-interval=" + RUN_INTERVAL.toSeconds() + "s");
-        for (Map.Entry<String, String> n : ADDRESSES.entrySet()) {
-            DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
-            nodes.put(n.getKey(), node);
-            node.attach(bridge, n.getValue());
-            node.addHost(bridge.address(), MASTER_NAME);
-        }
-        Map.Entry<Integer, String> built = master.cli(Repo.ROOT, "artifacts", "build", "--manifests", manifests.dir().toString(),
-                "apps/kwhello", "apps/kwblog");
-        assertEquals(0, built.getKey(), built.getValue());
+        BridgedMaster.startNodes(bridge, MASTER_NAME, ADDRESSES, nodes);
+        BridgedMaster.buildExampleApps(master, manifests.dir());
     }
 
     @AfterAll

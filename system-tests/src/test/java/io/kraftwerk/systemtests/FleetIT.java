@@ -78,16 +78,9 @@ class FleetIT {
         master = MasterProcess.start(Repo.ROOT, work.resolve("data"), "file://" + manifests.dir(), List.of("--host",
                 bridge.address(), "--name", MASTER_NAME, "--ip", bridge.address(), "--poll-interval", "1s",
                 "--autosign-token-file", work.resolve("token").toString()), "");
-        for (Map.Entry<String, String> n : ADDRESSES.entrySet()) {
-            DisposableNode node = DisposableNode.start(Repo.SCRATCH, n.getKey(), Repo.ROOT);
-            nodes.put(n.getKey(), node);
-            node.attach(bridge, n.getValue());
-            node.addHost(bridge.address(), MASTER_NAME);
-        }
+        BridgedMaster.startNodes(bridge, MASTER_NAME, ADDRESSES, nodes);
         // the example site's apps, into the master's artifact store: web1 fetches them from there
-        Map.Entry<Integer, String> built = master.cli(Repo.ROOT, "artifacts", "build", "--manifests", manifests.dir().toString(),
-                "apps/kwhello", "apps/kwblog");
-        assertEquals(0, built.getKey(), built.getValue());
+        BridgedMaster.buildExampleApps(master, manifests.dir());
         standInForPgdg(work, nodes.get("db1.example.net"));
     }
 

@@ -67,8 +67,29 @@ public final class MasterDumps {
         }
         JsonNode upload = ModelJson.mapper().readTree(begun.body());
         String id = upload.get("upload").asText();
-        int chunkBytes = upload.get("chunk_bytes").asInt();
-        int chunks = upload.get("chunks").asInt();
+        boolean kept = false;
+        try {
+            Stored stored = send(base, id, archive, upload.get("chunk_bytes").asInt(), upload.get("chunks").asInt(), size);
+            kept = true;
+            return stored;
+        } finally {
+            if (!kept) {
+                abort(base + "/uploads/" + id);
+            }
+        }
+    }
+
+    /** Tells the master to drop an upload this node gave up on, so it does not hold the node's place for a day. */
+    private void abort(String path) {
+        try {
+            client.send("DELETE", path, "application/octet-stream", new byte[0], Map.of());
+        } catch (IOException | InterruptedException e) {
+            // the master drops it after a day; the failure that led here is the news
+        }
+    }
+
+    private Stored send(String base, String id, Path archive, int chunkBytes, int chunks, long size) throws IOException,
+            InterruptedException, Refused {
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
             todo.add(i);
@@ -86,13 +107,25 @@ public final class MasterDumps {
                 throw new Refused("the master still lacks chunks " + todo + " of upload " + id + " after three rounds");
             }
         }
-        MasterClient.Answer done = client.send("POST", base + "/uploads/" + id + "/complete", "application/octet-stream", new byte[0],
-                Map.of());
+        MasterClient.Answer done = complete(base + "/uploads/" + id + "/complete");
         if (done.status() != 201) {
             throw new Refused("the master refused the dump: " + done.status() + " " + done.reason());
         }
         JsonNode stored = ModelJson.mapper().readTree(done.body());
         return new Stored(stored.get("id").asText(), stored.get("size").asLong(), stored.get("sha256").asText(), done.text());
+    }
+
+    /**
+     * Asks the master to check and keep the upload. A large one takes it a while: asked again after an
+     * answer lost on the way, it says it is still checking (409), or answers with what it kept.
+     */
+    private MasterClient.Answer complete(String path) throws IOException, InterruptedException {
+        MasterClient.Answer done = client.send("POST", path, "application/octet-stream", new byte[0], Map.of());
+        for (int attempt = 1; done.status() == 409 && done.reason().contains("being checked") && attempt < 60; attempt++) {
+            Thread.sleep(10_000); // polling the master's check of a large upload
+            done = client.send("POST", path, "application/octet-stream", new byte[0], Map.of());
+        }
+        return done;
     }
 
     /** Sends the chunks; one that fails on the way is left for the next round, which asks the master what it lacks. */

@@ -7,8 +7,13 @@ import io.kraftwerk.agent.provider.runit.RunitSupervisor;
 import io.kraftwerk.model.dump.DumpManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -41,6 +46,26 @@ public final class AppDumps {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         }
         return dir;
+    }
+
+    /**
+     * Removes what commands that died left in the work directory more than a day ago: each is a full copy
+     * of an app's data. A day, so that a push still sending its file (outside the run lock) keeps it.
+     */
+    public static void sweep(Path dir, Instant now) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                FileTime modified = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS);
+                if (modified.toInstant().isBefore(now.minus(Duration.ofDays(1)))) {
+                    Staging.remove(entry);
+                }
+            }
+        } catch (IOException e) {
+            // swept again by the next command
+        }
     }
 
     /** A new empty file in the work directory, root's alone (0600), for a dump on its way to or from the master. */

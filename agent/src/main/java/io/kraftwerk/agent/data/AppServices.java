@@ -8,6 +8,7 @@ import io.kraftwerk.agent.provider.release.Releases;
 import io.kraftwerk.agent.provider.runit.RunitSupervisor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,12 +39,15 @@ final class AppServices {
         return directories.isEmpty();
     }
 
-    /** Stops each (gracefully, then killed after the service timeout); the ones that were running are started by {@link #start}. */
+    /**
+     * Stops each that runs (gracefully, then killed after the service timeout), and returns those, for
+     * {@link #start}: one an operator took down ({@code sv down}) stays down.
+     */
     List<String> stop(ProviderContext context) throws IOException, DataException {
         List<String> stopped = new ArrayList<>();
         for (String dir : directories) {
-            if (!Files.exists(context.path(dir + "/supervise/ok"))) {
-                continue; // installed but not supervised: not running, nothing to stop or start
+            if (!running(dir, context)) {
+                continue;
             }
             CommandResult result = context.runner().run(List.of("sv", "-w", String.valueOf(context.serviceTimeout().toSeconds()),
                     "force-stop", dir));
@@ -54,6 +58,22 @@ final class AppServices {
             stopped.add(dir);
         }
         return stopped;
+    }
+
+    /** Whether runit supervises the service and it runs (runsv's own record: {@code supervise/stat} says "run"). */
+    private static boolean running(String dir, ProviderContext context) throws IOException {
+        Path stat = context.path(dir + "/supervise/stat");
+        return Files.exists(context.path(dir + "/supervise/ok")) && Files.isRegularFile(stat)
+                && Files.readString(stat).strip().equals("run");
+    }
+
+    /** After a failure: starts what was stopped, adding what goes wrong to the failure instead of hiding it. */
+    static void startAfter(List<String> stopped, ProviderContext context, Exception failure) {
+        try {
+            start(stopped, context);
+        } catch (IOException | DataException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Starts the services {@link #stop} stopped, each waited for; says which did not come up. */

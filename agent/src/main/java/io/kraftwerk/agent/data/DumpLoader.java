@@ -3,6 +3,7 @@ package io.kraftwerk.agent.data;
 import io.kraftwerk.agent.exec.CommandResult;
 import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.agent.provider.ProviderException;
+import io.kraftwerk.agent.provider.postgresql.DatabaseState;
 import io.kraftwerk.agent.provider.postgresql.Psql;
 import io.kraftwerk.model.dump.DumpArchive;
 import io.kraftwerk.model.dump.DumpFormatException;
@@ -16,9 +17,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +42,7 @@ import java.util.Map;
  *     database is restored into a new database, as its owner role (never as the superuser a crafted
  *     dump could abuse), in one transaction, stopping at the first error.</li>
  * <li>Switch: the app's services stop, each data dir and database is swapped for its new one by
- *     renames, the services start, and the old data goes.</li>
+ *     renames (a failure puts back what was swapped), the services start, then the old data goes.</li>
  * </ol>
  * Parts of the app the dump does not hold are left as they are.
  */
@@ -49,39 +55,52 @@ final class DumpLoader {
         this.stagingParent = stagingParent;
     }
 
-    /** What a load prepared: new dirs and databases beside the live ones. */
-    private record Prepared(Map<DataDirResource, Path> dirs, Map<PostgresqlDatabaseResource, String> databases) {
+    /**
+     * What a load made beside the live data, recorded the moment each thing exists, so that whatever
+     * fails, the loader knows what to remove (before the switch) or what to put back (during it).
+     */
+    private static final class Prepared {
+        /** Each data dir and the new directory its dump was unpacked into. */
+        final Map<DataDirResource, Path> dirs = new LinkedHashMap<>();
+        /** Each database and the new database its dump was restored into. */
+        final Map<PostgresqlDatabaseResource, String> databases = new LinkedHashMap<>();
+    }
+
+    /** What a switch left to remove once the app serves again: the old data, no longer live. */
+    private record Leftovers(List<Path> dirs, Map<Integer, List<String>> databases) {
     }
 
     DumpManifest load(AppData app, InputStream archive, String source, AppServices services) throws IOException, DataException {
         Path staging = Staging.create(stagingParent, "load-");
-        Prepared prepared = new Prepared(new LinkedHashMap<>(), new LinkedHashMap<>());
+        Prepared prepared = new Prepared();
         boolean switched = false;
         try {
             DumpManifest manifest = check(app, archive, source, staging);
             for (DumpPart part : manifest.parts()) {
                 if (part.kind() == DumpPart.Kind.DATA_DIR) {
-                    DataDirResource dir = app.dataDirs().get(part.name());
-                    prepared.dirs().put(dir, unpack(dir, staging.resolve(part.file()), staging));
+                    unpack(app.dataDirs().get(part.name()), staging.resolve(part.file()), staging, prepared);
                 } else {
-                    PostgresqlDatabaseResource db = app.databases().get(part.name());
-                    prepared.databases().put(db, restore(db, staging.resolve(part.file()), staging));
+                    restore(app.databases().get(part.name()), staging.resolve(part.file()), staging, prepared);
                 }
             }
+            Leftovers leftovers;
             List<String> stopped = services.stop(context);
             try {
-                switchTo(prepared);
+                leftovers = switchTo(prepared);
                 switched = true;
-            } finally {
-                AppServices.start(stopped, context);
+            } catch (DataException | IOException | RuntimeException e) {
+                AppServices.startAfter(stopped, context, e);
+                throw e;
             }
+            AppServices.start(stopped, context);
+            // after the app serves again: removing gigabytes is not the app's downtime
+            leftovers.dirs().forEach(this::removeTree);
+            leftovers.databases().forEach((port, names) -> names.forEach(name -> drop(port, name)));
             return manifest;
         } finally {
             if (!switched) {
-                prepared.dirs().values().forEach(Staging::remove);
-                for (var entry : prepared.databases().entrySet()) {
-                    drop(entry.getKey().port(), entry.getValue());
-                }
+                prepared.dirs.values().forEach(this::removeTree);
+                prepared.databases.forEach((db, temporary) -> drop(db.port(), temporary));
             }
             Staging.remove(staging);
         }
@@ -118,127 +137,193 @@ final class DumpLoader {
         return manifest;
     }
 
-    /** Unpacks a data dir's tar as its owner into a new directory beside it, with the data dir's owner, group and mode. */
-    private Path unpack(DataDirResource dir, Path tar, Path staging) throws IOException, DataException {
-        String owner = dir.owner() == null ? "root" : dir.owner();
+    /**
+     * Unpacks a data dir's tar as its owner into a new directory beside it, with the live dir's owner,
+     * group and mode (the catalog's where it sets them). Never as root: the archive could then make
+     * setuid files or devices.
+     */
+    private void unpack(DataDirResource dir, Path tar, Path staging, Prepared prepared) throws IOException, DataException {
         Path live = context.path(dir.path());
+        PosixFileAttributes now = Files.readAttributes(live, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String owner = dir.owner() != null ? dir.owner() : now.owner().getName();
+        String group = dir.group() != null ? dir.group() : now.group().getName();
+        if (owner.equals("root")) {
+            throw new DataException("data dir " + dir.path() + " is root's: a dump is unpacked as the data dir's owner, never as root"
+                    + " (an archive could make setuid files or devices); give the data_dir an owner; nothing was changed");
+        }
         Path fresh = Files.createTempDirectory(live.getParent(), "." + live.getFileName() + ".kw-load-");
-        Staging.chown(fresh, owner + (dir.group() == null ? "" : ":" + dir.group()), context);
-        chmod(fresh, dir.mode() == null ? "0750" : dir.mode());
-        Path readable = Staging.forUser(staging.resolve("data_dir").resolve("for-" + dir.path().hashCode()), owner, context);
+        prepared.dirs.put(dir, fresh);
+        Staging.chown(fresh, owner + ":" + group, context);
+        chmod(fresh, dir.mode() != null ? dir.mode() : Integer.toOctalString(mode(now)));
+        Path readable = Staging.forUser(staging.resolve("data_dir").resolve("for-" + Integer.toHexString(dir.path().hashCode())), owner,
+                context);
         Path copy = readable.resolve("part.tar");
         Files.move(tar, copy);
         Staging.chown(copy, owner, context);
-        List<String> argv = new ArrayList<>();
-        if (!owner.equals("root")) {
-            argv.addAll(List.of(Psql.RUNUSER, "-u", owner, "--"));
-        }
-        argv.addAll(List.of("tar", "--extract", "--file=" + copy, "--directory=" + fresh, "--no-same-owner", "--no-overwrite-dir",
-                "--delay-directory-restore"));
-        CommandResult result = context.runner().run(argv);
+        CommandResult result = context.runner().run(List.of(Psql.RUNUSER, "-u", owner, "--", "tar", "--extract", "--file=" + copy,
+                "--directory=" + fresh, "--no-same-owner", "--no-overwrite-dir", "--delay-directory-restore"));
         if (!result.succeeded()) {
-            Staging.remove(fresh);
             throw new DataException("cannot unpack data dir " + dir.path() + " from the dump (tar as " + owner + "): "
                     + result.describeFailure() + "; nothing was changed");
         }
-        return fresh;
+    }
+
+    /** A file's read, write and execute bits as a number (Java sees no setuid, setgid or sticky bit: the data_dir's mode gives those). */
+    private static int mode(PosixFileAttributes attributes) {
+        int mode = 0;
+        for (PosixFilePermission p : attributes.permissions()) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
     }
 
     /**
      * Restores a database's dump into a new database of the same owner, connected as that role: over
      * TCP with its password, or without one over the socket as the system user of its name (peer).
+     * An owner with powers beyond its databases (a superuser, or one that reaches the server's files
+     * or programs) is refused: a crafted dump would run with them.
      */
-    private String restore(PostgresqlDatabaseResource db, Path dump, Path staging) throws IOException, DataException {
+    private void restore(PostgresqlDatabaseResource db, Path dump, Path staging, Prepared prepared) throws IOException, DataException {
+        Psql psql = new Psql(db.port(), db.password() == null ? List.of() : List.of(db.password()));
+        try {
+            DatabaseState owner = DatabaseState.read(db, psql, context);
+            if (!owner.roleExists()) {
+                throw new DataException("database " + db.name() + "'s owner role " + db.owner() + " does not exist: run kw-agent first"
+                        + " (it makes the role); nothing was changed");
+            }
+            if (!owner.powers().isEmpty()) {
+                throw new DataException("database " + db.name() + "'s owner role " + db.owner() + " may do more than own its databases ("
+                        + owner.powers() + "), and a dump is restored as that role: a crafted one would use it. A run takes those"
+                        + " powers away (kw-agent run), or give the database an owner of its own; nothing was changed");
+            }
+        } catch (ProviderException e) {
+            throw new DataException(e.getMessage());
+        }
+        if (db.password() == null && !userExists(db.owner())) {
+            throw new DataException("database " + db.name() + " has no password, so its owner " + db.owner() + " connects over the socket"
+                    + " as the system user of its name, and there is no such user: give the database a password, or name its owner"
+                    + " after the app's user; nothing was changed");
+        }
         String temporary = temporaryName("kw_load_", db.name());
         drop(db.port(), temporary); // a load that died before left it
-        Psql psql = new Psql(db.port(), db.password() == null ? List.of() : List.of(db.password()));
         try {
             psql.createdb(new PostgresqlDatabaseResource(temporary, Ensure.PRESENT, db.owner(), null, db.encoding(), db.locale(), db.port(),
                     false), context);
         } catch (ProviderException e) {
             throw new DataException("cannot make a database to restore " + db.name() + " into: " + e.getMessage());
         }
+        prepared.databases.put(db, temporary);
         List<String> argv = new ArrayList<>();
         Map<String, String> env = new LinkedHashMap<>();
-        Path readable;
+        String reader = db.password() != null ? "root" : db.owner();
+        Path readable = Staging.forUser(staging.resolve("database").resolve(temporary), reader, context);
         if (db.password() != null) {
-            readable = Staging.forUser(staging.resolve("database").resolve(temporary), "root", context);
-            Path passfile = readable.resolve("pgpass");
+            Path passfile = Files.createFile(readable.resolve("pgpass"), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passfile, "127.0.0.1:" + db.port() + ":" + temporary + ":" + pgpass(db.owner()) + ":" + pgpass(db.password())
                     + "\n", StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
             env.put("PGPASSFILE", passfile.toString());
             argv.addAll(List.of("/usr/bin/pg_restore", "--host=127.0.0.1", "--port=" + db.port()));
         } else {
-            readable = Staging.forUser(staging.resolve("database").resolve(temporary), db.owner(), context);
             argv.addAll(List.of(Psql.RUNUSER, "-u", db.owner(), "--", "/usr/bin/pg_restore",
                     "--host=" + PostgresqlDatabaseResource.SOCKET_DIRECTORY, "--port=" + db.port()));
         }
         Path copy = readable.resolve("part.pgdump");
         Files.move(dump, copy);
-        Staging.chown(copy, db.password() != null ? "root" : db.owner(), context);
+        Staging.chown(copy, reader, context);
         argv.addAll(List.of("--username=" + db.owner(), "--no-password", "--dbname=" + temporary, "--no-owner", "--no-privileges",
                 "--exit-on-error", "--single-transaction", copy.toString()));
         CommandResult result = context.runner().run(argv, env, null);
         if (!result.succeeded()) {
-            drop(db.port(), temporary);
             throw new DataException("cannot restore database " + db.name() + " as its owner " + db.owner() + " (pg_restore on "
-                    + Psql.where(db.port()) + "): " + withoutPassword(result.describeFailure(), db)
-                    + (db.password() == null ? "; without a password the owner connects as the system user of its name: give the"
-                    + " database a password, or name its owner after the app's user" : "") + "; nothing was changed");
+                    + Psql.where(db.port()) + "): " + withoutPassword(result.describeFailure(), db) + "; nothing was changed");
         }
-        return temporary;
     }
 
-    /** Swaps each prepared data dir and database in; on a failure, what was swapped goes back. */
-    private void switchTo(Prepared prepared) throws IOException, DataException {
-        List<Runnable> undo = new ArrayList<>();
+    private boolean userExists(String user) throws IOException {
+        return context.runner().run(List.of("getent", "passwd", user)).succeeded();
+    }
+
+    /**
+     * Swaps each prepared data dir and database in, the app stopped. Each step's undo is known the
+     * moment the step is done; on a failure the steps done are undone in reverse, and the new data
+     * they brought is left in {@code prepared} for the caller to remove. Returns the old data, which
+     * the caller removes once the app serves again.
+     */
+    private Leftovers switchTo(Prepared prepared) throws IOException, DataException {
+        Deque<Undo> undo = new ArrayDeque<>();
+        List<Path> oldDirs = new ArrayList<>();
+        Map<Integer, List<String>> oldDatabases = new LinkedHashMap<>();
         try {
-            for (var entry : prepared.dirs().entrySet()) {
+            for (Map.Entry<DataDirResource, Path> entry : prepared.dirs.entrySet()) {
                 Path live = context.path(entry.getKey().path());
                 Path fresh = entry.getValue();
                 Path old = live.resolveSibling("." + live.getFileName() + ".kw-old-" + Long.toHexString(System.nanoTime()));
                 Files.move(live, old, StandardCopyOption.ATOMIC_MOVE);
+                undo.push(() -> Files.move(old, live, StandardCopyOption.ATOMIC_MOVE));
                 Files.move(fresh, live, StandardCopyOption.ATOMIC_MOVE);
-                undo.add(() -> {
-                    try {
-                        Files.move(live, fresh, StandardCopyOption.ATOMIC_MOVE);
-                        Files.move(old, live, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (IOException e) {
-                        // reported with the failure that started the undo
-                    }
-                });
-                entry.setValue(old); // what remains to remove once all is switched
+                undo.push(() -> Files.move(live, fresh, StandardCopyOption.ATOMIC_MOVE));
+                oldDirs.add(old);
             }
-            for (var entry : prepared.databases().entrySet()) {
+            for (Map.Entry<PostgresqlDatabaseResource, String> entry : prepared.databases.entrySet()) {
                 PostgresqlDatabaseResource db = entry.getKey();
                 String old = temporaryName("kw_old_", db.name());
                 drop(db.port(), old);
                 Map<String, String> names = Psql.variables("live", db.name(), "fresh", entry.getValue(), "old", old);
-                // nobody new gets in, those in are ended, and the renames wait (10 s at most) until they are gone
-                psql(db.port(), "close database " + db.name() + " for the switch", names, CLOSE, false);
+                // nobody new gets in, those in are ended, and the renames (one transaction) wait 10 s at most for them to go
                 try {
-                    psql(db.port(), "swap database " + db.name(), names, """
+                    psql(db.port(), "switch database " + db.name(), names, CLOSE, false);
+                    psql(db.port(), "switch database " + db.name(), names, """
                             ALTER DATABASE :"live" RENAME TO :"old";
                             ALTER DATABASE :"fresh" RENAME TO :"live";
                             """, true);
-                } catch (DataException e) {
-                    psql(db.port(), "open database " + db.name() + " again", names, "ALTER DATABASE :\"live\" WITH ALLOW_CONNECTIONS true;\n",
-                            false);
+                } catch (DataException | IOException e) {
+                    reopen(db.port(), names);
                     throw e;
                 }
-                entry.setValue(old);
+                undo.push(() -> psql(db.port(), "put database " + db.name() + " back", names, """
+                        ALTER DATABASE :"live" RENAME TO :"fresh";
+                        ALTER DATABASE :"old" RENAME TO :"live";
+                        ALTER DATABASE :"live" WITH ALLOW_CONNECTIONS true;
+                        """, true));
+                oldDatabases.computeIfAbsent(db.port(), p -> new ArrayList<>()).add(old);
             }
-        } catch (IOException | DataException | RuntimeException e) {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                undo.get(i).run();
+        } catch (DataException | IOException | RuntimeException e) {
+            List<String> notUndone = new ArrayList<>();
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (DataException | IOException | RuntimeException u) {
+                    notUndone.add(u.getMessage());
+                }
             }
-            throw e instanceof DataException d ? d : new DataException("the switch to the dump's data failed (" + e.getMessage()
-                    + "); the data dirs switched so far were put back", e);
+            throw new DataException("the switch to the dump's data failed (" + e.getMessage() + "); " + (notUndone.isEmpty()
+                    ? "what was switched is back as it was" : "and could not all be put back: " + String.join("; ", notUndone)
+                    + " — see the .kw-old-* folders beside the data dirs and the kw_old_* databases"), e);
         }
-        prepared.dirs().values().forEach(Staging::remove);
-        for (var entry : prepared.databases().entrySet()) {
-            drop(entry.getKey().port(), entry.getValue());
+        return new Leftovers(oldDirs, oldDatabases);
+    }
+
+    /** One step of a switch, undone. */
+    @FunctionalInterface
+    private interface Undo {
+        void run() throws IOException, DataException;
+    }
+
+    private void reopen(int port, Map<String, String> names) {
+        try {
+            psql(port, "open database again", names, "ALTER DATABASE :\"live\" WITH ALLOW_CONNECTIONS true;\n", false);
+        } catch (DataException | IOException e) {
+            // the failure that led here is reported; this one would only hide it
+        }
+    }
+
+    /** Removes a tree the app's user owns with rm, which does not follow a link the user swaps in meanwhile. */
+    private void removeTree(Path dir) {
+        try {
+            context.runner().run(List.of("rm", "-rf", "--one-file-system", "--", dir.toString()));
+        } catch (IOException e) {
+            // left beside the data dir, named .kw-load-* or .kw-old-*: the failure that led here, or none, is the news
         }
     }
 

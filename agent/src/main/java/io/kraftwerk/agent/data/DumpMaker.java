@@ -45,15 +45,17 @@ final class DumpMaker {
             List<DumpPart> parts;
             try {
                 parts = read(app, staging);
-            } finally {
-                AppServices.start(stopped, context);
+            } catch (IOException | DataException | RuntimeException e) {
+                AppServices.startAfter(stopped, context, e);
+                throw e;
             }
+            AppServices.start(stopped, context);
             DumpManifest manifest = new DumpManifest(DumpManifest.FORMAT_VERSION, node, app.app(), created,
                     online ? DumpManifest.ONLINE : DumpManifest.CONSISTENT, parts);
             Path partial = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName() + ".", ".part",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                try (OutputStream out = Files.newOutputStream(partial)) {
+                try (OutputStream out = Files.newOutputStream(partial)) { // DumpArchive buffers
                     DumpArchive.write(out, manifest, part -> staging.resolve(part.file()));
                 }
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

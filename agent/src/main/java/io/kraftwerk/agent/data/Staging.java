@@ -5,11 +5,10 @@ import io.kraftwerk.agent.provider.ProviderContext;
 import io.kraftwerk.model.dump.DumpArchive;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,10 +41,14 @@ final class Staging {
 
     /** The SHA-256 of a file, hex. */
     static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), DumpArchive.sha256())) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        MessageDigest digest = DumpArchive.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
         }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Removes a tree without following links out of it. */

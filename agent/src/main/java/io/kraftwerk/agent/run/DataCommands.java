@@ -31,6 +31,7 @@ import java.util.Optional;
  * to and from the master does not.
  */
 public final class DataCommands {
+    static final Duration DUMP_TIMEOUT = Duration.ofMinutes(30);
     private final Host host;
     private final AgentPaths paths;
     private final Path catalogFile;
@@ -62,7 +63,7 @@ public final class DataCommands {
         try (RunLock lock = RunLock.acquire(paths.lock(), lockTimeout)) {
             AppData data = AppData.of(catalog(), app);
             DumpManifest manifest = dumps(err).load(data, archive);
-            out.println("Loaded " + describe(manifest, archive));
+            out.println("Loaded " + describe(manifest, archive).replace(" to " + archive, " from " + archive));
             return 0;
         } catch (Exception e) {
             return failed("load", e, err);
@@ -139,8 +140,9 @@ public final class DataCommands {
         if (!Files.exists(ssl.certificate())) {
             throw new DataException("this node has no certificate yet: run 'kw-agent bootstrap --server URL --certname NAME'");
         }
+        // the master checks a whole pushed archive before it answers: minutes for a large one
         MasterClient client = new MasterClient(config.server(), Tls.context(ssl.ca(), ssl.certificate(), ssl.key()),
-                Settings.MASTER_TIMEOUT, MasterClient.Retry.standard());
+                DUMP_TIMEOUT, MasterClient.Retry.standard());
         return new MasterDumps(client, config.certname());
     }
 
@@ -160,6 +162,7 @@ public final class DataCommands {
     }
 
     private Path workDir() throws IOException {
+        AppDumps.sweep(paths.dumps(), host.clock().instant());
         return AppDumps.workDir(paths.dumps());
     }
 
@@ -169,7 +172,7 @@ public final class DataCommands {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            // a leftover in the agent's own dumps directory, replaced by the next
+            // a leftover in the agent's own dumps directory, swept a day later by the next data command
         }
     }
 

@@ -34,6 +34,7 @@ final class MasterRestorer implements DataRestorer {
     @Override
     public String restore(WsgiReleaseResource release, ProviderContext context) throws IOException, ProviderException, InterruptedException {
         RestoreFrom from = release.restoreFrom();
+        AppDumps.sweep(paths.dumps(), context.clock().instant());
         Path archive = AppDumps.newFile(paths.dumps(), "restore-");
         try {
             MasterDumps.Fetched fetched;

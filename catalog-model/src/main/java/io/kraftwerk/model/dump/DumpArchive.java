@@ -4,6 +4,8 @@ import io.kraftwerk.model.json.DocumentFormatException;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.validation.ModelValidator;
 import io.kraftwerk.model.validation.Violation;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +34,7 @@ public final class DumpArchive {
     public static final String MANIFEST = "kraftwerk-dump.json";
     /** A manifest lists at most 64 parts: far below this. */
     static final int MAX_MANIFEST_BYTES = 1 << 20;
+    private static final int BUFFER = 1 << 20;
 
     private DumpArchive() {
     }
@@ -50,7 +53,9 @@ public final class DumpArchive {
 
     /** Writes the manifest, then each part's file; the parts' sizes and digests must already be in the manifest. */
     public static void write(OutputStream out, DumpManifest manifest, PartSource source) throws IOException {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+        // tar writes record by record: a buffer makes its gigabytes a few thousand writes, not two million
+        BufferedOutputStream buffered = new BufferedOutputStream(out, BUFFER);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(buffered);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         byte[] json = ModelJson.writeBytes(manifest);
@@ -69,6 +74,7 @@ public final class DumpArchive {
         }
         tar.finish();
         tar.flush();
+        buffered.flush();
     }
 
     private static TarArchiveEntry entry(String name, long size, DumpManifest manifest) {
@@ -87,7 +93,7 @@ public final class DumpArchive {
      * @throws DumpFormatException at the first thing that does not match, saying what
      */
     public static DumpManifest read(InputStream in, String source, PartSink sink) throws IOException, DumpFormatException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, BUFFER));
         TarArchiveEntry first = next(tar, source);
         if (first == null || !first.getName().equals(MANIFEST) || !first.isFile()) {
             throw new DumpFormatException(source + " is not a Kraftwerk dump: its first entry is "
@@ -113,8 +119,8 @@ public final class DumpArchive {
                         + part.size() + ": the archive was changed or damaged after it was made");
             }
             String digest;
-            try (DigestOutputStream out = new DigestOutputStream(sink.open(part), sha256())) {
-                long copied = tar.transferTo(out);
+            try (DigestOutputStream out = new DigestOutputStream(new BufferedOutputStream(sink.open(part), BUFFER), sha256())) {
+                long copied = copy(tar, out);
                 if (copied != part.size()) {
                     throw new DumpFormatException(source + ": " + part.file() + " ends after " + copied + " of its " + part.size()
                             + " bytes: the archive is cut short");
@@ -148,6 +154,16 @@ public final class DumpArchive {
         } catch (DocumentFormatException e) {
             throw new DumpFormatException(e.problems().get(0));
         }
+    }
+
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
     }
 
     private static TarArchiveEntry next(TarArchiveInputStream tar, String source) throws IOException, DumpFormatException {

@@ -13,6 +13,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -32,8 +33,9 @@ import java.util.Optional;
  * App dumps over mTLS ({@code kw-agent data push} and {@code pull}). A node pushes its own dumps in
  * chunks: {@code POST /v1/dumps/CERTNAME/APP} announces the size and SHA-256 and gets an upload id,
  * {@code PUT …/uploads/ID/N} sends chunk N (8 MiB, the last what remains), {@code GET …/uploads/ID}
- * says which chunks are still missing (to resume), and {@code POST …/uploads/ID/complete} has the
- * master check it whole and keep it. Reading — {@code GET /v1/dumps/CERTNAME/APP} (the list) and
+ * says which chunks are still missing (to resume), {@code POST …/uploads/ID/complete} has the
+ * master check it whole and keep it (asked again, it answers with what it kept), and {@code DELETE
+ * …/uploads/ID} drops one the node gave up on. Reading — {@code GET /v1/dumps/CERTNAME/APP} (the list) and
  * {@code …/latest} or {@code …/ID} (the archive) — is for the node itself and the nodes the
  * manifests grant (see {@link NodeOrGrantee}); nobody else learns whether a dump exists.
  */
@@ -77,6 +79,7 @@ public class DumpResource {
     @PUT
     @NodeItself
     @RolesAllowed(Callers.NODE)
+    @Throttled
     @MaxBody(DumpStore.CHUNK_BYTES)
     @Path("{certname}/{app}/uploads/{upload}/{index}")
     @Consumes(OCTETS)
@@ -106,9 +109,24 @@ public class DumpResource {
         }
     }
 
+    @DELETE
+    @NodeItself
+    @RolesAllowed(Callers.NODE)
+    @Path("{certname}/{app}/uploads/{upload}")
+    public Response abort(@PathParam("certname") String certname, @PathParam("app") String app, @PathParam("upload") String upload)
+            throws IOException {
+        try {
+            dumps.abort(certname, app, upload);
+            return Response.noContent().build();
+        } catch (DumpStoreException e) {
+            return Json.error(e.status(), e.getMessage());
+        }
+    }
+
     @POST
     @NodeItself
     @RolesAllowed(Callers.NODE)
+    @Throttled
     @MaxBody(0)
     @Path("{certname}/{app}/uploads/{upload}/complete")
     public Response complete(@PathParam("certname") String certname, @PathParam("app") String app, @PathParam("upload") String upload)

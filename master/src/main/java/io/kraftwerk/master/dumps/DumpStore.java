@@ -97,7 +97,11 @@ public final class DumpStore {
         return read(stored, id);
     }
 
-    /** Seals and keeps chunk {@code index} of an upload; the same chunk sent again replaces it. */
+    /**
+     * Seals and keeps chunk {@code index} of an upload. The first that arrives is kept: a chunk sent again
+     * is not sealed again, for its nonce is its index (the check of the whole archive finds a resent chunk
+     * that differs).
+     */
     public void put(Dump upload, int index, byte[] bytes) throws IOException, DumpStoreException {
         if (index < 0 || index >= upload.chunks()) {
             throw new DumpStoreException(400, "upload " + upload.id() + " has chunks 0 to " + (upload.chunks() - 1) + ", not " + index);
@@ -106,8 +110,12 @@ public final class DumpStore {
             throw new DumpStoreException(400, "chunk " + index + " of upload " + upload.id() + " is " + upload.chunkSize(index)
                     + " bytes (chunks are " + CHUNK_BYTES + " bytes, the last one what remains), not " + bytes.length);
         }
+        Path chunk = uploads.resolve(upload.id()).resolve(chunkName(index));
+        if (Files.exists(chunk)) {
+            return;
+        }
         byte[] sealed = cipher(upload).seal(index, index == upload.chunks() - 1, bytes);
-        writePrivately(uploads.resolve(upload.id()).resolve(chunkName(index)), sealed);
+        writePrivately(chunk, sealed);
     }
 
     /** The chunks an upload still lacks, in order. */

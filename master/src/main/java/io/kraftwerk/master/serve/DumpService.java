@@ -24,9 +24,12 @@ import java.security.DigestInputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +60,8 @@ public class DumpService {
     Environments environments;
 
     private DumpStore store;
+    /** Uploads being checked now: one check per upload, and no chunk replaced under it. */
+    private final Set<String> checking = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void init() {
@@ -86,7 +91,19 @@ public class DumpService {
     }
 
     public void chunk(String certname, String app, String id, int index, byte[] bytes) throws IOException, DumpStoreException {
-        store.put(upload(certname, app, id), index, bytes);
+        DumpStore.Dump upload = upload(certname, app, id);
+        if (checking.contains(id)) {
+            throw new DumpStoreException(409, "upload " + id + " is being checked: its chunks are what they are");
+        }
+        store.put(upload, index, bytes);
+    }
+
+    /** Drops an upload its node gave up on (it frees the node's place for another). */
+    public void abort(String certname, String app, String id) throws IOException, DumpStoreException {
+        upload(certname, app, id);
+        if (!checking.contains(id)) {
+            store.discardUpload(id);
+        }
     }
 
     /**
@@ -94,7 +111,22 @@ public class DumpService {
      * the node and app it names, the digest of it all — and keeps it, or drops it saying why.
      */
     public Dumps.Row complete(String certname, String app, String id) throws IOException, DumpStoreException {
+        Optional<Dumps.Row> done = dumps.byId(id).filter(row -> row.certname().equals(certname) && row.app().equals(app));
+        if (done.isPresent()) {
+            return done.get(); // asked again (the first answer was lost on the way): it is kept, once
+        }
         DumpStore.Dump upload = upload(certname, app, id);
+        if (!checking.add(id)) {
+            throw new DumpStoreException(409, "upload " + id + " is being checked already: ask again in a while");
+        }
+        try {
+            return check(upload, certname, app, id);
+        } finally {
+            checking.remove(id);
+        }
+    }
+
+    private Dumps.Row check(DumpStore.Dump upload, String certname, String app, String id) throws IOException, DumpStoreException {
         List<Integer> missing = store.missing(upload);
         if (!missing.isEmpty()) {
             throw new DumpStoreException(409, "upload " + id + " lacks chunks " + missing + " of 0 to " + (upload.chunks() - 1)
@@ -109,6 +141,9 @@ public class DumpService {
         } catch (DumpFormatException e) {
             store.discardUpload(id);
             throw new DumpStoreException(400, e.getMessage() + " (the upload is dropped)");
+        } catch (IOException e) {
+            store.discardUpload(id);
+            throw new DumpStoreException(500, "the upload could not be read back: " + e.getMessage() + " (dropped: push again)");
         }
         String problem = !manifest.node().equals(certname) ? "its manifest says it was made on " + manifest.node()
                 : !manifest.app().equals(app) ? "its manifest says it holds app " + manifest.app()
@@ -118,7 +153,9 @@ public class DumpService {
             throw new DumpStoreException(400, "the upload is " + certname + "'s dump of " + app + ", but " + problem + " (dropped)");
         }
         String environment = fleet.environment(certname).filter(e -> !e.isBlank()).orElse(UNKNOWN_ENVIRONMENT);
-        Dumps.Row row = new Dumps.Row(id, certname, app, environment, manifest.created(), Instant.now(), upload.size(), sha256,
+        // the database keeps microseconds: the row answered now is the row read back later
+        Dumps.Row row = new Dumps.Row(id, certname, app, environment, manifest.created().truncatedTo(ChronoUnit.MICROS),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), upload.size(), sha256,
                 manifest.consistency(), manifest.parts().stream().map(DumpService::part).toList(), upload.chunks());
         store.keep(upload);
         dumps.add(row);
@@ -137,9 +174,20 @@ public class DumpService {
         return dumps.of(certname, app).stream().filter(row -> mayRead(reader, row)).toList();
     }
 
-    /** Whether {@code reader} may read any dump of the node's app: the filter's coarse check, before the method picks the row. */
+    /**
+     * Whether {@code reader} may read the node's dumps of the app: the filter's check, before the method
+     * picks the rows each of which it may read. With no dump yet, the site of the environment the node
+     * is in now decides, so a granted node hears "none yet" (404) where any other hears 403.
+     */
     public boolean mayReadAny(String reader, String certname, String app) {
-        return reader.equals(certname) || dumps.of(certname, app).stream().anyMatch(row -> mayRead(reader, row));
+        if (reader.equals(certname)) {
+            return true;
+        }
+        List<Dumps.Row> rows = dumps.of(certname, app);
+        if (rows.isEmpty()) {
+            return granted(fleet.environment(certname).orElse(UNKNOWN_ENVIRONMENT), app, certname, reader);
+        }
+        return rows.stream().anyMatch(row -> mayRead(reader, row));
     }
 
     /**
@@ -147,15 +195,19 @@ public class DumpService {
      * at that branch's head now (a grant removed is removed at once; a branch cannot grant another's data).
      */
     public boolean mayRead(String reader, Dumps.Row row) {
-        if (reader.equals(row.certname())) {
-            return true;
+        return reader.equals(row.certname()) || granted(row.environment(), row.app(), row.certname(), reader);
+    }
+
+    private boolean granted(String environment, String app, String maker, String reader) {
+        if (environment.equals(UNKNOWN_ENVIRONMENT)) {
+            return false;
         }
         try {
-            Optional<Site> site = environments.site(row.environment());
-            return site.isPresent() && site.get().grantsDumps(row.app(), row.certname(), reader);
+            Optional<Site> site = environments.site(environment);
+            return site.isPresent() && site.get().grantsDumps(app, maker, reader);
         } catch (IOException | ManifestException | RuntimeException e) {
             LOG.warnf("dumps: cannot read the site of environment %s to decide whether %s may read %s's dumps (refused): %s",
-                    row.environment(), reader, row.certname(), e.getMessage());
+                    environment, reader, maker, e.getMessage());
             return false;
         }
     }

@@ -57,7 +57,7 @@ class DumpRoutesTest {
         protected void writeManifests(Path manifests) throws IOException {
             Files.writeString(manifests.resolve("site.yaml"), "apiVersion: kraftwerk/v1\nkind: Site\nnodes:\n"
                     + "  - glob: '*.example.net'\n    roles: []\n"
-                    + "dump_access:\n  - app: hello\n    from: [web1.example.net]\n    to: ['stage*.example.net']\n");
+                    + "dump_access:\n  - app: hello\n    from: [web1.example.net, web2.example.net]\n    to: ['stage*.example.net']\n");
         }
 
         @Override
@@ -113,6 +113,38 @@ class DumpRoutesTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"size\": 2048, \"sha256\": \"" + "0".repeat(64) + "\"}"))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
                 "a reader cannot push in web1's name");
+    }
+
+    @Test
+    void aGrantedNodeHearsThatThereIsNoDumpYetWhereAnyOtherIsRefused() throws Exception {
+        fetchCatalog(client("web2.example.net"), "web2.example.net");
+        assertEquals(404, client("stage2.example.net").send(get("/v1/dumps/web2.example.net/hello/latest"),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "granted, and web2 pushed no hello yet");
+        assertEquals(403, client("db1.example.net").send(get("/v1/dumps/web2.example.net/hello/latest"),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void completingAgainAnswersWithWhatWasKeptAndAnUploadGivenUpOnGoes() throws Exception {
+        HttpClient web1 = client(WEB1);
+        byte[] archive = archive(WEB1, "notes", 4096);
+        String upload = begin(web1, WEB1, "notes", archive).get("upload").asText();
+        assertEquals(204, chunk(web1, "notes", upload, 0, archive).statusCode());
+        HttpResponse<String> first = web1.send(post("/v1/dumps/" + WEB1 + "/notes/uploads/" + upload + "/complete"),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = web1.send(post("/v1/dumps/" + WEB1 + "/notes/uploads/" + upload + "/complete"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, again.statusCode(), again.body());
+        assertEquals(ModelJson.mapper().readTree(first.body()), ModelJson.mapper().readTree(again.body()), "the same dump, kept once");
+        assertEquals(1, ModelJson.mapper().readTree(web1.send(get("/v1/dumps/" + WEB1 + "/notes"), HttpResponse.BodyHandlers.ofString())
+                .body()).get("dumps").size());
+
+        String abandoned = begin(web1, WEB1, "notes", archive).get("upload").asText();
+        assertEquals(204, web1.send(HttpRequest.newBuilder(url("/v1/dumps/" + WEB1 + "/notes/uploads/" + abandoned)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertFalse(Files.exists(InProcessMaster.dataDir().resolve("dumps/uploads/" + abandoned)), "its chunks went");
+        assertEquals(403, client("db1.example.net").send(HttpRequest.newBuilder(url("/v1/dumps/" + WEB1 + "/notes/uploads/" + upload))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "only the node itself");
     }
 
     @Test

@@ -21,20 +21,36 @@ import java.util.List;
  * @param login          whether that role may log in
  * @param verifier       that role's stored password (a SCRAM verifier, an MD5 hash, or null for none)
  * @param wantedEncoding the server's name for the resource's encoding; empty when it knows no such encoding
+ * @param powers         what the owner role may do beyond its own databases (superuser, createrole, createdb,
+ *                       bypassrls, replication, membership in the roles that reach the server's files and
+ *                       programs), comma-separated; empty when nothing
  */
-record DatabaseState(boolean exists, String owner, String encoding, String collate, String ctype, boolean roleExists,
-        boolean login, String verifier, String wantedEncoding) {
+public record DatabaseState(boolean exists, String owner, String encoding, String collate, String ctype, boolean roleExists,
+        boolean login, String verifier, String wantedEncoding, String powers) {
+
+    /** The predefined roles whose members reach the server's files and programs, as superusers do. */
+    static final List<String> SERVER_ROLES = List.of("pg_execute_server_program", "pg_write_server_files", "pg_read_server_files");
 
     static final String QUERY = """
             SELECT d.oid IS NOT NULL, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype,
-                   r.oid IS NOT NULL, r.rolcanlogin, r.rolpassword, pg_encoding_to_char(pg_char_to_encoding(:'encoding'))
+                   r.oid IS NOT NULL, r.rolcanlogin, r.rolpassword, pg_encoding_to_char(pg_char_to_encoding(:'encoding')),
+                   concat_ws(', ', CASE WHEN r.rolsuper THEN 'superuser' END, CASE WHEN r.rolcreaterole THEN 'createrole' END,
+                       CASE WHEN r.rolcreatedb THEN 'createdb' END, CASE WHEN r.rolbypassrls THEN 'bypassrls' END,
+                       CASE WHEN r.rolreplication THEN 'replication' END,
+                       CASE WHEN r.oid IS NOT NULL AND NOT r.rolsuper AND pg_has_role(r.oid, 'pg_execute_server_program', 'MEMBER')
+                            THEN 'pg_execute_server_program' END,
+                       CASE WHEN r.oid IS NOT NULL AND NOT r.rolsuper AND pg_has_role(r.oid, 'pg_write_server_files', 'MEMBER')
+                            THEN 'pg_write_server_files' END,
+                       CASE WHEN r.oid IS NOT NULL AND NOT r.rolsuper AND pg_has_role(r.oid, 'pg_read_server_files', 'MEMBER')
+                            THEN 'pg_read_server_files' END)
             FROM (VALUES (1)) AS one
             LEFT JOIN pg_database d ON d.datname = :'name'
             LEFT JOIN pg_authid r ON r.rolname = :'owner';
             """;
-    private static final int FIELDS = 9;
+    private static final int FIELDS = 10;
 
-    static DatabaseState read(PostgresqlDatabaseResource db, Psql psql, ProviderContext context) throws IOException, ProviderException {
+    /** What the server holds of the database and its owner role now. */
+    public static DatabaseState read(PostgresqlDatabaseResource db, Psql psql, ProviderContext context) throws IOException, ProviderException {
         String out = psql.run("cannot read database " + db.name(), Psql.variables("name", db.name(), "owner", db.owner(),
                 "encoding", db.encoding()), QUERY, false, context);
         return parse(out);
@@ -48,7 +64,7 @@ record DatabaseState(boolean exists, String owner, String encoding, String colla
         }
         List<String> r = rows.get(0);
         return new DatabaseState("t".equals(r.get(0)), r.get(1), r.get(2), r.get(3), r.get(4), "t".equals(r.get(5)),
-                "t".equals(r.get(6)), r.get(7).isEmpty() ? null : r.get(7), r.get(8));
+                "t".equals(r.get(6)), r.get(7).isEmpty() ? null : r.get(7), r.get(8), r.get(9));
     }
 
     /** The locale as one value when collation and character classes agree (createdb --locale sets both). */
@@ -60,6 +76,7 @@ record DatabaseState(boolean exists, String owner, String encoding, String colla
     @Override
     public String toString() {
         return "DatabaseState[exists=" + exists + ", owner=" + owner + ", encoding=" + encoding + ", locale=" + locale()
-                + ", roleExists=" + roleExists + ", login=" + login + ", password=" + (verifier == null ? "none" : "(sensitive)") + "]";
+                + ", roleExists=" + roleExists + ", login=" + login + ", powers=" + powers + ", password=" + (verifier == null ? "none"
+                : "(sensitive)") + "]";
     }
 }

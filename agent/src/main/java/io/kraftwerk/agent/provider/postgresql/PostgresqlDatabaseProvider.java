@@ -77,7 +77,7 @@ public final class PostgresqlDatabaseProvider implements Provider<PostgresqlData
                 .put(ENCODING, state.wantedEncoding().equals(state.encoding()) ? db.encoding() : state.encoding())
                 .put(LOCALE, db.locale() != null && sameLocale(db.locale(), state.collate()) && sameLocale(db.locale(), state.ctype())
                         ? db.locale() : state.locale())
-                .put(ROLE, !state.roleExists() ? "absent" : state.login() ? LOGIN : "nologin");
+                .put(ROLE, role(state));
         if (db.password() != null && state.roleExists() && state.verifier() != null) {
             o.put(PASSWORD, ScramVerifier.matches(state.verifier(), db.password()) ? db.password() : ANOTHER_PASSWORD);
         }
@@ -123,6 +123,12 @@ public final class PostgresqlDatabaseProvider implements Provider<PostgresqlData
         return false;
     }
 
+    /** The role as observed: absent, nologin, login, or login with powers beyond its databases (which a run takes away). */
+    static String role(DatabaseState state) {
+        String role = !state.roleExists() ? "absent" : state.login() ? LOGIN : "nologin";
+        return state.powers().isEmpty() ? role : role + ", with " + state.powers();
+    }
+
     /**
      * What the role needs: created as a login role with no other power, or allowed to log in, and
      * the password set when it is not the catalog's. The verifier goes in with {@code \set} on
@@ -136,6 +142,12 @@ public final class PostgresqlDatabaseProvider implements Provider<PostgresqlData
         } else {
             if (!state.login()) {
                 lines.add("ALTER ROLE :\"owner\" LOGIN;");
+            }
+            if (!state.powers().isEmpty()) {
+                // an app's owner role reaches its own databases and nothing else: a dump is restored as this role
+                lines.add("ALTER ROLE :\"owner\" NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION;");
+                DatabaseState.SERVER_ROLES.stream().filter(r -> state.powers().contains(r))
+                        .forEach(r -> lines.add("REVOKE " + r + " FROM :\"owner\";"));
             }
             if (verifier != null) {
                 lines.add("ALTER ROLE :\"owner\"" + password + ";");

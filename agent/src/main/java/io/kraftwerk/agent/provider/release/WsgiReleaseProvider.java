@@ -20,6 +20,7 @@ import io.kraftwerk.model.resource.ArtifactRef;
 import io.kraftwerk.model.resource.Ensure;
 import io.kraftwerk.model.resource.WsgiReleaseResource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,10 +209,16 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
             }
             releases.save(book.with(entry), context);
         }
-        if (r.restoreFrom() != null && current.isEmpty() && book.releases().isEmpty()) {
+        boolean firstDeployment = r.restoreFrom() != null && current.isEmpty()
+                && book.releases().stream().allMatch(e -> e.liveSince() == null) && !Files.exists(servedMarker(r));
+        if (firstDeployment) {
             restore(r, context);
         }
         book = releases.switchTo(book.with(entry), layout, entry, web, processes, true, build, context);
+        if (firstDeployment) {
+            context.fs().writeAtomically(servedMarker(r), ("the first release of " + r.name() + " served at " + context.clock().instant()
+                    + "; its restore_from is not restored again on this node\n").getBytes(StandardCharsets.UTF_8), null, null, "0600");
+        }
         releases.save(releases.prune(book, layout, r.keep(), context), context);
         return true;
     }
@@ -256,8 +263,17 @@ public final class WsgiReleaseProvider implements Provider<WsgiReleaseResource>,
 
     /** The app's release services present under /etc/sv, whatever the book says. */
     /**
+     * Kept when the first release of an app with restore_from has served, and kept when the app is
+     * removed (its data stays): an app deployed again must not have its data replaced by the dump.
+     */
+    private Path servedMarker(WsgiReleaseResource r) {
+        return releases.bookDir().resolve(r.name() + ".served");
+    }
+
+    /**
      * The app's first release on this node: its data comes from the dump restore_from names before the
-     * release serves. Once any release was here, never again (that would replace the node's own data).
+     * release serves. Until a release has served, a restore that failed is tried again with the next
+     * build; once one has, never again (that would replace the node's own data).
      */
     private static void restore(WsgiReleaseResource r, ProviderContext context) throws IOException, ProviderException,
             InterruptedException {

@@ -70,17 +70,17 @@ class PostgresqlDatabaseProviderTest {
         return new PostgresqlDatabaseResource("app", null, null, password, null, null, null, false);
     }
 
-    /** One row of the read query: exists, owner, encoding, collate, ctype, role exists, login, password, wanted encoding. */
+    /** One row of the read query: exists, owner, encoding, collate, ctype, role exists, login, password, wanted encoding, powers. */
     private static String row(String... fields) {
         return String.join("\0", fields) + "\0";
     }
 
     private static String nothing() {
-        return row("f", "", "", "", "", "f", "", "", "UTF8");
+        return row("f", "", "", "", "", "f", "", "", "UTF8", "");
     }
 
     private static String existing(String owner, String login, String verifier) {
-        return row("t", owner, "UTF8", "C.UTF-8", "C.UTF-8", "t", login, verifier, "UTF8");
+        return row("t", owner, "UTF8", "C.UTF-8", "C.UTF-8", "t", login, verifier, "UTF8", "");
     }
 
     private List<Change> plan(PostgresqlDatabaseResource db) throws Exception {
@@ -114,6 +114,19 @@ class PostgresqlDatabaseProviderTest {
 
         recorded.answerOnce(READ, 0, existing("app", "t", m.group(1)), "");
         assertEquals(List.of(), plan(db), "in sync after apply");
+    }
+
+    @Test
+    void anOwnerRoleWithPowersBeyondItsDatabasesLosesThemForADumpIsRestoredAsIt() throws Exception {
+        recorded.answer(READ, 0, row("t", "app", "UTF8", "C.UTF-8", "C.UTF-8", "t", "t", "", "UTF8",
+                "superuser, createdb, pg_execute_server_program"), "");
+        PostgresqlDatabaseResource db = app(null);
+        List<Change> changes = plan(db);
+        assertEquals(List.of("role 'login, with superuser, createdb, pg_execute_server_program' -> 'login'"), described(changes));
+
+        provider.apply(db, changes, context);
+        assertEquals("ALTER ROLE :\"owner\" NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION;\n"
+                + "REVOKE pg_execute_server_program FROM :\"owner\";\n", context.stdin.get(2));
     }
 
     @Test
@@ -153,14 +166,14 @@ class PostgresqlDatabaseProviderTest {
         PostgresqlDatabaseResource db = new PostgresqlDatabaseResource("app", Ensure.PRESENT, "app", null, "utf8", "en_US.UTF-8", 5432,
                 false);
         List<String> read = psql(false, "-v", "name=app", "-v", "owner=app", "-v", "encoding=utf8");
-        recorded.answer(read, 0, row("t", "app", "UTF8", "en_US.utf8", "en_US.utf8", "t", "t", "", "UTF8"), "");
+        recorded.answer(read, 0, row("t", "app", "UTF8", "en_US.utf8", "en_US.utf8", "t", "t", "", "UTF8", ""), "");
         assertEquals(List.of(), plan(db));
     }
 
     @Test
     void anotherEncodingOrLocaleIsShownAndApplyingRefusesToTouchTheDatabase() throws Exception {
         PostgresqlDatabaseResource db = new PostgresqlDatabaseResource("app", null, null, null, null, "en_US.UTF-8", null, false);
-        recorded.answer(READ, 0, row("t", "app", "LATIN1", "C", "C", "t", "t", "", "UTF8"), "");
+        recorded.answer(READ, 0, row("t", "app", "LATIN1", "C", "C", "t", "t", "", "UTF8", ""), "");
         List<Change> changes = plan(db);
         assertEquals(List.of("encoding 'LATIN1' -> 'UTF8'", "locale 'C' -> 'en_US.UTF-8'"), described(changes));
         ProviderException e = assertThrows(ProviderException.class, () -> provider.apply(db, changes, context));
@@ -177,7 +190,7 @@ class PostgresqlDatabaseProviderTest {
         Files.writeString(root.resolve("var/run/postgresql/.s.PGSQL.5433"), "");
         List<String> read = psql(false, "-v", "name=shop", "-v", "owner=shop_owner", "-v", "encoding=LATIN1").stream()
                 .map(a -> a.equals("5432") ? "5433" : a).toList();
-        recorded.answer(read, 0, row("f", "", "", "", "", "t", "t", "", "LATIN1"), "");
+        recorded.answer(read, 0, row("f", "", "", "", "", "t", "t", "", "LATIN1", ""), "");
         provider.apply(db, List.of(), context);
         assertEquals(List.of(read, concat(RUNUSER, List.of("/usr/bin/createdb", "-h", "/var/run/postgresql", "-p", "5433", "-U", "postgres",
                 "--owner", "shop_owner", "--encoding", "LATIN1", "--template", "template0", "--locale", "de_DE.ISO-8859-1", "--", "shop"))),
@@ -281,7 +294,7 @@ class PostgresqlDatabaseProviderTest {
     void anEncodingTheServerDoesNotKnowFailsSayingSo() throws Exception {
         PostgresqlDatabaseResource db = new PostgresqlDatabaseResource("app", null, null, null, "UTF9", null, null, false);
         recorded.answer(psql(false, "-v", "name=app", "-v", "owner=app", "-v", "encoding=UTF9"), 0,
-                row("f", "", "", "", "", "f", "", "", ""), "");
+                row("f", "", "", "", "", "f", "", "", "", ""), "");
         ProviderException e = assertThrows(ProviderException.class, () -> plan(db));
         assertEquals("PostgreSQL knows no encoding 'UTF9': use one of its names, such as UTF8 or LATIN1 (SELECT pg_encoding_to_char(i)"
                 + " FROM generate_series(0, 41) i lists them)", e.getMessage());
