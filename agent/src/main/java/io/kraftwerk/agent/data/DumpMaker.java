@@ -6,10 +6,10 @@ import io.kraftwerk.agent.provider.postgresql.Psql;
 import io.kraftwerk.model.dump.DumpArchive;
 import io.kraftwerk.model.dump.DumpManifest;
 import io.kraftwerk.model.dump.DumpPart;
+import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.resource.DataDirResource;
 import io.kraftwerk.model.resource.PostgresqlDatabaseResource;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,8 +23,8 @@ import java.util.List;
  * links, one file system) and databases ({@code pg_dump} custom format, one transaction's snapshot),
  * with a manifest of each part's size and SHA-256 ({@link DumpArchive}). Unless {@code online}, the
  * app's services are stopped while its data is read, so files and rows are of one moment. The
- * parts are made in the agent's work directory; the archive is written beside its final name and
- * renamed into place whole, readable by root alone.
+ * parts are made in the agent's work directory; the archive is written (by GNU tar) beside its
+ * final name and renamed into place whole, readable by root alone.
  */
 final class DumpMaker {
     private final ProviderContext context;
@@ -55,9 +55,7 @@ final class DumpMaker {
             Path partial = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName() + ".", ".part",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                try (OutputStream out = Files.newOutputStream(partial)) { // DumpArchive buffers
-                    DumpArchive.write(out, manifest, part -> staging.resolve(part.file()));
-                }
+                assemble(manifest, staging, partial);
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
@@ -65,6 +63,30 @@ final class DumpMaker {
             return manifest;
         } finally {
             Staging.remove(staging);
+        }
+    }
+
+    /**
+     * The archive as {@link DumpArchive} reads it, written by GNU tar from the staging directory: the
+     * manifest, then the parts in its order, plain files of root's with mode 0600 and the dump's time
+     * (GNU format, whose sizes have no 8 GiB limit). tar copies a part at the disk's pace, where a tar
+     * writer in Java takes twice as long for the same gigabytes.
+     */
+    private void assemble(DumpManifest manifest, Path staging, Path archive) throws IOException, DataException {
+        Files.write(Files.createFile(staging.resolve(DumpArchive.MANIFEST), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))), ModelJson.writeBytes(manifest));
+        List<String> argv = new ArrayList<>(List.of("tar", "--create", "--file=" + archive, "--directory=" + staging, "--format=gnu",
+                "--no-recursion", "--owner=0", "--group=0", "--numeric-owner", "--mode=0600", "--mtime=@"
+                + manifest.created().getEpochSecond(), "--", DumpArchive.MANIFEST));
+        for (DumpPart part : manifest.parts()) {
+            if (Files.size(staging.resolve(part.file())) != part.size()) {
+                throw new DataException(part.file() + " changed while the dump was written (this is a Kraftwerk bug, please report it)");
+            }
+            argv.add(part.file());
+        }
+        CommandResult tar = context.runner().run(argv);
+        if (!tar.succeeded()) {
+            throw new DataException("cannot write the dump to " + archive.getParent() + ": " + tar.describeFailure());
         }
     }
 

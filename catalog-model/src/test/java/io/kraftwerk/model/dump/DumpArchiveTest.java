@@ -41,6 +41,24 @@ class DumpArchiveTest {
         assertArrayEquals(database(), staged.get("database/hello.pgdump").toByteArray());
     }
 
+    /** The agent has GNU tar write the archive (kw-agent data dump): this reader reads what it writes. */
+    @Test
+    void anArchiveGnuTarWroteFromTheStagedPartsReadsTheSame() throws Exception {
+        Path staging = Files.createDirectories(tmp.resolve("staging"));
+        Files.createDirectories(staging.resolve("data_dir"));
+        Files.createDirectories(staging.resolve("database"));
+        Files.write(staging.resolve("data_dir/uploads.tar"), uploads());
+        Files.write(staging.resolve("database/hello.pgdump"), database());
+        Files.write(staging.resolve(DumpArchive.MANIFEST), ModelJson.writeBytes(manifest()));
+        Path archive = tmp.resolve("hello.kwdump");
+        Process tar = new ProcessBuilder("tar", "--create", "--file=" + archive, "--directory=" + staging, "--format=gnu", "--no-recursion",
+                "--owner=0", "--group=0", "--numeric-owner", "--mode=0600", "--mtime=@1796637600", "--", DumpArchive.MANIFEST,
+                "data_dir/uploads.tar", "database/hello.pgdump").inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        assertEquals(manifest(), DumpArchive.read(Files.newInputStream(archive), "hello.kwdump", this::stage));
+        assertArrayEquals(database(), staged.get("database/hello.pgdump").toByteArray());
+    }
+
     @Test
     void aChangedByteInAPartIsRefusedNamingThePart() throws Exception {
         byte[] archive = archive();
