@@ -59,7 +59,7 @@ class PackageIT {
                     + " && install -m 600 -o kraftwerk -g kraftwerk " + Repo.ROOT.resolve("examples/secrets-key/ab336546d2c0054f.key")
                     + " /var/lib/kraftwerk-master/secrets/")).orThrow();
             String rotated = master.exec(List.of("kw-master", "secrets", "rotate", "--manifests", "/srv/kraftwerk/site")).orThrow().stdout();
-            assertTrue(rotated.startsWith("re-encrypted 3 value(s) in 3 file(s) to key "), rotated);
+            assertTrue(rotated.startsWith("re-encrypted 5 value(s) in 5 file(s) to key "), rotated); // the example's five ENC values
             master.exec(List.of("kw-master", "secrets", "retire", "ab336546d2c0054f", "--manifests", "/srv/kraftwerk/site")).orThrow();
             master.exec(List.of("sh", "-c", "cd /srv/kraftwerk/site && git -c user.name=ops -c user.email=ops@example.net commit -q -am"
                     + " 'secrets: to this master key'")).orThrow();

@@ -61,8 +61,8 @@ class PostgresqlDatabaseIT {
                 write(node, "/root/changed.json", shop(Ensure.PRESENT, SECOND));
                 DisposableNode.Result changed = apply(node, runs, "/root/changed.json");
                 assertEquals(2, changed.exitCode(), changed.stdout());
-                assertTrue(changed.stdout().contains("postgresql_database[shop]: password '[sensitive]' -> '[sensitive]'"),
-                        changed.stdout());
+                assertTrue(changed.stdout().contains("changed      postgresql_database[shop]: password '[sensitive]' -> '[sensitive]'\n"),
+                        "the catalog's new password is its change, not drift repaired: " + changed.stdout());
                 DisposableNode.Result old = login(node, FIRST);
                 assertEquals(2, old.exitCode(), "the old password is refused");
                 assertTrue(old.stderr().contains("password authentication failed for user \"shop_app\""), old.stderr());

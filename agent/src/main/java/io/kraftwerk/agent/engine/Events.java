@@ -24,15 +24,20 @@ final class Events {
     }
 
     /**
-     * A change is corrective when the agent knew another value for the property: the system held
-     * it after the last run and no longer does. Without a known value the change is the catalog's.
+     * A change is corrective when the catalog asks for what the system held after the last run (the
+     * agent knew it) and the system no longer holds it: someone changed it behind the agent's back.
+     * When the catalog asks for something new, the change is the catalog's, whatever the system
+     * holds meanwhile — Puppet's definition too, and the only one that holds for a value the agent
+     * can tell apart from the catalog's but not name (a password the server keeps as a verifier).
+     * Without a known value the change is the catalog's.
      */
     static boolean corrective(Change c, ResourceState known) {
         if (known == null) {
             return false;
         }
         String last = known.properties().get(c.property());
-        return last != null && !last.equals(Property.fingerprint(c.previous(), c.kind()));
+        return last != null && !last.equals(Property.fingerprint(c.previous(), c.kind()))
+                && last.equals(Property.fingerprint(c.desired(), c.kind()));
     }
 
     /** One event per planned change, all with the same status and message. */

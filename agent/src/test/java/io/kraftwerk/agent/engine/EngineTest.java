@@ -153,6 +153,11 @@ class EngineTest {
         Report catalogChange = run(catalog(List.of(file("/a", "v2")), List.of()), false);
         assertFalse(catalogChange.resources().get(0).events().get(0).corrective(), "the system still held what was known");
         assertFalse(catalogChange.correctiveChange());
+
+        files.world.put("/a", "edited by hand");
+        Report both = run(catalog(List.of(file("/a", "v3")), List.of()), false);
+        assertFalse(both.resources().get(0).events().get(0).corrective(), "the catalog asks for something new: its change, whatever the"
+                + " system held meanwhile (a value the provider cannot name, like a password's verifier, is all it can see)");
     }
 
     @Test

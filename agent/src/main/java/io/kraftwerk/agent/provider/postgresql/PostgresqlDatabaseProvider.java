@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * {@code postgresql_database}: a database of the node's server and the login role that owns it.
- * Properties: {@code role} ("login"; observed "absent" or "nologin" too), {@code password} (secret:
+ * Properties: {@code role} ("login"; observed "absent", "nologin", or with powers beyond its databases, which a run takes away), {@code password} (secret:
  * observed equal to the catalog's when the role's stored SCRAM verifier is one of it, "(another
  * password)" when not, absent when the role has none), {@code owner}, {@code encoding} and
  * {@code locale}. The agent makes the verifier itself ({@link ScramVerifier}), so the password
@@ -26,9 +26,10 @@ import java.util.Optional;
  * a database that differs is reported, and applying refuses to drop it for that. Absent drops the
  * database (its record insists on force) and keeps the role, which other databases may use.
  *
- * <p>A new password in the catalog is reported as a corrective change (drift): the server keeps
- * only a verifier, so the agent can tell that the role's password is not the catalog's, but not
- * whether it is the catalog's previous one or one set by hand.
+ * <p>The server keeps only a verifier, so the agent can tell that the role's password is not the
+ * catalog's, but not which it is: a new password in the catalog is the catalog's change (the engine
+ * calls a change corrective only when the catalog asks for what it asked before), one set by hand
+ * under an unchanged catalog is drift.
  */
 public final class PostgresqlDatabaseProvider implements Provider<PostgresqlDatabaseResource> {
     static final String ROLE = "role";
