@@ -118,6 +118,9 @@ class AppDataIT {
         assertEquals(newerFiles, sh(stage1, FILES));
         assertNotEquals(liveRows, newerRows);
 
+        assertEquals("root root 600\n", stage1.exec(List.of("stat", "-c", "%U %G %a", "/root/hello.kwdump")).orThrow().stdout(),
+                "a kept copy is as private as the data");
+
         // a dump changed after it was made is refused before anything changes
         byte[] dump = Files.readAllBytes(stage1.path("/root/hello.kwdump"));
         byte[] marker = "second upload".getBytes(StandardCharsets.US_ASCII);

@@ -18,9 +18,12 @@ import io.kraftwerk.model.json.DocumentFormatException;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.resource.RestoreFrom;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -104,7 +107,7 @@ public final class DataCommands {
             archive = AppDumps.newFile(paths.dumps(), "pull-");
             MasterDumps.Fetched fetched = master(config).pull(source.node(), source.app(), archive);
             if (keep != null) {
-                Files.copy(archive, keep);
+                keepCopy(archive, keep);
             }
             DumpManifest manifest;
             try (RunLock lock = RunLock.acquire(paths.lock(), lockTimeout)) {
@@ -117,6 +120,20 @@ public final class DataCommands {
             return failed("pull", e, err);
         } finally {
             delete(archive);
+        }
+    }
+
+    /** A copy of the dump at {@code keep}, made root's alone (0600) before a byte is in it: a dump is as sensitive as the data. */
+    private static void keepCopy(Path archive, Path keep) throws IOException {
+        Path partial = Files.createTempFile(keep.toAbsolutePath().getParent(), "." + keep.getFileName() + ".", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                Files.copy(archive, out);
+            }
+            Files.move(partial, keep, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 
