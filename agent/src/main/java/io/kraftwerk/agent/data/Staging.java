@@ -64,8 +64,4 @@ final class Staging {
             // left for the operator: the message of the failure that got here matters more
         }
     }
-
-    static InputStream open(Path file) throws IOException {
-        return Files.newInputStream(file);
-    }
 }

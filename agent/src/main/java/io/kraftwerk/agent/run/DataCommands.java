@@ -55,7 +55,7 @@ public final class DataCommands {
             Catalog catalog = catalog();
             AppData data = AppData.of(catalog, app).only(parts);
             DumpManifest manifest = dumps(err).dump(catalog.node(), data, online, output);
-            out.println(describe(manifest, output));
+            out.println(describe(manifest) + " to " + output + ": " + parts(manifest));
             return 0;
         } catch (Exception e) {
             return failed("dump", e, err);
@@ -66,7 +66,7 @@ public final class DataCommands {
         try (RunLock lock = RunLock.acquire(paths.lock(), lockTimeout)) {
             AppData data = AppData.of(catalog(), app);
             DumpManifest manifest = dumps(err).load(data, archive);
-            out.println("Loaded " + describe(manifest, archive).replace(" to " + archive, " from " + archive));
+            out.println("Loaded " + describe(manifest) + " from " + archive + ": " + parts(manifest));
             return 0;
         } catch (Exception e) {
             return failed("load", e, err);
@@ -84,7 +84,7 @@ public final class DataCommands {
                 manifest = dumps(err).dump(catalog.node(), AppData.of(catalog, app).only(parts), online, archive);
             }
             MasterDumps.Stored stored = master(config).push(app, archive);
-            out.println("Pushed " + describe(manifest, archive).replace(" to " + archive, "") + " to " + config.server() + " as dump "
+            out.println("Pushed " + describe(manifest) + ": " + parts(manifest) + " to " + config.server() + " as dump "
                     + stored.id() + " (sha256 " + stored.sha256().substring(0, 16) + "…)");
             return 0;
         } catch (Exception e) {
@@ -193,8 +193,8 @@ public final class DataCommands {
         }
     }
 
-    static String describe(DumpManifest manifest, Path file) {
-        return "the dump of " + manifest.app() + " (" + manifest.consistency() + ") to " + file + ": " + parts(manifest);
+    static String describe(DumpManifest manifest) {
+        return "the dump of " + manifest.app() + " (" + manifest.consistency() + ")";
     }
 
     static String parts(DumpManifest manifest) {

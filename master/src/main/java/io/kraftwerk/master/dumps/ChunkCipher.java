@@ -31,7 +31,15 @@ final class ChunkCipher {
     }
 
     byte[] seal(int index, boolean last, byte[] plain) {
-        return run(true, index, last, plain, plain.length);
+        ChaCha20Poly1305 aead = aead(true, index, last);
+        byte[] out = new byte[aead.getOutputSize(plain.length)];
+        int n = aead.processBytes(plain, 0, plain.length, out, 0);
+        try {
+            aead.doFinal(out, n);
+        } catch (InvalidCipherTextException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 failed to seal (this is a Kraftwerk bug, please report it)", e);
+        }
+        return out;
     }
 
     /** @throws InvalidCipherTextException when the chunk is not this dump's chunk {@code index} as sealed */
@@ -40,18 +48,6 @@ final class ChunkCipher {
         byte[] out = new byte[aead.getOutputSize(length)];
         int n = aead.processBytes(sealed, 0, length, out, 0);
         aead.doFinal(out, n);
-        return out;
-    }
-
-    private byte[] run(boolean encrypt, int index, boolean last, byte[] in, int length) {
-        ChaCha20Poly1305 aead = aead(encrypt, index, last);
-        byte[] out = new byte[aead.getOutputSize(length)];
-        int n = aead.processBytes(in, 0, length, out, 0);
-        try {
-            aead.doFinal(out, n);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 failed to seal (this is a Kraftwerk bug, please report it)", e);
-        }
         return out;
     }
 
