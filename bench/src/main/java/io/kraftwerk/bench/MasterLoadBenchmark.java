@@ -1,6 +1,7 @@
 package io.kraftwerk.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kraftwerk.master.util.Gzip;
 import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.json.ModelJson;
@@ -52,6 +53,7 @@ import java.util.function.DoubleSupplier;
  * apt-get install --download-only -y puppetserver        # the peer, into apt's cache
  * java -cp bench/target/benchmarks.jar io.kraftwerk.bench.MasterLoadBenchmark [--agents 256] [--seconds 20]
  *      [--warmup 5] [--concurrency 16,256] [--servers kraftwerk,puppetserver] [--phases fresh,304,report]
+ *      [--report-encoding gzip|identity]
  *      [--puppet-seconds 60] [--puppet-warmup 45] [--master-java-options "..."] [--database h2|postgresql]
  * </pre>
  */
@@ -78,6 +80,7 @@ public final class MasterLoadBenchmark {
         String masterJavaOptions = "";
         List<String> phases = List.of("fresh", "304", "report");
         String database = "h2";
+        boolean gzipReports = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--agents" -> agents = Integer.parseInt(args[++i]);
@@ -88,6 +91,11 @@ public final class MasterLoadBenchmark {
                 case "--master-java-options" -> masterJavaOptions = args[++i];
                 case "--phases" -> phases = Arrays.asList(args[++i].split(","));
                 case "--database" -> database = args[++i];
+                case "--report-encoding" -> gzipReports = switch (args[++i]) {
+                    case "gzip" -> true;
+                    case "identity" -> false;
+                    default -> throw new IllegalArgumentException("--report-encoding is gzip (as kw-agent sends) or identity");
+                };
                 case "--puppet-seconds" -> puppetMeasured = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--puppet-warmup" -> puppetWarmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -106,7 +114,8 @@ public final class MasterLoadBenchmark {
         List<String> notes = new ArrayList<>();
         for (String server : servers) {
             switch (server) {
-                case "kraftwerk" -> notes.add(kraftwerk(agents, concurrency, phases, warmup, measured, masterJavaOptions, database));
+                case "kraftwerk" -> notes.add(kraftwerk(agents, concurrency, phases, warmup, measured, masterJavaOptions, database,
+                        gzipReports));
                 case "puppetserver" -> notes.add(puppetserver(agents, concurrency, puppetWarmup, puppetMeasured));
                 default -> throw new IllegalArgumentException("unknown server " + server);
             }
@@ -116,20 +125,20 @@ public final class MasterLoadBenchmark {
     }
 
     private static String kraftwerk(int agents, List<Integer> concurrency, List<String> phases, Duration warmup, Duration measured,
-                                    String javaOptions, String database) throws Exception {
+                                    String javaOptions, String database, boolean gzipReports) throws Exception {
         if (database.equals("postgresql")) {
             try (PostgresServer postgres = PostgresServer.start()) {
                 Path password = Files.createDirectories(WORK).resolve("pg-password");
                 Files.writeString(password, postgres.password());
-                return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of("--database", postgres.jdbcUrl(),
+                return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, gzipReports, List.of("--database", postgres.jdbcUrl(),
                         "--database-user", PostgresServer.USER, "--database-password-file", password.toString()));
             }
         }
-        return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, List.of());
+        return kraftwerk(agents, concurrency, phases, warmup, measured, javaOptions, gzipReports, List.of());
     }
 
     private static String kraftwerk(int agents, List<Integer> concurrency, List<String> phases, Duration warmup, Duration measured,
-                                    String javaOptions, List<String> databaseOptions) throws Exception {
+                                    String javaOptions, boolean gzipReports, List<String> databaseOptions) throws Exception {
         Path work = WORK.resolve("kraftwerk");
         deleteTree(work);
         Path site = Files.createDirectories(work.resolve("site"));
@@ -186,7 +195,7 @@ public final class MasterLoadBenchmark {
                 }
                 if (phases.contains("report")) {
                     print(LoadPhase.run("report", clients, c, 201,
-                            (agent, seq) -> reportRequest(names.get(agent), reports.get(agent)), warmup, measured, cpu), "kraftwerk");
+                            (agent, seq) -> reportRequest(names.get(agent), reports.get(agent), gzipReports), warmup, measured, cpu), "kraftwerk");
                 }
             }
             return String.format(Locale.ROOT, "kw-master: peak RSS %.0f MiB; catalog %d bytes; JVM options '%s'",
@@ -271,10 +280,18 @@ public final class MasterLoadBenchmark {
 
     private static final String RUN_ID_MARK = "00000000-0000-0000-0000-000000000000";
 
-    /** A new run of the agent's report template: its own run id (the master stores each once). */
-    private static AgentConnection.Request reportRequest(String node, String template) {
-        return new AgentConnection.Request("POST", "/v1/reports/" + node, JSON,
-                template.replace(RUN_ID_MARK, UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8));
+    private static final Map<String, String> GZIPPED_JSON = Map.of("Content-Type", "application/json", "Content-Encoding", "gzip");
+
+    /**
+     * A new run of the agent's report template: its own run id (the master stores each once), sent
+     * as kw-agent sends it (gzip at the fastest level), or as plain JSON as agents before issue 17 did.
+     */
+    private static AgentConnection.Request reportRequest(String node, String template, boolean gzip) {
+        byte[] json = template.replace(RUN_ID_MARK, UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8);
+        if (!gzip) {
+            return new AgentConnection.Request("POST", "/v1/reports/" + node, JSON, json);
+        }
+        return new AgentConnection.Request("POST", "/v1/reports/" + node, GZIPPED_JSON, Gzip.pack(json));
     }
 
     /** As puppet agent 7 asks: a form with the facts as JSON (new facts every time, like a real run's uptime). */

@@ -39,12 +39,43 @@ final class PuppetServerNode implements AutoCloseable {
     private static final String CA_DIR = "/etc/puppet/puppetserver/ca";
     private final DisposableNode node;
     private final String address;
-    private final Process server;
+    private Process server;
 
     private PuppetServerNode(DisposableNode node, String address, Process server) {
         this.node = node;
         this.address = address;
         this.server = server;
+    }
+
+    /** What the Debian unit's ExecStart runs, as the puppet user, with /etc/default/puppetserver. */
+    private static Process spawn(DisposableNode node) throws IOException {
+        Process server = node.spawn(List.of("runuser", "-u", "puppet", "--", "sh", "-c",
+                ". /etc/default/puppetserver && exec java $JAVA_ARGS -Djruby.lib=/usr/share/jruby/lib"
+                        + " -XX:+CrashOnOutOfMemoryError -jar /usr/share/puppetserver/puppetserver.jar"
+                        + " --config /etc/puppet/puppetserver/conf.d --bootstrap-config /etc/puppet/puppetserver/services.d"
+                        + " --restart-file /run/puppetserver/restart"));
+        server.getOutputStream().close();
+        drain(server);
+        return server;
+    }
+
+    /**
+     * Stops the server and starts it again as its unit would; returns how long it took from the
+     * start to the readiness its unit waits for (Trapperkeeper's restart file).
+     */
+    Duration restart() throws Exception {
+        long jvm = jvmPid();
+        server.destroyForcibly();
+        ProcessHandle.of(jvm).ifPresent(h -> {
+            h.destroyForcibly();
+            h.onExit().join();
+        });
+        server.waitFor();
+        Files.deleteIfExists(node.path("/run/puppetserver/restart"));
+        long started = System.nanoTime();
+        server = spawn(node);
+        awaitReady(Duration.ofMinutes(5));
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     static PuppetServerNode start(Path scratch, Path shared, HostBridge bridge, String address, String siteManifest)
@@ -63,14 +94,7 @@ final class PuppetServerNode implements AutoCloseable {
             for (String dir : List.of("/run/puppetserver", "/var/log/puppetserver")) {
                 node.exec(List.of("install", "-d", "-o", "puppet", "-g", "puppet", dir)).orThrow();
             }
-            // what the Debian unit's ExecStart runs, as the puppet user, with /etc/default/puppetserver
-            Process server = node.spawn(List.of("runuser", "-u", "puppet", "--", "sh", "-c",
-                    ". /etc/default/puppetserver && exec java $JAVA_ARGS -Djruby.lib=/usr/share/jruby/lib"
-                            + " -XX:+CrashOnOutOfMemoryError -jar /usr/share/puppetserver/puppetserver.jar"
-                            + " --config /etc/puppet/puppetserver/conf.d --bootstrap-config /etc/puppet/puppetserver/services.d"
-                            + " --restart-file /run/puppetserver/restart"));
-            server.getOutputStream().close();
-            drain(server);
+            Process server = spawn(node);
             PuppetServerNode puppet = new PuppetServerNode(node, address, server);
             puppet.awaitReady(Duration.ofMinutes(5));
             return puppet;

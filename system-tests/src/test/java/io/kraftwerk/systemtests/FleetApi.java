@@ -46,6 +46,11 @@ final class FleetApi {
         return send(node, method, path, body, Map.of("Content-Type", "application/json"));
     }
 
+    /** As {@link #asNode}, the body sent as it is with this Content-Encoding (a node's agent sends its reports gzip). */
+    Answer asNode(NodeIdentity node, String method, String path, byte[] body, String contentEncoding) throws Exception {
+        return send(node, method, path, body, Map.of("Content-Type", "application/json", "Content-Encoding", contentEncoding));
+    }
+
     /** The certnames of a page of the node table. */
     List<String> certnames(String path) throws Exception {
         Answer a = get(path);

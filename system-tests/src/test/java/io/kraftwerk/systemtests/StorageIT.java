@@ -10,6 +10,8 @@ import io.kraftwerk.testkit.GitRepo;
 import io.kraftwerk.testkit.MasterProcess;
 import io.kraftwerk.testkit.NodeIdentity;
 import io.kraftwerk.testkit.PostgresServer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -71,19 +74,21 @@ class StorageIT {
 
     /** The scripted fleet: seven nodes, one per status and two ways to drift, and one old report. */
     abstract static class Scenario {
+        private static final String JAVA_OPTIONS = "-Dkraftwerk.master.run-interval=30m -Dkraftwerk.master.report-retention=30d";
         MasterProcess master;
         FleetApi api;
         final List<String> ids = new ArrayList<>();
+        private String manifests;
+        private List<String> options;
 
-        void startMaster(String name, List<String> options) throws Exception {
+        void startMaster(String name, List<String> databaseOptions) throws Exception {
             Path work = Files.createDirectories(Repo.SCRATCH).resolve("storage-" + name);
             Repo.deleteTree(work);
-            GitRepo manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production");
-            List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"));
-            all.addAll(options);
+            manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production").dir().toString();
+            options = new ArrayList<>(List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1"));
+            options.addAll(databaseOptions);
             Repo.stockStore(work.resolve("data"));
-            master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), all,
-                    "-Dkraftwerk.master.run-interval=30m -Dkraftwerk.master.report-retention=30d");
+            master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests, options, JAVA_OPTIONS);
             api = new FleetApi(master);
             Instant now = Instant.now();
             post("n1.example.net", ScriptedReports.unchanged("n1.example.net", now.minusSeconds(60)));
@@ -296,7 +301,95 @@ class StorageIT {
         }
 
         @Test
-        @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // adds a node, removes a report: after the tests that count them
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node: after the tests that count them
+        void aReportSentCompressedIsStoredAsSentAndOneThatInflatesTooFarIsRefused() throws Exception {
+            NodeIdentity n14 = NodeIdentity.issue(master.caDir(), "n14.example.net");
+            Report report = ScriptedReports.corrected("n14.example.net", Instant.now().minusSeconds(2));
+            FleetApi.Answer stored = api.asNode(n14, "POST", "/v1/reports/n14.example.net", gzip(ModelJson.writeBytes(report)), "gzip");
+            assertEquals(201, stored.status(), stored.body());
+            JsonNode reports = api.get("/v1/fleet/nodes/n14.example.net/reports").json().get("reports");
+            assertEquals(1, reports.size());
+            FleetApi.Answer back = api.get("/v1/fleet/reports/" + reports.get(0).get("id").asLong());
+            assertEquals(report.runId(), back.json().get("report").get("run_id").asText(), back.body());
+            assertEquals(1, back.json().get("events").size());
+
+            // 17 MiB of spaces inflate from 17 KB: refused before they are held, let alone parsed
+            byte[] bomb = gzip(" ".repeat(17 << 20).getBytes(StandardCharsets.UTF_8));
+            FleetApi.Answer refused = api.asNode(n14, "POST", "/v1/reports/n14.example.net", bomb, "gzip");
+            assertEquals(400, refused.status(), refused.body());
+            assertEquals("the report unpacks to more than 16777216 bytes; at most 16777216 are accepted",
+                    refused.json().get("error").asText());
+            FleetApi.Answer notGzip = api.asNode(n14, "POST", "/v1/reports/n14.example.net", ModelJson.writeBytes(report), "gzip");
+            assertEquals(400, notGzip.status(), notGzip.body());
+            assertTrue(notGzip.json().get("error").asText().startsWith("the report is not valid gzip: "), notGzip.body());
+            FleetApi.Answer brotli = api.asNode(n14, "POST", "/v1/reports/n14.example.net", ModelJson.writeBytes(report), "br");
+            assertEquals(415, brotli.status(), brotli.body());
+            // what the database could not store would fail the batch it is in: refused alone, before it gets there
+            FleetApi.Answer nul = api.asNode(n14, "POST", "/v1/reports/n14.example.net", ModelJson.writeBytes(
+                    ScriptedReports.correctedWith("n14.example.net", Instant.now(), "file[/etc/motd]", "a", "b\0c")));
+            assertEquals(400, nul.status(), nul.body());
+            assertEquals("the report is not valid: report: resources[0].events[0].desired holds a NUL character (\\u0000), which"
+                    + " the master does not store", nul.json().get("error").asText());
+            FleetApi.Answer ancient = api.asNode(n14, "POST", "/v1/reports/n14.example.net",
+                    ModelJson.writeBytes(ScriptedReports.unchanged("n14.example.net", Instant.parse("1999-12-31T23:00:00Z"))));
+            assertEquals(400, ancient.status(), ancient.body());
+            assertTrue(ancient.json().get("error").asText().startsWith("the report's start (1999-12-31T23:00:00Z) lies before"
+                    + " 2000-01-01T00:00:00Z; the node's clock is wrong"), ancient.body());
+            assertEquals(1, api.get("/v1/fleet/nodes/n14.example.net/reports").json().get("reports").size(), "nothing more stored");
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // adds nodes and restarts the master: last
+        void everyReportAcknowledgedIsThereAfterTheMasterIsKilled() throws Exception {
+            // Six nodes send ten reports each, all at once: the writer stores them in batches. The
+            // master is killed (SIGKILL, as a crash or power cut) the moment the last is acknowledged:
+            // every acknowledged report must be there when it comes back, with its events.
+            int nodes = 6;
+            int runs = 10;
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(runs + 5);
+            AtomicInteger next = new AtomicInteger();
+            List<FleetApi.Answer> answers = together(nodes, () -> {
+                String name = "k" + next.incrementAndGet() + ".example.net";
+                NodeIdentity id = NodeIdentity.issue(master.caDir(), name);
+                FleetApi.Answer last = null;
+                for (int run = 0; run < runs; run++) {
+                    byte[] json = ModelJson.writeBytes(ScriptedReports.corrected(name, start.plusSeconds(run)));
+                    last = run % 2 == 0 ? api.asNode(id, "POST", "/v1/reports/" + name, gzip(json), "gzip")
+                            : api.asNode(id, "POST", "/v1/reports/" + name, json);
+                    if (last.status() != 201) {
+                        return last;
+                    }
+                }
+                return last;
+            });
+            master.kill();
+            for (FleetApi.Answer a : answers) {
+                assertEquals(201, a.status(), a.body());
+            }
+            master = MasterProcess.start(Repo.ROOT, master.dataDir(), manifests, options, JAVA_OPTIONS);
+            api = new FleetApi(master);
+            for (int n = 1; n <= nodes; n++) {
+                String name = "k" + n + ".example.net";
+                JsonNode reports = api.get("/v1/fleet/nodes/" + name + "/reports").json().get("reports");
+                assertEquals(runs, reports.size(), name + ": " + reports);
+                JsonNode node = api.get("/v1/fleet/nodes/" + name).json().get("node");
+                assertEquals(start.plusSeconds(runs - 1), Instant.parse(node.get("last_report_at").asText()), node.toString());
+                for (JsonNode r : reports) {
+                    assertEquals(1, api.get("/v1/fleet/reports/" + r.get("id").asLong()).json().get("events").size(), r.toString());
+                }
+            }
+        }
+
+        private static byte[] gzip(byte[] data) throws Exception {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(data);
+            }
+            return out.toByteArray();
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node, removes a report: after the tests that count them
         void aReportIsStoredOnceAndOldReportsGoWithTheRetention() throws Exception {
             Report again = ScriptedReports.unchanged("n9.example.net", Instant.now().minusSeconds(5));
             NodeIdentity n9 = NodeIdentity.issue(master.caDir(), "n9.example.net");

@@ -24,6 +24,7 @@ import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
 import io.kraftwerk.model.report.Report;
 import io.kraftwerk.model.resource.FileResource;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +186,30 @@ public class MisbehavingMasterTest {
     }
 
     @Test
+    void reportsGoCompressedAndAgainPlainToAMasterThatTakesThemOnlyPlain() throws Exception {
+        serve(catalog("v1", "port = 8000\n"), "\"e1\"");
+        assertEquals(2, run(), output());
+        List<LoggedRequest> sent = master.findAll(postRequestedFor(urlEqualTo(REPORT_PATH)));
+        assertEquals(1, sent.size());
+        assertEquals("gzip", sent.get(0).getHeader("Content-Encoding"), "a tenth of the bytes for the master");
+
+        // a master from before compressed reports reads the gzip bytes as JSON and refuses them
+        master.resetAll();
+        master.stubFor(post(REPORT_PATH).willReturn(aResponse().withStatus(202).withBody("{\"status\": \"stored\"}")));
+        master.stubFor(post(REPORT_PATH).withHeader("Content-Encoding", equalTo("gzip"))
+                .willReturn(aResponse().withStatus(400).withBody("{\"error\": \"the report is not valid: not JSON\"}")));
+        serve(catalog("v1", "port = 8000\n"), "\"e1\"");
+        assertEquals(0, run(), output());
+        sent = master.findAll(postRequestedFor(urlEqualTo(REPORT_PATH)));
+        assertEquals(2, sent.size());
+        assertEquals("gzip", sent.get(0).getHeader("Content-Encoding"));
+        assertEquals(null, sent.get(1).getHeader("Content-Encoding"), "sent again as plain JSON");
+        assertEquals(NODE, ModelJson.readReport(sent.get(1).getBody(), "sent report").node());
+        assertEquals(List.of(), queued());
+        assertTrue(!Files.exists(config.stateDir().resolve("reports/rejected")), "nothing set aside");
+    }
+
+    @Test
     void aReportTheMasterRefusesForGoodIsSetAsideWithTheReason() throws Exception {
         serve(catalog("v1", "port = 8000\n"), "\"e1\"");
         master.stubFor(post(REPORT_PATH).willReturn(aResponse().withStatus(400).withBody("{\"error\": \"report.json: node: must not be blank\"}")));
@@ -271,9 +297,20 @@ public class MisbehavingMasterTest {
     private List<Report> reportsSent() throws Exception {
         List<Report> out = new ArrayList<>();
         for (LoggedRequest request : master.findAll(postRequestedFor(urlEqualTo(REPORT_PATH)))) {
-            out.add(ModelJson.readReport(request.getBody(), "sent report"));
+            out.add(ModelJson.readReport(body(request), "sent report"));
         }
         return out;
+    }
+
+    /** The report as the agent wrote it, whether it went compressed or not. */
+    private static byte[] body(LoggedRequest request) throws Exception {
+        byte[] body = request.getBody();
+        if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                return in.readAllBytes();
+            }
+        }
+        return body;
     }
 
     private Report onlyReportSent() throws Exception {

@@ -10,6 +10,7 @@ import io.kraftwerk.master.store.ReportInbox;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,11 +42,11 @@ public class ReportResource {
     @Throttled
     @Path("{certname}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response report(@PathParam("certname") String certname, byte[] json) {
-        ReportInbox.Receipt receipt = receive(certname, json);
-        if (receipt.status() == 201) {
+    public Response report(@PathParam("certname") String certname, @HeaderParam("Content-Encoding") String encoding, byte[] body) {
+        ReportInbox.Receipt receipt = receive(certname, encoding, body);
+        if (receipt.status() == 201 && receipt.node() != null) {
             // a node that failed, or reports again, stands so in the next catalog that asks
-            fleet.reported(certname);
+            fleet.reported(receipt.node());
         }
         if (receipt.run() != null) {
             // a canary's run moves its rollout, counted from the report itself (sent again too: an earlier count may have failed)
@@ -54,23 +55,25 @@ public class ReportResource {
         metrics.report(switch (receipt.status()) {
             case 201 -> "stored";
             case 200 -> "duplicate";
-            case 400 -> "invalid";
+            case 400, 415 -> "invalid";
             default -> "refused";
         });
         return receipt.status() >= 400 ? Json.error(receipt.status(), receipt.message())
                 : Json.ok(receipt.status(), Map.of("status", receipt.message()));
     }
 
-    /** What becomes of a report: refused here, or taken by the inbox. */
-    private ReportInbox.Receipt receive(String certname, byte[] json) {
-        if (json == null || json.length == 0) {
+    /**
+     * What becomes of a report: refused here, or taken by the inbox. Agents send it gzip-compressed
+     * (a tenth of the bytes to carry and decrypt), older agents as plain JSON.
+     */
+    private ReportInbox.Receipt receive(String certname, String encoding, byte[] body) {
+        if (body == null || body.length == 0) {
             return new ReportInbox.Receipt(400, "the request needs a report (kw-agent's JSON report)");
         }
-        if (json.length > config.maxReportBytes()) {
-            // 400, not 413: like any invalid report it is final (the agent sets it aside), not a transient limit
-            return new ReportInbox.Receipt(400, "the report is " + json.length + " bytes; at most " + config.maxReportBytes()
-                    + " are accepted");
+        boolean gzip = encoding != null && encoding.strip().equalsIgnoreCase("gzip");
+        if (!gzip && encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            return new ReportInbox.Receipt(415, "a report is sent as JSON, plain or with Content-Encoding gzip, not " + encoding);
         }
-        return inbox.accept(certname, json);
+        return inbox.accept(certname, body, gzip);
     }
 }

@@ -35,10 +35,6 @@ import picocli.CommandLine.Option;
 final class ArtifactsGcCommand extends ArtifactsCommand.Action {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})([smhd])");
 
-    static {
-        QuietJGit.install();
-    }
-
     @Option(names = "--manifests", required = true, paramLabel = "REPO", description = {"The manifests git repository (a work"
             + " tree or a bare repository).", "For a master that mirrors a URL: its DATA/manifests.git."})
     Path manifests;
@@ -52,6 +48,9 @@ final class ArtifactsGcCommand extends ArtifactsCommand.Action {
 
     @Override
     void run(ArtifactStore store, PrintWriter out) throws ArtifactException, IOException {
+        // here, not in a static block: picocli makes every subcommand when kw-master starts, and
+        // 'serve' keeps JGit's settings in its data directory instead (QuietJGit.keepIn)
+        QuietJGit.install();
         Instant youngest = Clock.systemUTC().instant().minus(duration(minAge));
         ReferencedArtifacts.References references;
         File dir = manifests.toFile();

@@ -5,6 +5,7 @@ import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.serve.MasterSetup;
 import io.kraftwerk.master.settings.DatabaseSettings;
 import io.kraftwerk.master.manifest.ManifestException;
+import io.kraftwerk.master.manifest.QuietJGit;
 import io.kraftwerk.master.notify.Webhooks;
 import io.kraftwerk.master.settings.MasterPaths;
 import io.quarkus.runtime.Quarkus;
@@ -98,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         System.setProperty("kraftwerk.master.webhooks", hooks.toString());
+        QuietJGit.keepIn(new MasterPaths(dataDir.toAbsolutePath()).jgitConfig());
         Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
         tls.forEach(System::setProperty);
         DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)

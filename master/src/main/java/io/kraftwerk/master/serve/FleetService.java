@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * standing, kept in memory and handed to each compile as one immutable {@link FleetSnapshot}.
  *
  * <p>It learns from what this master sees — a catalog request's facts, environment and roles at once,
- * a stored report by reading the node's row back — and reads the whole node table every
+ * a stored report by the node's row as the report writer left it — and reads the whole node table every
  * {@code kraftwerk.master.fleet-refresh} (30 s) for what other masters sharing the database saw. A node
  * stands as failed when its last report failed, and as unresponsive when it has not reported for
  * twice the run interval (or ever); the snapshot is made again when one of these changes, or when
@@ -170,16 +170,12 @@ public class FleetService {
         }
     }
 
-    /** A report of the node was stored: its row says how it stands (returned, for the rollout to read). */
-    public Optional<NodeRoster.Row> reported(String certname) {
+    /** A report of the node was stored: its row, as the storing transaction left it, says how it stands. */
+    public void reported(NodeRoster.Row row) {
         try {
-            Optional<NodeRoster.Row> row = roster.row(certname);
-            row.ifPresent(r -> merge(r, null));
-            return row;
+            merge(row, null);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "could not read back the node row of %s; the fleet learns of its report within %s", certname,
-                    config.fleetRefresh());
-            return Optional.empty();
+            LOG.warnf(e, "could not take in the report of %s; the fleet learns of it within %s", row.certname(), config.fleetRefresh());
         }
     }
 

@@ -44,6 +44,11 @@ public record MasterPaths(Path dataDir) {
         return dataDir.resolve("webhooks.yaml");
     }
 
+    /** What JGit measured of the data directory's file system (see manifest.QuietJGit): measured once, not at every start. */
+    public Path jgitConfig() {
+        return dataDir.resolve("jgit.config");
+    }
+
     public Path manifestsMirror() {
         return dataDir.resolve("manifests.git");
     }

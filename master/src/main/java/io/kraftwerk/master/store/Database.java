@@ -23,6 +23,11 @@ public class Database {
     @PersistenceUnit(DatabaseSettings.POSTGRESQL)
     InjectableInstance<Session> postgresql;
 
+    /** Whether this master stores in its embedded H2 file (which makes a commit durable only when asked: {@link ReportWriter}). */
+    public boolean embedded() {
+        return !postgresql.getHandle().getBean().isActive() && h2.getHandle().getBean().isActive();
+    }
+
     @Produces
     @ApplicationScoped
     Session session() {

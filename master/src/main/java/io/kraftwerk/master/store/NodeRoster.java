@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.hibernate.Session;
 
 /**
@@ -44,14 +43,6 @@ public class NodeRoster {
             rows.add(row(r));
         }
         return rows;
-    }
-
-    /** One node's row, if it has facts. */
-    @Transactional
-    public Optional<Row> row(String certname) {
-        return session.createSelectionQuery("select " + COLUMNS
-                + " from StoredNode n where n.certname = :c and n.factsAt is not null and n.environment is not null", Object[].class)
-                .setParameter("c", certname).getResultStream().findFirst().map(NodeRoster::row);
     }
 
     private static Row row(Object[] r) {

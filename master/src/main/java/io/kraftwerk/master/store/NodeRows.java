@@ -5,7 +5,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
 
@@ -19,8 +24,8 @@ import org.hibernate.Session;
  * while it waits for a second one. Nodes are never deleted, so a node known to have a row is
  * remembered and costs nothing the next time.
  *
- * <p>Inside the transaction the row is then locked ({@link #lock}): two reports of one node, or a
- * report and the batch of sightings, would otherwise both read it and the later commit would put
+ * <p>Inside the transaction the rows are then locked ({@link #lockAll}): two reports of one node, or a
+ * report and the batch of sightings, would otherwise both read a row and the later commit would put
  * back what the earlier one replaced (an older report becoming the node's latest).
  */
 @ApplicationScoped
@@ -53,13 +58,24 @@ public class NodeRows {
         known.add(certname);
     }
 
-    /** The node's row, locked in the caller's transaction; {@link #ensure} made it. */
-    public StoredNode lock(String certname) {
-        StoredNode node = session.find(StoredNode.class, certname, LockModeType.PESSIMISTIC_WRITE);
-        if (node == null) {
-            throw new IllegalStateException("the node row of " + certname + " is missing: ensure() comes first");
+    /**
+     * The nodes' rows, locked in the caller's transaction by one query in the database's own order
+     * of names. Whoever locks several rows (the report writer, the sightings' flush, another master)
+     * locks them through here, so all take them in the same order and none waits on another in a
+     * circle; {@link #ensure} made them.
+     */
+    public Map<String, StoredNode> lockAll(Collection<String> certnames) {
+        Map<String, StoredNode> locked = new HashMap<>();
+        for (StoredNode n : session.createSelectionQuery("from StoredNode n where n.certname in :c order by n.certname", StoredNode.class)
+                .setParameter("c", List.copyOf(new TreeSet<>(certnames))).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+            locked.put(n.certname, n);
         }
-        return node;
+        for (String name : certnames) {
+            if (!locked.containsKey(name)) {
+                throw new IllegalStateException("the node row of " + name + " is missing: ensure() comes first");
+            }
+        }
+        return locked;
     }
 
     @Transactional

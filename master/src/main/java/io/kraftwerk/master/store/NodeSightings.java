@@ -82,8 +82,8 @@ public class NodeSightings {
     }
 
     /**
-     * Writes the pending sightings, a hundred rows per transaction, in name order (two masters
-     * flushing the same nodes lock their rows in the same order). A sighting leaves the queue only
+     * Writes the pending sightings, a hundred rows per transaction, their rows locked together
+     * ({@link NodeRows#lockAll}: in the order every writer of several rows takes them). A sighting leaves the queue only
      * once written, and only if no newer one came meanwhile; what the database refused is tried
      * again with the next flush.
      */
@@ -106,7 +106,8 @@ public class NodeSightings {
 
     @Transactional
     void write(Map<String, Sighting> chunk) {
-        chunk.forEach((certname, s) -> s.applyTo(rows.lock(certname)));
+        Map<String, StoredNode> locked = rows.lockAll(chunk.keySet());
+        chunk.forEach((certname, s) -> s.applyTo(locked.get(certname)));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -31,6 +31,26 @@ public final class Gzip {
         return out.toByteArray();
     }
 
+    /** Data that unpacks to more than the limit allows (a report inflating past max-report-bytes). */
+    public static final class TooLarge extends Exception {
+        public TooLarge(long limit) {
+            super("unpacks to more than " + limit + " bytes");
+        }
+    }
+
+    /** Unpacks, reading no further than {@code limit} bytes: what was sent compressed cannot grow without bound. */
+    public static byte[] unpack(byte[] packed, int limit) throws TooLarge {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
+            byte[] data = in.readNBytes(limit);
+            if (in.read() != -1) {
+                throw new TooLarge(limit);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new UncheckedIOException("damaged gzip data: " + e.getMessage(), e);
+        }
+    }
+
     public static byte[] unpack(byte[] packed) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(packed))) {
             return in.readAllBytes();

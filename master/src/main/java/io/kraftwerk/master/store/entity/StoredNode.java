@@ -1,16 +1,21 @@
 package io.kraftwerk.master.store.entity;
 
+import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /** A node the master has heard of: its latest facts, catalog and the summary of its latest report. */
 @Entity
 @Table(name = "node")
+// a report's update names its five columns only, not the facts (tens of KB) that catalog requests keep
+@DynamicUpdate
 public class StoredNode {
     /** Column sizes (V1__storage.sql): what a sighting or a report may put in them. */
     public static final int ENVIRONMENT_LENGTH = 255;
@@ -27,7 +32,8 @@ public class StoredNode {
     @Column(name = "catalog_version", length = CATALOG_VERSION_LENGTH)
     public String catalogVersion;
 
-    /** The latest facts, as JSON. */
+    /** The latest facts, as JSON: read only when asked for (locking a node's row to store its report needs none of it). */
+    @Basic(fetch = FetchType.LAZY)
     @Column(name = "facts")
     @JdbcTypeCode(SqlTypes.LONG32VARCHAR)
     public String facts;
