@@ -80,7 +80,9 @@ class MasterIT {
         Repo.stockStore(work.resolve("data"));
         master = MasterProcess.start(Repo.ROOT, work.resolve("data"), manifests.dir().toString(), List.of("--host", "127.0.0.1",
                 "--name", "localhost", "--ip", "127.0.0.1", "--poll-interval", "1h",
-                "--autosign-token-file", work.resolve("token").toString()), "-Dkraftwerk.master.max-inflight=4");
+                "--autosign-token-file", work.resolve("token").toString()),
+                // no catalog's bytes are kept (each is dropped once served): answers come from the ETags remembered
+                "-Dkraftwerk.master.max-inflight=4 -Dkraftwerk.master.catalog-cache-bytes=1");
         ca = NodeIdentity.readCertificate(master.caCertificate());
         web1 = NodeIdentity.issue(master.caDir(), "web1.example.net");
         web1Facts = Files.readAllBytes(Repo.ROOT.resolve("manifests/facts/web1.example.net.json"));
@@ -140,10 +142,19 @@ class MasterIT {
         String etag = first.header("ETag");
         assertTrue(etag.matches("\"[0-9a-f]{40}\""), etag);
 
+        long compiles = compiles();
         Answer again = call(web1, "POST", "/v1/catalogs/web1.example.net", web1Facts, Map.of("If-None-Match", etag));
         assertEquals(304, again.status());
         assertEquals("", again.body());
         assertEquals(etag, again.header("ETag"));
+        assertEquals(compiles, compiles(), "a node that has its catalog gets 304 from the ETag remembered, without a compile");
+        assertEquals(0, admin("GET", "/v1/admin/status").json().get("cached_catalog_bytes").asLong(), "no bytes kept here");
+        // a node without it (its state lost) gets the same catalog, compiled again because its bytes were dropped
+        Answer lost = call(web1, "POST", "/v1/catalogs/web1.example.net", web1Facts, Map.of("If-None-Match", "\"0000\""));
+        assertEquals(200, lost.status());
+        assertEquals(etag, lost.header("ETag"));
+        assertEquals(first.body(), lost.body());
+        assertEquals(compiles + 1, compiles());
 
         Answer other = call(web1, "POST", "/v1/catalogs/db1.example.net", web1Facts, Map.of());
         assertEquals(403, other.status());
@@ -514,6 +525,13 @@ class MasterIT {
         headers.forEach(request::header);
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body(), response.headers().map());
+    }
+
+    /** Catalog compiles so far, as the master counts them (its Prometheus metrics). */
+    private long compiles() throws Exception {
+        Matcher m = Pattern.compile("(?m)^kraftwerk_catalog_compile_seconds_count(?:\\{[^}]*\\})? ([0-9.E]+)$")
+                .matcher(admin("GET", "/q/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     private Answer admin(String method, String path) throws Exception {

@@ -131,7 +131,7 @@ class PackageIT {
             assertFalse(Files.exists(node.path("/etc/service/kw-agent")), "the runit service is disabled");
             await("the agent daemon to stop", () -> {
                 try {
-                    return node.exec(List.of("pgrep", "-f", "kw-agent.jar daemon")).exitCode() == 1;
+                    return node.exec(List.of("pgrep", "-f", "kw-agent-daemon")).exitCode() == 1;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

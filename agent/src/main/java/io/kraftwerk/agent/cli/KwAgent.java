@@ -57,6 +57,8 @@ public final class KwAgent {
                 return RunCommand.run(List.of(rest), out, err);
             case "daemon":
                 return DaemonCommand.run(List.of(rest), out, err);
+            case "schedule":
+                return ScheduleCommand.run(List.of(rest), out, err);
             case "bootstrap":
                 return BootstrapCommand.run(List.of(rest), out, err);
             case "releases", "rollback":
@@ -79,6 +81,7 @@ public final class KwAgent {
                   bootstrap get this node a certificate from the master's CA (kw-agent bootstrap --help)
                   run       one run now: fetch the catalog from the master, converge, report (kw-agent run --help)
                   daemon    a run every interval, each node in its own slot (kw-agent daemon --help)
+                  schedule  when this node's daemon runs next, and its slot (kw-agent schedule --help)
                   apply     converge this node to a catalog file, without a master (kw-agent apply --help)
                   releases  the releases of an app this node keeps (kw-agent releases APP)
                   rollback  switch an app back to a kept release, through its health gate, and pin it

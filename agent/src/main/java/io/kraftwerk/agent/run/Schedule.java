@@ -2,6 +2,7 @@ package io.kraftwerk.agent.run;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -23,7 +24,7 @@ public final class Schedule {
                 h = (h << 8) | (d[i] & 0xff);
             }
             return Math.floorMod(h, Math.max(1, interval.toSeconds()));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -35,5 +36,15 @@ public final class Schedule {
         long t = now.getEpochSecond();
         long slot = t - Math.floorMod(t - offset, period);
         return Instant.ofEpochSecond(slot < t ? slot + period : slot);
+    }
+
+    /**
+     * The first run time at or after {@code now}, but not {@code last} again: a run shorter than a
+     * second must not start again in the slot it just ran in. (Only that slot: after the clock is
+     * stepped back, the node runs in the slots it comes to, not after the one it ran last.)
+     */
+    public static Instant nextAfter(Instant now, Instant last, String certname, Duration interval) {
+        Instant next = next(now, certname, interval);
+        return next.equals(last) ? next(last.plusSeconds(1), certname, interval) : next;
     }
 }

@@ -40,7 +40,7 @@ class ArgsTest {
         String defaults = Files.readString(Path.of("..", "packaging", "src", "deb", "kw-agent", "files", "etc", "default", "kw-agent"));
         Matcher example = Pattern.compile("Options for 'kw-agent daemon', e.g. \"([^\"]+)\"").matcher(defaults);
         assertTrue(example.find(), defaults);
-        Settings given = Args.parse(List.of(example.group(1).split(" ")), Args.HELP, DaemonCommand.VALUES).settings(null, null);
+        Settings given = Args.parse(List.of(example.group(1).split(" ")), Args.HELP, ScheduleCommand.VALUES).settings(null, null);
         assertEquals(Duration.ofSeconds(120), given.serviceTimeout());
     }
 

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,17 +20,11 @@ class KwAgentTest {
     @TempDir
     Path dir;
 
-    private record Answer(int status, String out, String err) {
+    private static CliAnswer kwAgent(String... args) {
+        return CliAnswer.of(args);
     }
 
-    private static Answer kwAgent(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = KwAgent.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Answer(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Answer asRun(String... args) {
+    private static CliAnswer asRun(String... args) {
         List<String> withRun = new ArrayList<>(List.of("run"));
         withRun.addAll(List.of(args));
         return kwAgent(withRun.toArray(String[]::new));
@@ -51,8 +42,8 @@ class KwAgentTest {
                 new String[] {"--noop", "--lock-timeout", "soon"},
                 new String[] {"--noop", "--bogus"});
         for (String[] args : cases) {
-            Answer shortForm = kwAgent(args);
-            Answer run = asRun(args);
+            CliAnswer shortForm = kwAgent(args);
+            CliAnswer run = asRun(args);
             assertEquals(run, shortForm, "kw-agent " + String.join(" ", args));
             assertTrue(shortForm.status() == 1 || shortForm.status() == KwAgent.EXIT_USAGE, shortForm.toString());
             assertFalse(shortForm.err().isEmpty(), "a failed run says why");
@@ -64,29 +55,29 @@ class KwAgentTest {
     @Test
     void usageOnlyWhenAskedFor() {
         for (String help : List.of("--help", "-h", "help")) {
-            Answer answer = kwAgent(help);
+            CliAnswer answer = kwAgent(help);
             assertEquals(0, answer.status());
             assertTrue(answer.out().startsWith("Usage: kw-agent [--noop]"), answer.out());
         }
         assertEquals(asRun("--help"), kwAgent("--noop", "--help"), "a run option with --help is run's help");
-        Answer unknown = kwAgent("converge");
+        CliAnswer unknown = kwAgent("converge");
         assertEquals(KwAgent.EXIT_USAGE, unknown.status());
         assertTrue(unknown.err().startsWith("kw-agent: unknown command 'converge'"), unknown.err());
     }
 
     @Test
     void releasesAndRollbackSayWhatIsMissing() throws Exception {
-        Answer noApp = kwAgent("releases");
+        CliAnswer noApp = kwAgent("releases");
         assertEquals(KwAgent.EXIT_USAGE, noApp.status());
         assertTrue(noApp.err().startsWith("kw-agent releases: missing the app's name"), noApp.err());
-        Answer wrongOption = kwAgent("releases", "hello", "--to", "abc");
+        CliAnswer wrongOption = kwAgent("releases", "hello", "--to", "abc");
         assertEquals(KwAgent.EXIT_USAGE, wrongOption.status());
         assertTrue(wrongOption.err().contains("--to is for kw-agent rollback"), wrongOption.err());
 
-        Answer none = kwAgent("releases", "hello", "--state-dir", dir.toString());
+        CliAnswer none = kwAgent("releases", "hello", "--state-dir", dir.toString());
         assertEquals(1, none.status());
         assertTrue(none.err().contains("this node has no releases of 'hello'"), none.err());
-        Answer nothingToRollBackTo = kwAgent("rollback", "hello", "--state-dir", dir.toString(), "--lock-timeout", "1");
+        CliAnswer nothingToRollBackTo = kwAgent("rollback", "hello", "--state-dir", dir.toString(), "--lock-timeout", "1");
         assertEquals(1, nothingToRollBackTo.status(), nothingToRollBackTo.toString());
         assertTrue(nothingToRollBackTo.err().contains("no releases of 'hello' to roll back to"), nothingToRollBackTo.err());
         assertTrue(kwAgent("--help").out().contains("rollback  switch an app back to a kept release"));

@@ -53,7 +53,7 @@ public class CatalogResource {
             return Json.error(413, "the facts are " + facts.length + " bytes; at most " + config.maxFactsBytes() + " are accepted");
         }
         CatalogService.Outcome outcome = catalogs.catalog(certname, facts,
-                environment == null || environment.isBlank() ? null : environment, TrustedIdentity.facts(identity));
+                environment == null || environment.isBlank() ? null : environment, TrustedIdentity.facts(identity), ifNoneMatch);
         if (outcome instanceof CatalogService.Outcome.Refused refused) {
             metrics.catalogRequest(refused.status() == 422 ? "compile_error" : "refused");
             return Json.error(refused.status(), refused.reason(), refused.errors());

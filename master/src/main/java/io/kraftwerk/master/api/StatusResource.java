@@ -64,6 +64,7 @@ public class StatusResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("inflight", Inflight.count());
         body.put("cached_catalogs", catalogs.cachedCatalogs());
+        body.put("cached_catalog_bytes", catalogs.cachedCatalogBytes());
         Map<String, String> commits = new TreeMap<>();
         environments.all().forEach((name, state) -> commits.put(name, state.commit()));
         body.put("environments", commits);

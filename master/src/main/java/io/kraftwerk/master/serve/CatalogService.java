@@ -92,14 +92,16 @@ public class CatalogService {
 
     @PostConstruct
     void init() {
-        cache = new CatalogCache(config.catalogCacheBytes());
+        cache = new CatalogCache(config.catalogCacheBytes(), config.catalogCacheEntries());
         compileSlots = new Semaphore(config.compileThreads().orElse(Runtime.getRuntime().availableProcessors()), true);
     }
 
     /**
      * @param trusted the trusted facts of the node's certificate
+     * @param has     the ETag of the catalog the node has (If-None-Match), or null: a catalog the cache
+     *                knows only by its ETag is served from it when the node has exactly that one
      */
-    public Outcome catalog(String certname, byte[] factsJson, String requested, Map<String, String> trusted) {
+    public Outcome catalog(String certname, byte[] factsJson, String requested, Map<String, String> trusted, String has) {
         Map<String, Object> factValues;
         try {
             factValues = ModelJson.mapper().readValue(factsJson, new TypeReference<Map<String, Object>>() { });
@@ -162,12 +164,13 @@ public class CatalogService {
         // and what the site could read of the fleet: a web node joining, leaving or moving changes the load balancer's catalog
         // (a site that reads none of it takes no snapshot: nothing per request grows with the fleet)
         FleetSnapshot snapshot = choice.site().readsFleet() ? fleet.snapshot() : FleetSnapshot.EMPTY;
-        String key = environment + "\n" + choice.commit() + "\n" + certname + "\n"
+        // kept as its digest: the cache remembers tens of thousands of keys
+        String key = digest((environment + "\n" + choice.commit() + "\n" + certname + "\n"
                 + digest(ModelJson.writeCompactBytes(factValues)) + "\n" + store.revision() + "\n" + keyring.revision()
                 + "\n" + (choice.site().readsFleet() ? fleet.view(choice.site(), snapshot) : "none")
-                + (trusted.isEmpty() ? "" : "\n" + trusted);
+                + (trusted.isEmpty() ? "" : "\n" + trusted)).getBytes(StandardCharsets.UTF_8));
         CatalogCache.Compiled hit = cache.get(key);
-        if (hit != null) {
+        if (hit != null && (hit.json() != null || hit.etag().equals(has))) {
             artifacts.served(certname, hit.artifacts());
             saw(certname, factsJson, environment, node.roles(), hit.version());
             return new Outcome.Served(hit, null, true);
@@ -214,6 +217,10 @@ public class CatalogService {
 
     public int cachedCatalogs() {
         return cache.count();
+    }
+
+    public long cachedCatalogBytes() {
+        return cache.bytes();
     }
 
     static String digest(byte[] bytes) {

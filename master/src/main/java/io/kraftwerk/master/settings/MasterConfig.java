@@ -50,9 +50,16 @@ public interface MasterConfig {
     @WithDefault("536870912")
     long maxArtifactBytes();
 
-    /** Memory the compiled-catalog cache may use. */
-    @WithDefault("67108864")
+    /**
+     * Bytes of compiled catalogs kept for agents that do not have them yet. An agent whose catalog is
+     * unchanged needs only its ETag, which {@link #catalogCacheEntries()} remembers beyond these.
+     */
+    @WithDefault("16777216")
     long catalogCacheBytes();
+
+    /** Compiled catalogs remembered by ETag (a few hundred bytes each), so that unchanged ones are answered 304 without a compile. */
+    @WithDefault("20000")
+    int catalogCacheEntries();
 
     /** The agents' run interval: a node without a report for twice this long is unresponsive. */
     @WithDefault("30m")
