@@ -28,8 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * ./mvnw -q -DskipTests package && .ci/prepare-host
- * java -cp bench/target/benchmarks.jar io.kraftwerk.bench.DaemonMemoryBenchmark [--runs 1000] [--interval 1] [--svg FILE]
+ * apt-get install --download-only -y cfengine3     # the peer (--peer), into apt's cache
+ * java -cp bench/target/benchmarks.jar io.kraftwerk.bench.DaemonMemoryBenchmark [--runs 1000] [--interval 3] [--svg FILE] [--peer]
  * </pre>
+ * With {@code --peer}, CFEngine's scheduler first: {@code cf-execd} in a node of its own, its RSS once
+ * it has settled and waits for its next run (it starts {@code cf-agent} for each run as ours does).
  */
 public final class DaemonMemoryBenchmark {
     private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -46,15 +49,20 @@ public final class DaemonMemoryBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = 1000;
-        int interval = 1;
+        int interval = 3;
         Path svg = null;
+        boolean peer = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = Integer.parseInt(args[++i]);
                 case "--svg" -> svg = Path.of(args[++i]).toAbsolutePath();
+                case "--peer" -> peer = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (peer) {
+            measurePeer();
         }
         Path work = Files.createDirectories(ROOT.resolve("bench/target/daemon-memory"));
         GitRepo manifests = GitRepo.create(work.resolve("manifests-" + System.nanoTime()), ROOT.resolve("manifests"), "production");
@@ -142,13 +150,44 @@ public final class DaemonMemoryBenchmark {
                 Thread.sleep(3); // the sampling period
             }
         } finally {
-            new ProcessBuilder("kill", "-TERM", String.valueOf(daemon.children().findFirst().map(ProcessHandle::pid).orElse(0L)))
-                    .start().waitFor();
-            daemon.waitFor();
+            terminate(daemon);
         }
         long failed = statuses.stream().filter(s -> !s.equals("0")).count();
         System.out.printf(Locale.ROOT, "runs with a status other than 0 (changes or failures): %d of %d%n", failed, statuses.size());
         return out;
+    }
+
+    /** cf-execd waiting for its next run: its RSS, every second for ten seconds, the last printed. */
+    private static void measurePeer() throws Exception {
+        try (DisposableNode node = DisposableNode.start(ROOT.resolve("bench/target/nodes"), "cf1.example.net", ROOT)) {
+            DisposableNode.Result installed = node.exec(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
+                    "-q", "cfengine3"), Duration.ofMinutes(10));
+            if (installed.exitCode() != 0) {
+                throw new IllegalStateException("cfengine3 is not installable offline; fetch it first with"
+                        + " 'apt-get install --download-only -y cfengine3':\n" + installed.stdout() + installed.stderr());
+            }
+            String version = node.exec(List.of("cf-execd", "--version")).stdout().lines().findFirst().orElse("?");
+            Process execd = node.spawn(List.of("cf-execd", "--no-fork"));
+            try {
+                long kib = 0;
+                for (int second = 0; second < 10; second++) {
+                    Thread.sleep(1000); // letting it settle: a reading a second, the last one counts
+                    kib = execd.descendants().filter(p -> p.info().command().orElse("").endsWith("/cf-execd"))
+                            .mapToLong(p -> status(p, "VmRSS:")).sum();
+                }
+                System.out.printf(Locale.ROOT, "peer: %s, cf-execd resident while it waits: %.1f MiB%n", version, kib / 1024.0);
+            } finally {
+                terminate(execd);
+            }
+        }
+    }
+
+    /** SIGTERM to what nsenter runs in the node (not nsenter, which would not pass it on), then waits for it. */
+    private static void terminate(Process entered) throws Exception {
+        for (ProcessHandle child : entered.children().toList()) {
+            new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor();
+        }
+        entered.waitFor();
     }
 
     private static boolean isJvm(ProcessHandle p) {
