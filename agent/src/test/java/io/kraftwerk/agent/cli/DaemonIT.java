@@ -77,7 +77,7 @@ class DaemonIT {
                         && p.info().arguments().map(a -> List.of(a).contains("run")).orElse(false)));
                 daemon.terminate();
                 assertTrue(daemon.process.waitFor(60, TimeUnit.SECONDS), "the daemon stops after the run");
-                String output = daemon.output.toString();
+                String output = daemon.all();
                 assertTrue(output.startsWith("kw-agent daemon: " + NODE + " runs every 3s at "
                         + Schedule.offset(NODE, Duration.ofSeconds(3)) + " s into each interval\nkw-agent daemon: next run at "),
                         output);
@@ -103,7 +103,7 @@ class DaemonIT {
                     .anyMatch(p -> p.info().command().orElse("").endsWith("/sleep")));
             daemon.terminate();
             assertTrue(daemon.process.waitFor(10, TimeUnit.SECONDS), "the daemon stops at once");
-            String output = daemon.output.toString();
+            String output = daemon.all();
             assertTrue(output.strip().endsWith("kw-agent daemon: stopped"), output);
             assertFalse(output.contains("run finished"), output);
             assertEquals(0, daemon.process.exitValue());
@@ -117,18 +117,19 @@ class DaemonIT {
         Daemon bad = Daemon.start(config(new TestPki(), 9, Duration.ofHours(1)), "--service-timeout", "soon");
         assertTrue(bad.process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(KwAgent.EXIT_USAGE, bad.process.exitValue());
-        assertEquals("kw-agent daemon: --service-timeout takes a number of seconds, not 'soon'", bad.output.toString().strip());
+        assertEquals("kw-agent daemon: --service-timeout takes a number of seconds, not 'soon'", bad.all().strip());
         Daemon scheduleOnly = Daemon.start(config(new TestPki(), 9, Duration.ofHours(1)), "--after", "1");
         assertTrue(scheduleOnly.process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(KwAgent.EXIT_USAGE, scheduleOnly.process.exitValue());
-        assertEquals("kw-agent daemon: unknown option '--after'", scheduleOnly.output.toString().strip(),
+        assertEquals("kw-agent daemon: unknown option '--after'", scheduleOnly.all().strip(),
                 "an option of 'kw-agent schedule' alone: every run would refuse it");
 
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "server: https://localhost:9\ncertnam: web1\n");
         Daemon unconfigured = Daemon.start(broken);
         assertTrue(unconfigured.process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, unconfigured.process.exitValue());
-        assertTrue(unconfigured.output.toString().startsWith("kw-agent daemon: " + broken), unconfigured.output.toString());
+        String said = unconfigured.all();
+        assertTrue(said.startsWith("kw-agent daemon: " + broken), said);
     }
 
     private Path config(TestPki pki, int port, Duration interval) throws Exception {
@@ -156,7 +157,7 @@ class DaemonIT {
     }
 
     /** bin/kw-agent daemon with its output collected as it comes. */
-    private record Daemon(Process process, StringBuffer output) {
+    private record Daemon(Process process, StringBuffer output, Thread reader) {
         static Daemon start(Path config, String... more) throws IOException {
             return start(Map.of(), config, more);
         }
@@ -180,7 +181,14 @@ class DaemonIT {
             }, "daemon-output");
             reader.setDaemon(true);
             reader.start();
-            return new Daemon(p, output);
+            return new Daemon(p, output, reader);
+        }
+
+        /** Everything it printed, once it has ended (its exit can come before the last of its output is read). */
+        String all() throws InterruptedException {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the daemon stops");
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+            return output.toString();
         }
 
         /** The daemon and everything it runs, once {@code ready} holds for them. */
