@@ -153,7 +153,7 @@ public final class MasterLoadBenchmark {
             List<String> names = new ArrayList<>();
             List<AgentConnection> clients = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
-                NodeIdentity id = NodeIdentity.issue(master.caDir(), agentName(i));
+                NodeIdentity id = master.identity(agentName(i));
                 names.add(id.certname());
                 clients.add(new AgentConnection(id.sslContext(), "localhost", master.port()));
             }

@@ -42,6 +42,11 @@ final class FleetApi {
         return send(null, "POST", path, new byte[0], Map.of("Authorization", "Bearer " + master.adminToken()));
     }
 
+    /** A call without a client certificate or token, as a node that has none yet makes it (the CA's bootstrap routes). */
+    Answer anonymous(String method, String path, byte[] body, String contentType) throws Exception {
+        return send(null, method, path, body, Map.of("Content-Type", contentType));
+    }
+
     Answer asNode(NodeIdentity node, String method, String path, byte[] body) throws Exception {
         return send(node, method, path, body, Map.of("Content-Type", "application/json"));
     }
@@ -60,6 +65,11 @@ final class FleetApi {
         List<String> out = new ArrayList<>();
         a.json().get("page").get("items").forEach(n -> out.add(n.get("certname").asText()));
         return out;
+    }
+
+    /** As {@link #asNode}, with the body's own Content-Type. */
+    Answer asNode(NodeIdentity node, String method, String path, byte[] body, Map<String, String> headers) throws Exception {
+        return send(node, method, path, body, headers);
     }
 
     private Answer send(NodeIdentity who, String method, String path, byte[] body, Map<String, String> headers) throws Exception {

@@ -30,7 +30,7 @@ final class ScriptedNodes {
     ScriptedNodes(MasterProcess master, List<String> names) throws Exception {
         this.master = master;
         for (String name : names) {
-            identities.put(name, NodeIdentity.issue(master.caDir(), name));
+            identities.put(name, master.identity(name));
         }
     }
 

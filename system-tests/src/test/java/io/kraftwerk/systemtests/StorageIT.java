@@ -102,7 +102,7 @@ class StorageIT {
         }
 
         private void post(String node, Report report) throws Exception {
-            NodeIdentity id = NodeIdentity.issue(master.caDir(), node);
+            NodeIdentity id = master.identity(node);
             FleetApi.Answer a = api.asNode(id, "POST", "/v1/reports/" + node, ModelJson.writeBytes(report));
             assertEquals(201, a.status(), a.body());
             ids.add(report.runId());
@@ -182,7 +182,7 @@ class StorageIT {
         @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 4) // adds a node: after the tests that count them
         void theSameRunSentSeveralTimesAtOnceIsStoredOnceWithItsEvents() throws Exception {
-            NodeIdentity n13 = NodeIdentity.issue(master.caDir(), "n13.example.net");
+            NodeIdentity n13 = master.identity("n13.example.net");
             byte[] body = ModelJson.writeBytes(ScriptedReports.corrected("n13.example.net", Instant.now().minusSeconds(3)));
             List<FleetApi.Answer> answers = together(6, () -> api.asNode(n13, "POST", "/v1/reports/n13.example.net", body));
             List<Integer> statuses = answers.stream().map(FleetApi.Answer::status).sorted().toList();
@@ -239,7 +239,7 @@ class StorageIT {
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 2) // adds a node: after the tests that count them
         void aNewNodesFirstReportsArrivingTogetherAreAllStored() throws Exception {
             // Each report creates the node's row if it is new: the writers race for it, and none may fail.
-            NodeIdentity n10 = NodeIdentity.issue(master.caDir(), "n10.example.net");
+            NodeIdentity n10 = master.identity("n10.example.net");
             int reports = 8;
             Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
             List<byte[]> bodies = new ArrayList<>();
@@ -260,7 +260,7 @@ class StorageIT {
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds nodes: after the tests that count them
         void aNodesRolesAndFactsFromItsCatalogRequestAreThereWithItsReport() throws Exception {
             for (String name : List.of("web1.example.net", "db1.example.net")) {
-                NodeIdentity id = NodeIdentity.issue(master.caDir(), name);
+                NodeIdentity id = master.identity(name);
                 byte[] facts = Files.readAllBytes(Repo.ROOT.resolve("manifests/facts/" + name + ".json"));
                 FleetApi.Answer catalog = api.asNode(id, "POST", "/v1/catalogs/" + name, facts);
                 assertEquals(200, catalog.status(), catalog.body());
@@ -281,7 +281,7 @@ class StorageIT {
         @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node: after the tests that count them
         void aReportFromTheFutureIsRefusedAndANodesLatestReportNeverGoesBack() throws Exception {
-            NodeIdentity late1 = NodeIdentity.issue(master.caDir(), "late1.example.net");
+            NodeIdentity late1 = master.identity("late1.example.net");
             Instant now = Instant.now();
             Report ahead = ScriptedReports.failed("late1.example.net", now.plus(Duration.ofDays(1)));
             FleetApi.Answer refused = api.asNode(late1, "POST", "/v1/reports/late1.example.net", ModelJson.writeBytes(ahead));
@@ -303,7 +303,7 @@ class StorageIT {
         @Test
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node: after the tests that count them
         void aReportSentCompressedIsStoredAsSentAndOneThatInflatesTooFarIsRefused() throws Exception {
-            NodeIdentity n14 = NodeIdentity.issue(master.caDir(), "n14.example.net");
+            NodeIdentity n14 = master.identity("n14.example.net");
             Report report = ScriptedReports.corrected("n14.example.net", Instant.now().minusSeconds(2));
             FleetApi.Answer stored = api.asNode(n14, "POST", "/v1/reports/n14.example.net", gzip(ModelJson.writeBytes(report)), "gzip");
             assertEquals(201, stored.status(), stored.body());
@@ -350,7 +350,7 @@ class StorageIT {
             AtomicInteger next = new AtomicInteger();
             List<FleetApi.Answer> answers = together(nodes, () -> {
                 String name = "k" + next.incrementAndGet() + ".example.net";
-                NodeIdentity id = NodeIdentity.issue(master.caDir(), name);
+                NodeIdentity id = master.identity(name);
                 FleetApi.Answer last = null;
                 for (int run = 0; run < runs; run++) {
                     byte[] json = ModelJson.writeBytes(ScriptedReports.corrected(name, start.plusSeconds(run)));
@@ -392,7 +392,7 @@ class StorageIT {
         @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1) // adds a node, removes a report: after the tests that count them
         void aReportIsStoredOnceAndOldReportsGoWithTheRetention() throws Exception {
             Report again = ScriptedReports.unchanged("n9.example.net", Instant.now().minusSeconds(5));
-            NodeIdentity n9 = NodeIdentity.issue(master.caDir(), "n9.example.net");
+            NodeIdentity n9 = master.identity("n9.example.net");
             assertEquals(201, api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again)).status());
             FleetApi.Answer twice = api.asNode(n9, "POST", "/v1/reports/n9.example.net", ModelJson.writeBytes(again));
             assertEquals(200, twice.status());

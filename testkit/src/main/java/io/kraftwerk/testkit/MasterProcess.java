@@ -1,5 +1,8 @@
 package io.kraftwerk.testkit;
 
+import io.kraftwerk.master.ca.CaLedger;
+import io.kraftwerk.master.ca.CertificateAuthority;
+import io.kraftwerk.master.settings.DatabaseSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 
 /**
  * A real {@code bin/kw-master serve} process, as an operator starts it, on a free port. Its output
@@ -30,12 +35,14 @@ public final class MasterProcess implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final Path log;
+    private final List<String> options;
 
-    private MasterProcess(Process process, int port, Path dataDir, Path log) {
+    private MasterProcess(Process process, int port, Path dataDir, Path log, List<String> options) {
         this.process = process;
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
+        this.options = List.copyOf(options);
     }
 
     /**
@@ -93,7 +100,7 @@ public final class MasterProcess implements AutoCloseable {
         } catch (TimeoutException | ExecutionException e) {
             ready = false;
         }
-        MasterProcess master = new MasterProcess(process, port, dataDir, log);
+        MasterProcess master = new MasterProcess(process, port, dataDir, log, options);
         if (!ready) {
             master.close();
             throw new IOException("kw-master serve did not start listening; its output:\n" + Files.readString(log));
@@ -136,6 +143,32 @@ public final class MasterProcess implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * A node identity issued by this master's CA, as {@code kw-master ca generate} would: from its CA directory, or on
+     * PostgreSQL ({@code --database}) from the CA's state in the database.
+     */
+    public NodeIdentity identity(String certname) throws Exception {
+        return NodeIdentity.issue(ca(), certname, Map.of());
+    }
+
+    /** The master's CA, opened as {@code kw-master ca} opens it, with the master's own --database options. */
+    public CertificateAuthority ca() throws Exception {
+        String url = option("--database");
+        if (url == null) {
+            return CertificateAuthority.openOrCreate(caDir(), "unused", Clock.systemUTC(), CertificateAuthority.Profile.standard());
+        }
+        String passwordFile = option("--database-password-file");
+        DataSource source = DatabaseSettings.postgresql(url, option("--database-user"),
+                passwordFile == null ? null : Path.of(passwordFile));
+        return CertificateAuthority.openOrCreate(caDir(), "unused", Clock.systemUTC(), CertificateAuthority.Profile.standard(),
+                CaLedger.existingDatabase(source::getConnection, url));
+    }
+
+    private String option(String name) {
+        int i = options.indexOf(name);
+        return i >= 0 && i + 1 < options.size() ? options.get(i + 1) : null;
     }
 
     public Path caDir() {

@@ -39,7 +39,11 @@ public record NodeIdentity(String certname, PrivateKey key, X509Certificate cert
     /** The same with trusted facts in the certificate, as {@code kw-master ca generate --trusted} puts them. */
     public static NodeIdentity issue(Path caDir, String certname, Clock clock, CertificateAuthority.Profile profile,
                                      Map<String, String> trusted) throws Exception {
-        CertificateAuthority ca = CertificateAuthority.openOrCreate(caDir, "unused", clock, profile);
+        return issue(CertificateAuthority.openOrCreate(caDir, "unused", clock, profile), certname, trusted);
+    }
+
+    /** Issues an identity from {@code ca} (opened on the CA's database, for masters that keep it there). */
+    public static NodeIdentity issue(CertificateAuthority ca, String certname, Map<String, String> trusted) throws Exception {
         CertificateAuthority.Generated g = ca.generate(certname, trusted);
         return new NodeIdentity(certname, g.key(), g.certificate(), ca.certificate());
     }

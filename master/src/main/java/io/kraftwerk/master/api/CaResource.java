@@ -2,12 +2,14 @@ package io.kraftwerk.master.api;
 
 import io.kraftwerk.master.auth.Callers;
 import io.kraftwerk.master.auth.NodeItself;
+import io.kraftwerk.master.auth.TrustedIdentity;
 import io.kraftwerk.master.ca.CaException;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Certnames;
 import io.kraftwerk.master.ca.Pem;
 import io.kraftwerk.master.serve.CaService;
 import io.kraftwerk.master.settings.MasterConfig;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -20,7 +22,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,9 @@ public class CaResource {
     @Inject
     MasterConfig config;
 
+    @Inject
+    SecurityIdentity identity;
+
     @GET
     @PermitAll
     @Path("certificate")
@@ -56,7 +61,7 @@ public class CaResource {
     @Path("crl")
     @Produces(PEM)
     public String crl() throws IOException {
-        return Files.readString(ca.ca().directory().resolve("crl.pem"));
+        return ca.ca().crlPem();
     }
 
     @PUT
@@ -125,7 +130,8 @@ public class CaResource {
     @Produces({PEM, "application/json"})
     public Response renew(@PathParam("certname") String certname, String csr) throws IOException {
         try {
-            return Response.ok(Pem.write(ca.ca().renew(certname, csr)), PEM).build();
+            BigInteger presented = TrustedIdentity.serial(identity);
+            return Response.ok(Pem.write(ca.ca().renew(certname, presented, csr)), PEM).build();
         } catch (CaException e) {
             return refusal(e);
         }

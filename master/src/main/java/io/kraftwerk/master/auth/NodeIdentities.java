@@ -68,7 +68,7 @@ public class NodeIdentities {
             return refused(certname, 403, e.getMessage());
         }
         return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(certname)).addRole(Callers.NODE)
-                .addAttribute(TrustedIdentity.ATTRIBUTE, trusted).build();
+                .addAttribute(TrustedIdentity.ATTRIBUTE, trusted).addAttribute(TrustedIdentity.SERIAL, cert.getSerialNumber()).build();
     }
 
     /** A refusal when the certificate is out of its validity or revoked now; null when it is good. */

@@ -3,6 +3,7 @@ package io.kraftwerk.master.ca;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   requests/NAME.pem   certificate signing requests waiting for 'kw-master ca sign'
  *   signed/NAME.pem     the current certificate of each node
  *   ca.lock         held while the CA changes
+ *   state-in-database   present when all but the key and certificate are in the masters' database
+ *                       (the files above moved to imported-to-database/ when they were taken there)
  * </pre>
  * Files are replaced atomically, keys are 0600 from their first byte, and changes take a lock on
  * {@code ca.lock} (and one within this process), so the CLI and a running master can both use the
@@ -69,6 +73,41 @@ final class CaDirectory {
 
     Path signed(String certname) {
         return dir.resolve("signed").resolve(certname + ".pem");
+    }
+
+    /** Present when the CA's state is in a database: what it says names that database. */
+    Path databaseMarker() {
+        return dir.resolve("state-in-database");
+    }
+
+    void markInDatabase(String text) throws IOException {
+        if (!Files.exists(databaseMarker())) {
+            writeAtomically(databaseMarker(), (text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Moves the state files left beside the database marker to {@code imported-to-database/} (or,
+     * when that holds some already, {@code imported-to-database-EPOCH/}): kept for an operator to
+     * compare, out of the way of anything that would read them as current.
+     */
+    void moveStateAside(Instant at) throws IOException {
+        List<String> left = new ArrayList<>();
+        for (String name : List.of("inventory.tsv", "master_names", "crl.pem", "requests", "signed")) {
+            if (Files.exists(dir.resolve(name))) {
+                left.add(name);
+            }
+        }
+        if (left.isEmpty()) {
+            return;
+        }
+        Path first = dir.resolve("imported-to-database");
+        Path aside = left.stream().anyMatch(name -> Files.exists(first.resolve(name)))
+                ? dir.resolve("imported-to-database-" + at.getEpochSecond()) : first;
+        Files.createDirectories(aside);
+        for (String name : left) {
+            Files.move(dir.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     /** The node's certificate in {@code signed/}, if it has one. */

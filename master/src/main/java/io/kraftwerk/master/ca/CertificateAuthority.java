@@ -24,11 +24,12 @@ import java.util.TreeMap;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * The master's certificate authority, kept in one directory ({@link CaDirectory}): what a node's
- * name may be given, and when. The work is done by the parts — requests ({@link SigningRequests}),
- * signing ({@link Issuer}), revocation and the CRL ({@link Revocations}) and the master's own
- * certificate ({@link ServerCertificate}) — under the CA's lock, so the CLI and a running master
- * can both use the directory.
+ * The master's certificate authority: what a node's name may be given, and when. Its key and
+ * certificate are in a directory ({@link CaDirectory}); what changes is in a {@link CaLedger}, that
+ * directory or the masters' database. The work is done by the parts — requests
+ * ({@link SigningRequests}), signing ({@link Issuer}), revocation and the CRL ({@link Revocations})
+ * and the master's own certificate ({@link ServerCertificate}) — inside the ledger's change, so the
+ * CLI and any number of running masters can use the CA at once.
  */
 public final class CertificateAuthority {
     /** How long things live. */
@@ -59,6 +60,7 @@ public final class CertificateAuthority {
     }
 
     private final CaDirectory files;
+    private final CaLedger ledger;
     private final Clock clock;
     private final Profile profile;
     private final Issuer issuer;
@@ -66,43 +68,80 @@ public final class CertificateAuthority {
     private final Revocations revocations;
     private final ServerCertificate server;
 
-    private CertificateAuthority(CaDirectory files, Clock clock, Profile profile, PrivateKey caKey, X509Certificate caCertificate) {
+    private CertificateAuthority(CaDirectory files, CaLedger ledger, Clock clock, Profile profile, PrivateKey caKey,
+                                 X509Certificate caCertificate) {
         this.files = files;
+        this.ledger = ledger;
         this.clock = clock;
         this.profile = profile;
-        this.issuer = new Issuer(files.path(), caKey, caCertificate);
-        this.requests = new SigningRequests(files);
-        this.revocations = new Revocations(files, issuer, clock, profile.crlLifetime());
-        this.server = new ServerCertificate(files, issuer, clock, profile.serverLifetime());
+        this.issuer = new Issuer(caKey, caCertificate);
+        this.requests = new SigningRequests(ledger);
+        this.revocations = new Revocations(ledger, issuer, clock, profile.crlLifetime());
+        this.server = new ServerCertificate(issuer, clock, profile.serverLifetime());
     }
 
-    /** Opens the CA in {@code dir}, creating it (key, certificate, empty CRL) on first use. */
+    /** Opens the CA in {@code dir}, creating it (key, certificate, empty CRL) on first use; its state in the directory too. */
     public static CertificateAuthority openOrCreate(Path dir, String caName, Clock clock, Profile profile)
             throws IOException, CaException {
+        return openOrCreate(dir, caName, clock, profile, null);
+    }
+
+    /**
+     * Opens the CA whose key and certificate are in {@code dir} and whose state is in {@code ledger}
+     * (the directory itself when null). A new key is made only when the directory has none and the
+     * ledger holds no CA yet; a ledger that holds another CA is refused, and a database ledger that
+     * holds none takes what the directory held.
+     */
+    public static CertificateAuthority openOrCreate(Path dir, String caName, Clock clock, Profile profile, CaLedger ledger)
+            throws IOException, CaException {
         CaDirectory files = CaDirectory.create(dir);
-        return files.locked(() -> {
+        CaLedger state = ledger == null ? new DirectoryLedger(files) : ledger;
+        Keys keys = files.locked(() -> Keys.openOrCreate(files, caName, clock, profile));
+        state.adopt(files, keys.certificate(), keys.created());
+        CertificateAuthority ca = new CertificateAuthority(files, state, clock, profile, keys.key(), keys.certificate());
+        state.change(() -> {
+            if (state.crl().isEmpty()) {
+                ca.revocations.writeCrl();
+            }
+            return null;
+        });
+        return ca;
+    }
+
+    /**
+     * Before a master with its CA state in a database can reach that database: the CA's key (made
+     * on first start) and the master's own certificate for its names. The names are recorded in the
+     * ledger as soon as the database is up ({@link #recordMasterNames}), before any request is taken.
+     *
+     * @return true when a new certificate was written
+     */
+    public static boolean serverCertificateBeforeStart(Path dir, String caName, Clock clock, Profile profile, Path keyFile,
+                                                       Path certFile, List<String> dnsNames, List<String> ips)
+            throws IOException, CaException {
+        CaDirectory files = CaDirectory.create(dir);
+        Keys keys = files.locked(() -> Keys.openOrCreate(files, caName, clock, profile));
+        return new ServerCertificate(new Issuer(keys.key(), keys.certificate()), clock, profile.serverLifetime())
+                .ensure(keyFile, certFile, dnsNames, ips);
+    }
+
+    /** The CA's key and certificate, and whether they were made just now. */
+    private record Keys(PrivateKey key, X509Certificate certificate, boolean created) {
+        static Keys openOrCreate(CaDirectory files, String caName, Clock clock, Profile profile) throws IOException, CaException {
             Path key = files.caKey();
             Path cert = files.caCertificate();
             if (Files.exists(key) && Files.exists(cert)) {
-                CertificateAuthority ca = new CertificateAuthority(files, clock, profile,
-                        Pem.privateKey(Files.readString(key)), Pem.certificate(Files.readString(cert)));
-                if (!Files.exists(files.crl())) {
-                    ca.revocations.writeCrl();
-                }
-                return ca;
+                return new Keys(Pem.privateKey(Files.readString(key)), Pem.certificate(Files.readString(cert)), false);
             }
             if (Files.exists(key) || Files.exists(cert)) {
-                throw new CaException(dir + " has only one of ca_key.pem and ca_crt.pem; restore both from a backup,"
+                throw new CaException(files.path() + " has only one of ca_key.pem and ca_crt.pem; restore both from a backup,"
                         + " or move the directory away to create a new CA (every node must then bootstrap again)");
             }
             KeyPair pair = Issuer.newKeyPair();
             X509Certificate caCert = Issuer.selfSigned(caName, pair, clock.instant(), profile.caLifetime());
             CaDirectory.writeSecret(key, Pem.bytes(pair.getPrivate()));
             CaDirectory.writeAtomically(cert, Pem.bytes(caCert));
-            CertificateAuthority ca = new CertificateAuthority(files, clock, profile, pair.getPrivate(), caCert);
-            ca.revocations.writeCrl();
-            return ca;
-        });
+            return new Keys(pair.getPrivate(), caCert, true);
+        }
     }
 
     public X509Certificate certificate() {
@@ -111,6 +150,11 @@ public final class CertificateAuthority {
 
     public Path directory() {
         return files.path();
+    }
+
+    /** Where the CA's state is: its directory, or the database (by its URL). */
+    public String ledger() {
+        return ledger.describe();
     }
 
     /** The date an operator should plan the CA's replacement: a year before it expires. */
@@ -127,7 +171,7 @@ public final class CertificateAuthority {
     public Submission submit(String certname, String csrPem, AutosignPolicy policy, int maxPending) throws IOException, CaException {
         Certnames.require(certname);
         SigningRequests.Checked request = SigningRequests.check(certname, Pem.request(csrPem));
-        return files.locked(() -> {
+        return ledger.change(() -> {
             requireNodeName(certname);
             Optional<X509Certificate> current = currentCertificate(certname);
             if (current.isPresent()) {
@@ -156,7 +200,7 @@ public final class CertificateAuthority {
      */
     public X509Certificate sign(String certname, String fingerprint, Map<String, String> trusted) throws IOException, CaException {
         Certnames.require(certname);
-        return files.locked(() -> {
+        return ledger.change(() -> {
             requireNodeName(certname);
             PKCS10CertificationRequest csr = requests.toSign(certname, fingerprint);
             Map<String, String> facts = new TreeMap<>(TrustedFactsExtension.requested(csr));
@@ -173,7 +217,7 @@ public final class CertificateAuthority {
     public Generated generate(String certname, Map<String, String> trusted) throws IOException, CaException {
         Certnames.require(certname);
         KeyPair pair = Issuer.newKeyPair();
-        return files.locked(() -> {
+        return ledger.change(() -> {
             requireNodeName(certname);
             Optional<X509Certificate> current = currentCertificate(certname);
             if (current.isPresent()) {
@@ -187,8 +231,8 @@ public final class CertificateAuthority {
             }
             X509Certificate cert = issuer.issue(certname, pair.getPublic(), approved(trusted), clock.instant(),
                     clock.instant().plus(profile.nodeLifetime()));
-            CaDirectory.writeAtomically(files.signed(certname), Pem.bytes(cert));
-            Files.deleteIfExists(files.request(certname));
+            ledger.issued(certname, cert);
+            ledger.removeRequest(certname);
             return new Generated(pair.getPrivate(), cert);
         });
     }
@@ -198,15 +242,26 @@ public final class CertificateAuthority {
      * certificate (renewal before expiry); no operator needed. The new certificate carries the
      * trusted facts of the current one, whatever the request asks for: a node cannot change them.
      */
-    public X509Certificate renew(String certname, String csrPem) throws IOException, CaException {
+    public X509Certificate renew(String certname, BigInteger presented, String csrPem) throws IOException, CaException {
         Certnames.require(certname);
         SigningRequests.Checked request = SigningRequests.check(certname, Pem.request(csrPem));
-        return files.locked(() -> {
+        return ledger.change(() -> {
             X509Certificate current = currentCertificate(certname).orElseThrow(() -> new CaException.Refused(
                     CaException.Kind.CONFLICT, "the CA has no certificate for " + certname + " to renew; bootstrap it"));
+            // Decided here, under the CA's lock, not only where the request came in: a revocation made on another
+            // master a moment ago (its revoked serials reach this master within a second) must not be renewed away.
+            // Any valid certificate of the name will do, not only the current one: a node whose last renewal's
+            // answer was lost still holds the one before, and renews with it.
+            Optional<Inventory.Line> line = presented == null ? Optional.empty() : ledger.issuedAs(presented);
+            if (line.isEmpty() || !line.get().certname().equals(certname) || line.get().revokedAt() != null
+                    || !line.get().notAfter().isAfter(clock.instant()) || status(current) != Status.SIGNED) {
+                throw new CaException.Refused(CaException.Kind.CONFLICT, "the certificate " + certname + " presented (serial "
+                        + (presented == null ? "none" : presented.toString(16)) + ") is not one of its valid certificates: it was revoked, cleaned or has"
+                        + " expired; nothing was renewed");
+            }
             X509Certificate cert = issuer.issue(certname, request.csr(), TrustedFactsExtension.of(current), clock.instant(),
                     clock.instant().plus(profile.nodeLifetime()));
-            CaDirectory.writeAtomically(files.signed(certname), Pem.bytes(cert));
+            ledger.issued(certname, cert);
             return cert;
         });
     }
@@ -214,8 +269,8 @@ public final class CertificateAuthority {
     /** Revokes every certificate issued to the certname; it is refused from the next request on. */
     public void revoke(String certname) throws IOException, CaException {
         Certnames.require(certname);
-        files.locked(() -> {
-            if (!revocations.anyUnrevoked(certname)) {
+        ledger.change(() -> {
+            if (!ledger.anyUnrevoked(certname)) {
                 throw new CaException("no unrevoked certificate for " + certname + " (see 'kw-master ca list')");
             }
             revocations.revokeAll(certname);
@@ -226,12 +281,12 @@ public final class CertificateAuthority {
     /** Revokes the node's certificates and forgets its request and certificate, so it can bootstrap again. */
     public void clean(String certname) throws IOException, CaException {
         Certnames.require(certname);
-        files.locked(() -> {
-            if (revocations.anyUnrevoked(certname)) {
+        ledger.change(() -> {
+            if (ledger.anyUnrevoked(certname)) {
                 revocations.revokeAll(certname);
             }
-            boolean removed = Files.deleteIfExists(files.request(certname)) | Files.deleteIfExists(files.signed(certname));
-            if (!removed && Inventory.read(files.path()).stream().noneMatch(l -> l.certname().equals(certname))) {
+            boolean removed = ledger.removeRequest(certname) | ledger.removeCurrent(certname);
+            if (!removed && ledger.inventory().stream().noneMatch(l -> l.certname().equals(certname))) {
                 throw new CaException("the CA knows nothing of " + certname);
             }
             return null;
@@ -240,10 +295,10 @@ public final class CertificateAuthority {
 
     /** The node's current certificate, if signed (revoked or expired ones too: see {@link #status}). */
     public Optional<X509Certificate> currentCertificate(String certname) throws IOException, CaException {
-        return files.signedCertificate(Certnames.require(certname));
+        return ledger.current(Certnames.require(certname));
     }
 
-    public boolean pending(String certname) throws CaException {
+    public boolean pending(String certname) throws IOException, CaException {
         return requests.pending(Certnames.require(certname));
     }
 
@@ -253,7 +308,8 @@ public final class CertificateAuthority {
     }
 
     public Status status(X509Certificate cert) throws IOException {
-        if (revokedSerials().contains(cert.getSerialNumber())) {
+        Optional<Inventory.Line> line = ledger.issuedAs(cert.getSerialNumber());
+        if (line.isPresent() && line.get().revokedAt() != null) {
             return Status.REVOKED;
         }
         return cert.getNotAfter().toInstant().isBefore(clock.instant()) ? Status.EXPIRED : Status.SIGNED;
@@ -262,14 +318,17 @@ public final class CertificateAuthority {
     /** Pending requests, then certificates, sorted by certname. */
     public List<Entry> list() throws IOException, CaException {
         List<Entry> out = new ArrayList<>();
-        for (Path p : files.requests()) {
-            PKCS10CertificationRequest csr = SigningRequests.read(p);
-            out.add(new Entry(CaDirectory.nameOf(p), Status.PENDING, SigningRequests.keyFingerprint(csr), null,
+        for (CaLedger.Request r : ledger.requests()) {
+            PKCS10CertificationRequest csr = Pem.request(r.pem());
+            out.add(new Entry(r.certname(), Status.PENDING, SigningRequests.keyFingerprint(csr), null,
                     TrustedFactsExtension.requested(csr)));
         }
-        for (Path p : files.signed()) {
-            X509Certificate cert = Pem.certificate(Files.readString(p));
-            out.add(new Entry(CaDirectory.nameOf(p), status(cert), Fingerprints.of(cert), cert.getNotAfter().toInstant(),
+        Set<BigInteger> revoked = revokedSerials();
+        for (CaLedger.Current c : ledger.currents()) {
+            X509Certificate cert = c.certificate();
+            Status status = revoked.contains(cert.getSerialNumber()) ? Status.REVOKED
+                    : cert.getNotAfter().toInstant().isBefore(clock.instant()) ? Status.EXPIRED : Status.SIGNED;
+            out.add(new Entry(c.certname(), status, Fingerprints.of(cert), cert.getNotAfter().toInstant(),
                     TrustedFactsExtension.of(cert)));
         }
         out.sort(Comparator.comparing(Entry::certname).thenComparing(Entry::status));
@@ -279,7 +338,7 @@ public final class CertificateAuthority {
     /** The nodes whose every certificate is revoked (revoked or cleaned, not bootstrapped again since). */
     public Set<String> revokedNames() throws IOException {
         Map<String, Boolean> anyValid = new HashMap<>();
-        for (Inventory.Line line : Inventory.read(files.path())) {
+        for (Inventory.Line line : ledger.inventory()) {
             anyValid.merge(line.certname(), line.revokedAt() == null, Boolean::logicalOr);
         }
         Set<String> out = new TreeSet<>();
@@ -292,7 +351,22 @@ public final class CertificateAuthority {
     }
 
     public Set<BigInteger> revokedSerials() throws IOException {
-        return revocations.revokedSerials();
+        return ledger.revokedSerials();
+    }
+
+    /** Changes whenever a certificate is issued or revoked, by this master or another. */
+    public Object stamp() throws IOException {
+        return ledger.stamp();
+    }
+
+    /** Whether the CA's state is in a database (several masters), rather than its directory. */
+    public boolean inDatabase() {
+        return ledger instanceof DatabaseLedger;
+    }
+
+    /** The CRL as PEM text, as published. */
+    public String crlPem() throws IOException {
+        return ledger.crl().orElseThrow(() -> new IOException("the CA has no CRL yet (" + ledger.describe() + ")"));
     }
 
     public X509CRL crl() throws IOException, CaException {
@@ -312,7 +386,18 @@ public final class CertificateAuthority {
      */
     public boolean ensureServerCertificate(Path keyFile, Path certFile, List<String> dnsNames, List<String> ips)
             throws IOException, CaException {
+        recordMasterNames(dnsNames, ips);
         return server.ensure(keyFile, certFile, dnsNames, ips);
+    }
+
+    /** Records names the master's certificates carry: never given to a node from then on. */
+    public void recordMasterNames(List<String> dnsNames, List<String> ips) throws IOException, CaException {
+        List<String> names = new ArrayList<>(dnsNames);
+        names.addAll(ips);
+        ledger.change(() -> {
+            ledger.addMasterNames(names);
+            return null;
+        });
     }
 
     /** A new ECDSA P-256 key pair, as the CA makes them. */
@@ -323,14 +408,14 @@ public final class CertificateAuthority {
     private X509Certificate issueFromRequest(String certname, Map<String, String> trusted) throws IOException, CaException {
         PKCS10CertificationRequest csr = requests.read(certname);
         X509Certificate cert = issuer.issue(certname, csr, trusted, clock.instant(), clock.instant().plus(profile.nodeLifetime()));
-        CaDirectory.writeAtomically(files.signed(certname), Pem.bytes(cert));
-        Files.delete(files.request(certname));
+        ledger.issued(certname, cert);
+        ledger.removeRequest(certname);
         return cert;
     }
 
     /** A node may never hold one of the master's own names. */
     private void requireNodeName(String certname) throws IOException, CaException {
-        if (MasterNames.read(files.path()).contains(certname)) {
+        if (ledger.masterNames().contains(certname)) {
             throw new CaException.Refused(CaException.Kind.FORBIDDEN, certname + " is a name of the master itself; no node"
                     + " may have a certificate for it");
         }

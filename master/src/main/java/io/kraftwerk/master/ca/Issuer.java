@@ -2,7 +2,6 @@ package io.kraftwerk.master.ca;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -43,24 +42,32 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * Everything the CA's key signs: its own certificate, a node's certificate (recorded in the
- * inventory), the master's TLS certificate and the CRL. Keys are ECDSA P-256; serials are random.
+ * ledger by the caller), the master's TLS certificate and the CRL. Keys are ECDSA P-256; serials are random.
  */
 final class Issuer {
     private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Path dir;
     private final PrivateKey caKey;
     private final X509Certificate caCertificate;
 
-    Issuer(Path dir, PrivateKey caKey, X509Certificate caCertificate) {
-        this.dir = dir;
+    Issuer(PrivateKey caKey, X509Certificate caCertificate) {
         this.caKey = caKey;
         this.caCertificate = caCertificate;
     }
 
     X509Certificate caCertificate() {
         return caCertificate;
+    }
+
+    /** Whether this CA's key signed {@code certificate} (a master's certificate left from another CA is not). */
+    boolean signed(X509Certificate certificate) {
+        try {
+            certificate.verify(caCertificate.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /** A new CA: its self-signed certificate for {@code pair}, valid from an hour before {@code now}. */
@@ -86,7 +93,7 @@ final class Issuer {
         }
     }
 
-    /** Issues a node certificate (client authentication, the certname as its DNS name) and records it in the inventory. */
+    /** Issues a node certificate (client authentication, the certname as its DNS name); the caller records it in the ledger. */
     X509Certificate issue(String certname, PublicKey key, Map<String, String> trusted, Instant notBefore, Instant notAfter)
             throws CaException, IOException {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
@@ -97,10 +104,7 @@ final class Issuer {
         if (!trusted.isEmpty()) {
             builder.addExtension(TrustedFactsExtension.extension(trusted));
         }
-        X509Certificate cert = sign(builder, caKey);
-        Inventory.append(dir, new Inventory.Line(cert.getSerialNumber(), certname, cert.getNotBefore().toInstant(),
-                cert.getNotAfter().toInstant(), null));
-        return cert;
+        return sign(builder, caKey);
     }
 
     /** The master's certificate (server authentication) for {@code key}, named by the first DNS name, carrying all. */
@@ -117,10 +121,10 @@ final class Issuer {
         return sign(builder, caKey);
     }
 
-    /** Signs the CRL built so far, numbered by {@code now} and naming the CA's key. */
-    X509CRL signCrl(X509v2CRLBuilder builder, Instant now) throws IOException, CaException {
+    /** Signs the CRL built so far, numbered {@code number} and naming the CA's key. */
+    X509CRL signCrl(X509v2CRLBuilder builder, BigInteger number) throws IOException, CaException {
         try {
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     extensions().createAuthorityKeyIdentifier(caCertificate));
             ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(caKey);

@@ -1,9 +1,6 @@
 package io.kraftwerk.master.ca;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -24,19 +21,19 @@ import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
- * Certificate signing requests: checked when they arrive, kept in {@code requests/} until an
+ * Certificate signing requests: checked when they arrive, kept in the ledger until an
  * operator (or the autosign policy) signs them or they are cleaned. Callers hold the CA's lock
- * around anything that changes the directory.
+ * around anything that changes the ledger.
  */
 final class SigningRequests {
     /** A signing request as the CA checked it. */
     record Checked(PKCS10CertificationRequest csr, String token, Map<String, String> trusted, String keyFingerprint) {
     }
 
-    private final CaDirectory files;
+    private final CaLedger ledger;
 
-    SigningRequests(CaDirectory files) {
-        this.files = files;
+    SigningRequests(CaLedger ledger) {
+        this.ledger = ledger;
     }
 
     /** Checks the request is well signed, for this certname, with an acceptable key and readable trusted facts. */
@@ -83,23 +80,23 @@ final class SigningRequests {
     }
 
     /**
-     * Keeps the request in {@code requests/}, unless the name already waits with another key or
+     * Keeps the request, unless the name already waits with another key or
      * {@code maxPending} requests are waiting already. The same key again replaces its request.
      */
     void keep(String certname, Checked request, int maxPending) throws IOException, CaException {
-        Path pendingFile = files.request(certname);
-        if (Files.exists(pendingFile)) {
-            String pendingKey = keyFingerprint(read(certname));
+        Optional<String> pending = ledger.request(certname);
+        if (pending.isPresent()) {
+            String pendingKey = keyFingerprint(Pem.request(pending.get()));
             if (!pendingKey.equals(request.keyFingerprint())) {
                 throw new CaException.Refused(CaException.Kind.CONFLICT, certname + " already has a pending request for"
                         + " another key (" + pendingKey + "); if that request is not the node's, an operator clears it with"
                         + " 'kw-master ca clean " + certname + "'");
             }
-        } else if (files.requests().size() >= maxPending) {
+        } else if (ledger.requestCount() >= maxPending) {
             throw new CaException.Refused(CaException.Kind.FULL, "the CA holds " + maxPending + " pending requests, as many as"
                     + " it takes; try again later (operators: sign or clean them, or raise kraftwerk.master.max-pending-requests)");
         }
-        CaDirectory.writeAtomically(pendingFile, Pem.bytes(request.csr()));
+        ledger.putRequest(certname, Pem.write(request.csr()));
     }
 
     /**
@@ -120,24 +117,17 @@ final class SigningRequests {
         return csr;
     }
 
-    boolean pending(String certname) {
-        return Files.exists(files.request(certname));
+    boolean pending(String certname) throws IOException {
+        return ledger.request(certname).isPresent();
     }
 
     /** The key fingerprint of the pending request of {@code certname}, if it has one. */
     Optional<String> pendingKey(String certname) throws IOException, CaException {
-        try {
-            return Optional.of(keyFingerprint(read(certname)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        Optional<String> pem = ledger.request(certname);
+        return pem.isEmpty() ? Optional.empty() : Optional.of(keyFingerprint(Pem.request(pem.get())));
     }
 
     PKCS10CertificationRequest read(String certname) throws IOException, CaException {
-        return read(files.request(certname));
-    }
-
-    static PKCS10CertificationRequest read(Path file) throws IOException, CaException {
-        return Pem.request(Files.readString(file));
+        return Pem.request(ledger.request(certname).orElseThrow(() -> new CaException("no pending request for " + certname)));
     }
 }

@@ -1,10 +1,12 @@
 package io.kraftwerk.master.cli;
 
 import io.kraftwerk.master.ca.CaException;
+import io.kraftwerk.master.ca.CaLedger;
 import io.kraftwerk.master.ca.CertificateAuthority;
 import io.kraftwerk.master.ca.Fingerprints;
 import io.kraftwerk.master.ca.Pem;
 import io.kraftwerk.master.ca.TrustedFactsExtension;
+import io.kraftwerk.master.settings.DatabaseSettings;
 import io.kraftwerk.master.settings.MasterPaths;
 import io.kraftwerk.model.trust.TrustedFacts;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,8 +31,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kw-master ca list | sign NAME | revoke NAME | clean NAME | generate NAME --out DIR}: the CA on this host's files. A
- * running master sees revocations on its next request.
+ * {@code kw-master ca list | sign NAME | revoke NAME | clean NAME | generate NAME --out DIR}: the CA on this host's files, or
+ * with {@code --database} the state the masters share in PostgreSQL. A running master sees revocations on its next request
+ * (another master's, within a second).
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "Manage the certificate authority.",
         subcommands = {CaCommand.ListCommand.class, CaCommand.SignCommand.class, CaCommand.RevokeCommand.class,
@@ -39,13 +43,40 @@ final class CaCommand {
             description = "The master's data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--database", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT,
+            description = "The PostgreSQL database the masters share, as given to 'kw-master serve': the CA's requests,"
+                    + " certificates and revocations are there (its key stays in the data directory).")
+    String database;
+
+    @Option(names = "--database-user", paramLabel = "USER", scope = ScopeType.INHERIT, description = "The PostgreSQL user.")
+    String databaseUser;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "A file holding the PostgreSQL password.")
+    Path databasePasswordFile;
+
     CertificateAuthority open(PrintWriter err) throws IOException, CaException {
         Path dir = new MasterPaths(dataDir).ca();
         if (!Files.exists(dir.resolve("ca_crt.pem"))) {
             throw new CaException("there is no CA in " + dir + " (kw-master serve creates it on first start; use --data-dir"
                     + " to point at the master's data directory)");
         }
-        return CertificateAuthority.openOrCreate(dir, "unused", Clock.systemUTC(), CertificateAuthority.Profile.standard());
+        return CertificateAuthority.openOrCreate(dir, "unused", Clock.systemUTC(), CertificateAuthority.Profile.standard(),
+                ledger());
+    }
+
+    /** The database's ledger with --database; null (the CA directory) without. */
+    private CaLedger ledger() throws IOException, CaException {
+        if (database == null) {
+            return null;
+        }
+        DataSource source;
+        try {
+            source = DatabaseSettings.postgresql(database, databaseUser, databasePasswordFile);
+        } catch (IllegalArgumentException e) {
+            throw new CaException(e.getMessage());
+        }
+        return CaLedger.existingDatabase(source::getConnection, database);
     }
 
     /** Runs a CA action with uniform error output and exit status. */

@@ -100,7 +100,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.setProperty("kraftwerk.master.webhooks", hooks.toString());
         QuietJGit.keepIn(new MasterPaths(dataDir.toAbsolutePath()).jgitConfig());
-        Map<String, String> tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses);
+        Map<String, String> tls;
+        try {
+            tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses, database == null ? null
+                    : DatabaseSettings.postgresql(database, databaseUser, databasePasswordFile)::getConnection, database);
+        } catch (CaException | IllegalArgumentException e) {
+            System.err.println("kw-master serve: " + e.getMessage());
+            return 1;
+        }
         tls.forEach(System::setProperty);
         DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
                 .forEach(System::setProperty);

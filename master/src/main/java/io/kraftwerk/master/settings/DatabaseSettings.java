@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Which database the master stores reports in, as Quarkus settings: an H2 file under the data
@@ -37,10 +39,7 @@ public final class DatabaseSettings {
             activate(p, H2, "jdbc:h2:file:" + dir.resolve("kraftwerk") + ";DB_CLOSE_ON_EXIT=FALSE");
             return p;
         }
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new IllegalArgumentException("--database must be a PostgreSQL JDBC URL such as"
-                    + " jdbc:postgresql://db.example.net:5432/kraftwerk (without it, the master uses an H2 file in the data directory)");
-        }
+        requirePostgresql(url);
         activate(p, POSTGRESQL, url);
         if (user != null) {
             p.put("quarkus.datasource.\"postgresql\".username", user);
@@ -49,6 +48,30 @@ public final class DatabaseSettings {
             p.put("quarkus.datasource.\"postgresql\".password", Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
         }
         return p;
+    }
+
+    /**
+     * A plain connection source for the PostgreSQL database, for work done outside the running master's pool: the
+     * CLI's, and the check before start.
+     */
+    public static DataSource postgresql(String url, String user, Path passwordFile) throws IOException {
+        requirePostgresql(url);
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(url);
+        if (user != null) {
+            source.setUser(user);
+        }
+        if (passwordFile != null) {
+            source.setPassword(Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
+        }
+        return source;
+    }
+
+    private static void requirePostgresql(String url) {
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("--database must be a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://db.example.net:5432/kraftwerk (without it, the master uses an H2 file in the data directory)");
+        }
     }
 
     private static void activate(Map<String, String> p, String name, String url) {

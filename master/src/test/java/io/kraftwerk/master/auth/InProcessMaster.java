@@ -60,7 +60,7 @@ public class InProcessMaster implements QuarkusTestResourceLifecycleManager {
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
             }
-            Map<String, String> config = new HashMap<>(MasterSetup.prepare(dataDir, List.of("localhost"), List.of("127.0.0.1")));
+            Map<String, String> config = new HashMap<>(MasterSetup.prepare(dataDir, List.of("localhost"), List.of("127.0.0.1"), null, null));
             config.putAll(DatabaseSettings.properties(dataDir, null, null, null));
             config.put("quarkus.http.test-ssl-port", String.valueOf(port));
             config.put("quarkus.http.host", "127.0.0.1");

@@ -26,8 +26,17 @@ class CaHardeningTest {
     @TempDir
     Path dir;
 
-    private CertificateAuthority ca() throws Exception {
-        return CertificateAuthority.openOrCreate(dir.resolve("ca"), "test CA", Clock.systemUTC(), CertificateAuthority.Profile.standard());
+    /** Where the CA keeps its state: its directory here, a database in {@link DatabaseCaHardeningTest}. */
+    CaLedger ledger() throws Exception {
+        return null;
+    }
+
+    CertificateAuthority ca(Clock clock, CertificateAuthority.Profile profile) throws Exception {
+        return CertificateAuthority.openOrCreate(dir.resolve("ca"), "test CA", clock, profile, ledger());
+    }
+
+    CertificateAuthority ca() throws Exception {
+        return ca(Clock.systemUTC(), CertificateAuthority.Profile.standard());
     }
 
     private static CaException.Kind refusal(Executable action) {
@@ -70,8 +79,7 @@ class CaHardeningTest {
                 + " 'kw-master ca clean db1.example.net'", assertThrows(CaException.class,
                         () -> ca.generate("db1.example.net", Map.of())).getMessage(), "nor by ca generate");
 
-        CertificateAuthority past = CertificateAuthority.openOrCreate(dir.resolve("ca"), "unused",
-                Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC),
+        CertificateAuthority past = ca(Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC),
                 new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(30)));
         past.generate("t1.lab.example.net", Map.of());
         assertEquals(CaException.Kind.CONFLICT, refusal(() -> ca.submit("t1.lab.example.net",
@@ -147,7 +155,8 @@ class CaHardeningTest {
 
         Csrs.Request renewal = Csrs.create("db1.example.net", null, Map.of("role", "admin"), CertificateAuthority.newKeyPair(),
                 "SHA256withECDSA");
-        assertEquals(Map.of("role", "db", "site", "fra"), TrustedFactsExtension.of(ca.renew("db1.example.net", renewal.pem())),
+        assertEquals(Map.of("role", "db", "site", "fra"), TrustedFactsExtension.of(ca.renew("db1.example.net",
+                cert.getSerialNumber(), renewal.pem())),
                 "a node cannot change its trusted facts by renewing");
     }
 
@@ -184,6 +193,28 @@ class CaHardeningTest {
         // the same words; only the name and the key's own fingerprint differ
         assertEquals(withoutKey(none.message()).replace("web2", "web1"), withoutKey(wrong.message()));
         assertEquals(withoutKey(none.message()).replace("web2", "web3"), withoutKey(longer.message()));
+    }
+
+    @Test
+    void aNodeRenewsWithAnyOfItsValidCertificatesButNeverWithARevokedOrAnotherNodesOne() throws Exception {
+        CertificateAuthority ca = ca();
+        X509Certificate first = ca.generate("web1.example.net", Map.of()).certificate();
+        X509Certificate second = ca.renew("web1.example.net", first.getSerialNumber(), Csrs.create("web1.example.net", null).pem());
+        // the answer to that renewal was lost: the node still holds the first, which is still valid
+        X509Certificate third = ca.renew("web1.example.net", first.getSerialNumber(), Csrs.create("web1.example.net", null).pem());
+        assertEquals(third, ca.currentCertificate("web1.example.net").orElseThrow());
+        X509Certificate other = ca.generate("web2.example.net", Map.of()).certificate();
+        assertEquals(CaException.Kind.CONFLICT, refusal(() -> ca.renew("web1.example.net", other.getSerialNumber(),
+                Csrs.create("web1.example.net", null).pem())), "another node's certificate");
+
+        ca.revoke("web1.example.net");
+        for (X509Certificate held : List.of(first, second, third)) {
+            CaException.Refused refused = assertThrows(CaException.Refused.class, () -> ca.renew("web1.example.net",
+                    held.getSerialNumber(), Csrs.create("web1.example.net", null).pem()));
+            assertEquals("the certificate web1.example.net presented (serial " + held.getSerialNumber().toString(16) + ") is not"
+                    + " one of its valid certificates: it was revoked, cleaned or has expired; nothing was renewed", refused.getMessage());
+        }
+        assertEquals(third, ca.currentCertificate("web1.example.net").orElseThrow(), "nothing was renewed");
     }
 
     private static String withoutKey(String message) {

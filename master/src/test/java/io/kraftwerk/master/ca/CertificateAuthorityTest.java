@@ -26,11 +26,20 @@ class CertificateAuthorityTest {
     @TempDir
     Path dir;
 
-    private CertificateAuthority ca(Clock clock) throws Exception {
-        return CertificateAuthority.openOrCreate(dir.resolve("ca"), "Kraftwerk CA test", clock, CertificateAuthority.Profile.standard());
+    /** Where the CA keeps its state: its directory here, a database in {@link DatabaseCertificateAuthorityTest}. */
+    CaLedger ledger() throws Exception {
+        return null;
     }
 
-    private CertificateAuthority ca() throws Exception {
+    CertificateAuthority ca(Clock clock, CertificateAuthority.Profile profile) throws Exception {
+        return CertificateAuthority.openOrCreate(dir.resolve("ca"), "Kraftwerk CA test", clock, profile, ledger());
+    }
+
+    private CertificateAuthority ca(Clock clock) throws Exception {
+        return ca(clock, CertificateAuthority.Profile.standard());
+    }
+
+    CertificateAuthority ca() throws Exception {
         return ca(Clock.systemUTC());
     }
 
@@ -170,8 +179,7 @@ class CertificateAuthorityTest {
     void aCertificateIssuedByAClockInThePastIsListedAsExpired() throws Exception {
         ca();
         Instant past = Instant.now().minus(Duration.ofDays(3));
-        CertificateAuthority then = CertificateAuthority.openOrCreate(dir.resolve("ca"), "unused", Clock.fixed(past, ZoneOffset.UTC),
-                new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(30)));
+        CertificateAuthority then = ca(Clock.fixed(past, ZoneOffset.UTC), new CertificateAuthority.Profile(Duration.ofDays(3650), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(30)));
         X509Certificate cert = then.generate("old.example.net", Map.of()).certificate();
         assertTrue(cert.getNotAfter().toInstant().isBefore(Instant.now()));
         assertEquals(CertificateAuthority.Status.EXPIRED, ca().status(cert));
