@@ -6,6 +6,8 @@ import io.kraftwerk.model.catalog.Catalog;
 import io.kraftwerk.model.catalog.CatalogResource;
 import io.kraftwerk.model.json.ModelJson;
 import io.kraftwerk.model.report.CatalogSource;
+import io.kraftwerk.model.report.Event;
+import io.kraftwerk.model.report.EventStatus;
 import io.kraftwerk.model.report.Metrics;
 import io.kraftwerk.model.report.Report;
 import io.kraftwerk.model.report.ResourceReport;
@@ -246,7 +248,7 @@ public final class MasterLoadBenchmark {
     }
 
     /** The example web node's facts: what a real agent sends. */
-    private static Map<String, Object> facts() throws Exception {
+    static Map<String, Object> facts() throws Exception {
         return ModelJson.mapper().readValue(Files.readAllBytes(ROOT.resolve("manifests/facts/web1.example.net.json")),
                 new TypeReference<Map<String, Object>>() { });
     }
@@ -257,7 +259,7 @@ public final class MasterLoadBenchmark {
      * The node's facts as JSON text, with a mark where a never-seen value goes for fresh
      * compiles (made once per agent, so the load generator spends its CPU on requests, not JSON).
      */
-    private static String factsTemplate(String node, Map<String, Object> base) {
+    static String factsTemplate(String node, Map<String, Object> base) {
         Map<String, Object> f = new TreeMap<>(base);
         f.put("fqdn", node);
         f.put("hostname", node.substring(0, node.indexOf('.')));
@@ -267,15 +269,25 @@ public final class MasterLoadBenchmark {
 
     /** The facts with a new uptime (never seen before: the cache cannot answer), or a fixed one. */
     private static String facts(String template, boolean unique) {
-        return template.replace(UNIQUE_MARK, unique ? Long.toString(UNIQUE.incrementAndGet()) : "0");
+        return template.replace(UNIQUE_MARK, unique ? Long.toString(newFacts()) : "0");
+    }
+
+    /** A value of the facts never sent before. */
+    static long newFacts() {
+        return UNIQUE.incrementAndGet();
     }
 
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
-    private static AgentConnection.Request catalogRequest(String node, String factsTemplate, String etag, boolean unique) {
+    static AgentConnection.Request catalogRequest(String node, String factsTemplate, String etag, boolean unique) {
+        return catalogRequest(node, factsTemplate, etag, unique ? newFacts() : 0);
+    }
+
+    /** A catalog request with the facts of that {@code generation} (the same facts as the last request with it). */
+    static AgentConnection.Request catalogRequest(String node, String factsTemplate, String etag, long generation) {
         return new AgentConnection.Request("POST", "/v1/catalogs/" + node,
                 etag == null ? JSON : Map.of("Content-Type", "application/json", "If-None-Match", etag),
-                facts(factsTemplate, unique).getBytes(StandardCharsets.UTF_8));
+                factsTemplate.replace(UNIQUE_MARK, Long.toString(generation)).getBytes(StandardCharsets.UTF_8));
     }
 
     private static final String RUN_ID_MARK = "00000000-0000-0000-0000-000000000000";
@@ -286,7 +298,7 @@ public final class MasterLoadBenchmark {
      * A new run of the agent's report template: its own run id (the master stores each once), sent
      * as kw-agent sends it (gzip at the fastest level), or as plain JSON as agents before issue 17 did.
      */
-    private static AgentConnection.Request reportRequest(String node, String template, boolean gzip) {
+    static AgentConnection.Request reportRequest(String node, String template, boolean gzip) {
         byte[] json = template.replace(RUN_ID_MARK, UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8);
         if (!gzip) {
             return new AgentConnection.Request("POST", "/v1/reports/" + node, JSON, json);
@@ -306,18 +318,34 @@ public final class MasterLoadBenchmark {
 
     /** A no-change run's report of the catalog: every resource in sync; its run id is {@link #RUN_ID_MARK}. */
     private static String report(String node, Catalog catalog) {
+        return report(node, catalog, 0);
+    }
+
+    /**
+     * A run's report of the catalog, its run id {@link #RUN_ID_MARK}: every resource in sync but the first
+     * {@code drifted}, each found changed behind the agent's back and put back (a corrective change of its mode).
+     */
+    static String report(String node, Catalog catalog, int drifted) {
         List<ResourceReport> resources = new ArrayList<>();
         Map<String, Long> millis = new TreeMap<>();
         for (CatalogResource r : catalog.resources()) {
-            resources.add(new ResourceReport(r.id(), r.resource().type().wireName(), ResourceStatus.IN_SYNC, r.provenance(), 0, 0, false, false,
-                    "", 1, List.of()));
+            boolean drift = resources.size() < drifted;
+            resources.add(new ResourceReport(r.id(), r.resource().type().wireName(), drift ? ResourceStatus.CHANGED
+                    : ResourceStatus.IN_SYNC, r.provenance(), drift ? 1 : 0, drift ? 1 : 0, drift, false, "", 1, drift
+                    ? List.of(new Event("mode", "0666", "0644", EventStatus.SUCCESS, "mode changed 0666 to 0644", true, null))
+                    : List.of()));
             millis.merge(r.resource().type().wireName(), 1L, Long::sum);
         }
-        Metrics metrics = new Metrics(new TreeMap<>(Map.of("in_sync", resources.size())), resources.size(), 0, 0, 0,
-                new TreeMap<>(millis), resources.size());
+        int inSync = resources.size() - drifted;
+        Map<String, Integer> counts = new TreeMap<>(Map.of("in_sync", inSync));
+        if (drifted > 0) {
+            counts.put("changed", drifted);
+        }
+        Metrics metrics = new Metrics(new TreeMap<>(counts), resources.size(), drifted, drifted, drifted, new TreeMap<>(millis),
+                resources.size());
         return new String(ModelJson.writeBytes(new Report(Report.FORMAT_VERSION, node, RUN_ID_MARK, catalog.version(),
-                catalog.environment(), RunMode.ENFORCE, Instant.now(), 420, RunStatus.UNCHANGED, false, false, CatalogSource.FRESH,
-                "", resources, metrics, List.of())), StandardCharsets.UTF_8);
+                catalog.environment(), RunMode.ENFORCE, Instant.now(), 420, drifted > 0 ? RunStatus.CHANGED : RunStatus.UNCHANGED,
+                false, drifted > 0, CatalogSource.FRESH, "", resources, metrics, List.of())), StandardCharsets.UTF_8);
     }
 
     /** Removes a directory tree (the benchmarks start from an empty work directory). */

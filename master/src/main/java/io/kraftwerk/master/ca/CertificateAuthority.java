@@ -166,7 +166,7 @@ public final class CertificateAuthority {
      * Takes a node's request. It is signed at once when the policy says so; otherwise it waits for
      * {@code ca sign}. Refused: a name of the master's; a name with a certificate (valid, revoked or
      * expired: an operator must clean it first); a name with a pending request for another key;
-     * a new request when {@code maxPending} are waiting already.
+     * a new request to wait when {@code maxPending} are waiting already.
      */
     public Submission submit(String certname, String csrPem, AutosignPolicy policy, int maxPending) throws IOException, CaException {
         Certnames.require(certname);
@@ -182,13 +182,20 @@ public final class CertificateAuthority {
                         : "the certificate of " + certname + " is " + status.name().toLowerCase() + "; the name is not enrolled"
                                 + " again until an operator runs 'kw-master ca clean " + certname + "'");
             }
-            requests.keep(certname, request, maxPending);
+            boolean waiting = requests.requireSameKey(certname, request);
             AutosignPolicy.Decision decision = policy.decide(certname, request.token(), request.trusted());
             if (!decision.signs()) {
+                requests.keep(certname, request, maxPending, waiting);
                 // the operator signs exactly this key: what the agent printed and 'ca list' shows
                 return new Submission(Status.PENDING, decision.reason() + " --fingerprint " + request.keyFingerprint());
             }
-            issueFromRequest(certname, request.trusted());
+            // signed at once, the request is not kept first (a bootstrap wave is mostly this: fewer writes under the lock)
+            X509Certificate cert = issuer.issue(certname, request.csr(), request.trusted(), clock.instant(),
+                    clock.instant().plus(profile.nodeLifetime()));
+            ledger.issued(certname, cert);
+            if (waiting) {
+                ledger.removeRequest(certname);
+            }
             return new Submission(Status.SIGNED, decision.reason());
         });
     }

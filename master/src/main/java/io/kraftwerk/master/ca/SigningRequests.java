@@ -80,19 +80,29 @@ final class SigningRequests {
     }
 
     /**
-     * Keeps the request, unless the name already waits with another key or
-     * {@code maxPending} requests are waiting already. The same key again replaces its request.
+     * Whether {@code certname} has a pending request already, for the same key (sent again);
+     * refused when it is for another key.
      */
-    void keep(String certname, Checked request, int maxPending) throws IOException, CaException {
+    boolean requireSameKey(String certname, Checked request) throws IOException, CaException {
         Optional<String> pending = ledger.request(certname);
-        if (pending.isPresent()) {
-            String pendingKey = keyFingerprint(Pem.request(pending.get()));
-            if (!pendingKey.equals(request.keyFingerprint())) {
-                throw new CaException.Refused(CaException.Kind.CONFLICT, certname + " already has a pending request for"
-                        + " another key (" + pendingKey + "); if that request is not the node's, an operator clears it with"
-                        + " 'kw-master ca clean " + certname + "'");
-            }
-        } else if (ledger.requestCount() >= maxPending) {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        String pendingKey = keyFingerprint(Pem.request(pending.get()));
+        if (!pendingKey.equals(request.keyFingerprint())) {
+            throw new CaException.Refused(CaException.Kind.CONFLICT, certname + " already has a pending request for"
+                    + " another key (" + pendingKey + "); if that request is not the node's, an operator clears it with"
+                    + " 'kw-master ca clean " + certname + "'");
+        }
+        return true;
+    }
+
+    /**
+     * Keeps the request until an operator signs it, unless it is a new one and {@code maxPending}
+     * requests are waiting already. The same key again ({@code waiting}) replaces its request.
+     */
+    void keep(String certname, Checked request, int maxPending, boolean waiting) throws IOException, CaException {
+        if (!waiting && ledger.requestCount() >= maxPending) {
             throw new CaException.Refused(CaException.Kind.FULL, "the CA holds " + maxPending + " pending requests, as many as"
                     + " it takes; try again later (operators: sign or clean them, or raise kraftwerk.master.max-pending-requests)");
         }

@@ -121,6 +121,12 @@ class CaHardeningTest {
         assertFalse(ca.pending("c.example.net"));
         assertEquals(CertificateAuthority.Status.PENDING, ca.submit("a.example.net", first.pem(), AutosignPolicy.off(), 2).status(),
                 "the same request sent again is not a new one");
+        assertEquals(CertificateAuthority.Status.SIGNED, ca.submit("t1.lab.example.net", Csrs.create("t1.lab.example.net", null)
+                .pem(), TOKEN_AND_GLOB, 2).status(), "a request signed at once never waits, so the cap does not stop it");
+        assertEquals(CertificateAuthority.Status.SIGNED, ca.submit("a.example.net", Csrs.create("a.example.net", "s3cret-token",
+                first.keys(), "SHA256withECDSA").pem(), TOKEN_AND_GLOB, 2).status(), "a waiting request, sent again with the token");
+        assertFalse(ca.pending("a.example.net"), "and no longer waits");
+        assertEquals(first.keys().getPublic(), ca.currentCertificate("a.example.net").orElseThrow().getPublicKey());
     }
 
     @Test
