@@ -56,7 +56,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * what kw-agent does: a new TLS connection with the node's certificate to either master (a load
  * balancer's pick), the catalog asked for with the ETag of the last one (facts changed on a share of
  * runs: a compile; otherwise a 304), then a gzip report (with drift on a share of runs). Meanwhile a
- * signed-in operator loads the dashboard and the fleet summary every two seconds.
+ * signed-in operator loads the dashboard and the fleet summary every two seconds. One interval per
+ * master of warm-up (each master compiles every agent's catalog once for its own cache), then the
+ * measured window.
  *
  * <p>Reported: enrolment rate; runs started against runs due and how late they started (the
  * fleet falling behind); per answer kind the count, p50, p99 and max; 429s and errors; the
@@ -139,7 +141,7 @@ public final class FleetSimulationBenchmark {
                 case "--fact-changes" -> factChanges = Double.parseDouble(args[++i]);
                 case "--drift" -> drift = Double.parseDouble(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--master-java-options" -> javaOptions = args[++i];
+                case "--master-java-options" -> javaOptions = javaOptions + " " + args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -151,8 +153,8 @@ public final class FleetSimulationBenchmark {
             Files.writeString(site.resolve(f.getKey()), f.getValue());
         }
         GitRepo repo = GitRepo.create(WORK.resolve("manifests"), site, "production");
-        System.out.printf(Locale.ROOT, "%d agents, run interval %d s (30 min compressed %.0f×: the load of %d nodes), %d s measured"
-                + " after one interval of warm-up, facts changed on %.0f%% of runs, drift on %.0f%%, %d client threads, %d cores%n%n",
+        System.out.printf(Locale.ROOT, "%d agents, run interval %d s (30 min compressed %.0f×: the request rate of %d nodes), %d s"
+                + " measured after two intervals of warm-up, facts changed on %.0f%% of runs, drift on %.0f%%, %d client threads, %d cores%n%n",
                 agents, interval.toSeconds(), REAL_INTERVAL.toSeconds() / (double) interval.toSeconds(),
                 agents * REAL_INTERVAL.toSeconds() / interval.toSeconds(), measured.toSeconds(), factChanges * 100, drift * 100,
                 threads, Runtime.getRuntime().availableProcessors());
@@ -221,7 +223,7 @@ public final class FleetSimulationBenchmark {
             Tally lateness = new Tally("run started late by");
             AtomicLong due = new AtomicLong();
             // the latest start in each minute of the measured window: where the fleet fell behind, if it did
-            AtomicLongArray latestByMinute = new AtomicLongArray((int) measured.toMinutes() + 1);
+            AtomicLongArray latestByMinute = new AtomicLongArray((int) Math.max(1, measured.toMinutes()));
             AtomicLong done = new AtomicLong();
             PGSimpleDataSource pg = new PGSimpleDataSource();
             pg.setURL(postgres.jdbcUrl());
@@ -230,11 +232,14 @@ public final class FleetSimulationBenchmark {
 
             long intervalNanos = interval.toNanos();
             long start = System.nanoTime();
-            long measureFrom = start + intervalNanos;
+            // one interval per master of warm-up: an agent's runs alternate between the masters, and each master keeps its own
+            // catalog cache, so an agent's second run is the first its other master compiles for it
+            long measureFrom = start + intervalNanos * masters.size();
             long end = measureFrom + measured.toNanos();
             PriorityQueue<long[]> schedule = new PriorityQueue<>((x, y) -> Long.compare(x[0], y[0]));
             for (int i = 0; i < count; i++) {
-                // the agent's own minute in the interval, from its name, as kw-agent's schedule derives it
+                // the agent's own moment in the interval, from a hash of its name (kw-agent's schedule takes whole seconds of
+                // a SHA-256 of it: as spread, in coarser steps)
                 long offset = Math.floorMod((long) agents.get(i).identity.certname().hashCode() * 2654435761L, intervalNanos);
                 schedule.add(new long[] {start + offset, i});
             }
@@ -242,7 +247,9 @@ public final class FleetSimulationBenchmark {
             Thread operator = new Thread(() -> dashboard.watch(measureFrom, end), "operator");
             operator.start();
             long[] cpuBefore = new long[masters.size()];
+            long[] compilesBefore = new long[masters.size()];
             long sizeBefore = -1;
+            long historyBefore = -1;
             boolean measuring = false;
             while (true) {
                 long[] next = schedule.poll();
@@ -253,6 +260,10 @@ public final class FleetSimulationBenchmark {
                 if (!measuring && next[0] >= measureFrom) {
                     measuring = true;
                     sizeBefore = databaseSize(pg);
+                    historyBefore = historySize(pg);
+                    for (int m = 0; m < masters.size(); m++) {
+                        compilesBefore[m] = compiles(masters.get(m));
+                    }
                     for (int m = 0; m < masters.size(); m++) {
                         cpuBefore[m] = Math.round(LoadPhase.cpuSeconds(masters.get(m).pid()) * 1e9);
                     }
@@ -285,6 +296,7 @@ public final class FleetSimulationBenchmark {
             pool.awaitTermination(5, TimeUnit.MINUTES);
             operator.join();
             long sizeAfter = databaseSize(pg);
+            long historyAfter = historySize(pg);
             double seconds = measured.toNanos() / 1e9;
             System.out.println("| answer | count | p50 | p99 | max | statuses |");
             System.out.println("|---|---:|---:|---:|---:|---|");
@@ -299,17 +311,21 @@ public final class FleetSimulationBenchmark {
             System.out.println("\nlatest start per minute of the measured window (s): " + minutes);
             long runs = done.get();
             double perDay = count * (Duration.ofDays(1).toSeconds() / (double) REAL_INTERVAL.toSeconds());
-            double bytesPerRun = (sizeAfter - sizeBefore) / (double) runs;
-            System.out.printf(Locale.ROOT, "%nruns: %d due, %d done in the %.0f s measured (%.1f/s; the real fleet: %.1f/s)%n",
-                    due.get(), runs, seconds, runs / seconds, count / (double) REAL_INTERVAL.toSeconds());
-            System.out.printf(Locale.ROOT, "database: %.1f MiB → %.1f MiB, %.0f bytes per run: %.0f MiB per day of %d nodes every"
-                    + " 30 minutes (%.1f GiB for the 30 days kept)%n", sizeBefore / 1048576.0, sizeAfter / 1048576.0, bytesPerRun,
-                    bytesPerRun * perDay / 1048576.0, count, bytesPerRun * perDay * 30 / 1073741824.0);
+            // what is kept for the retention period is the report history; the rest of the growth is node rows rewritten
+            // with their facts (dead versions vacuum reuses) and indexes
+            double bytesPerRun = (historyAfter - historyBefore) / (double) runs;
+            System.out.printf(Locale.ROOT, "%nruns due in the %.0f s measured: %d (%.1f/s; the real fleet: %.1f/s), %d of them done%n",
+                    seconds, due.get(), due.get() / seconds, count / (double) REAL_INTERVAL.toSeconds(), runs);
+            System.out.printf(Locale.ROOT, "database: %.1f MiB → %.1f MiB in all; the reports and events %.0f bytes per run: %.0f MiB"
+                    + " per day of %d nodes every 30 minutes (%.1f GiB for the 30 days kept)%n", sizeBefore / 1048576.0,
+                    sizeAfter / 1048576.0, bytesPerRun, bytesPerRun * perDay / 1048576.0, count,
+                    bytesPerRun * perDay * 30 / 1073741824.0);
             for (int m = 0; m < masters.size(); m++) {
                 MasterProcess master = masters.get(m);
                 double cpu = LoadPhase.cpuSeconds(master.pid()) - cpuBefore[m] / 1e9;
-                System.out.printf(Locale.ROOT, "master %s: %.0f s CPU in the measured window (%.0f%% of one core), peak RSS %.0f MiB%n",
-                        m == 0 ? "A" : "B", cpu, cpu / seconds * 100, master.peakRssKib() / 1024.0);
+                System.out.printf(Locale.ROOT, "master %s: %d catalogs compiled, %.0f s CPU in the measured window (%.0f%% of one core),"
+                        + " peak RSS %.0f MiB%n", m == 0 ? "A" : "B", compiles(master) - compilesBefore[m], cpu, cpu / seconds * 100,
+                        master.peakRssKib() / 1024.0);
             }
         } finally {
             pool.shutdownNow();
@@ -356,6 +372,7 @@ public final class FleetSimulationBenchmark {
         if (changed) {
             agent.facts = MasterLoadBenchmark.newFacts();
         }
+        boolean catalogAnswered = false;
         try (AgentConnection c = new AgentConnection(agent.identity.sslContext(), "localhost", master.port())) {
             long t = System.nanoTime();
             // the ETag of the catalog it holds, as kw-agent sends it: a 304 when the facts (and the commit) are the same
@@ -371,6 +388,7 @@ public final class FleetSimulationBenchmark {
                 boolean answered = answer.status() == 200 || answer.status() == 304;
                 (!answered ? tallies[2] : changed ? tallies[0] : tallies[1]).add(answer.status(), elapsed);
             }
+            catalogAnswered = true;
             String template = MasterLoadBenchmark.report(name, catalog, random.nextDouble() < drift ? 3 : 0);
             t = System.nanoTime();
             AgentConnection.Response stored = c.exchange(MasterLoadBenchmark.reportRequest(name, template, true));
@@ -380,7 +398,8 @@ public final class FleetSimulationBenchmark {
             }
         } catch (Exception e) {
             if (tallies != null) {
-                tallies[2].add(-1, 0);
+                // status -1: no answer at all (the connection failed), to the catalog or to the report
+                tallies[catalogAnswered ? 4 : 2].add(-1, 0);
             }
         }
     }
@@ -391,6 +410,29 @@ public final class FleetSimulationBenchmark {
             r.next();
             return r.getLong(1);
         }
+    }
+
+    /** The report history's size on disk: the tables retention keeps for 30 days, with their indexes and TOAST. */
+    private static long historySize(PGSimpleDataSource pg) throws Exception {
+        try (Connection c = pg.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select pg_total_relation_size('report') + pg_total_relation_size('event')")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** How many catalogs the master has compiled since it started (its kraftwerk_catalog_compile_seconds_count). */
+    private static long compiles(MasterProcess master) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(NodeIdentity.anonymous(NodeIdentity.readCertificate(master.caCertificate()))).build();
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(master.url("localhost") + "/q/metrics"))
+                .header("Authorization", "Bearer " + master.adminToken()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("kraftwerk_catalog_compile_seconds_count")) {
+                return Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        throw new IllegalStateException("no kraftwerk_catalog_compile_seconds_count in the master's metrics");
     }
 
     /** An operator with the dashboard open: the overview and the fleet summary, every two seconds. */

@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -80,9 +81,23 @@ final class CaDirectory {
         return dir.resolve("state-in-database");
     }
 
-    void markInDatabase(String text) throws IOException {
-        if (!Files.exists(databaseMarker())) {
+    /** @param replace whether to write over a marker already there (the state was just moved: the text is the news) */
+    void markInDatabase(String text, boolean replace) throws IOException {
+        if (replace || !Files.exists(databaseMarker())) {
             writeAtomically(databaseMarker(), (text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final List<String> STATE = List.of("inventory.tsv", "master_names", "crl.pem", "requests", "signed");
+
+    /**
+     * Whether the marker is from a move into a database that never committed (a crash, a lost
+     * connection): the state files are all still here and none were ever moved aside.
+     */
+    boolean importNeverCommitted() throws IOException {
+        boolean stateHere = STATE.stream().anyMatch(name -> Files.exists(dir.resolve(name)));
+        try (DirectoryStream<Path> aside = Files.newDirectoryStream(dir, "imported-to-database*")) {
+            return stateHere && !aside.iterator().hasNext();
         }
     }
 
@@ -93,7 +108,7 @@ final class CaDirectory {
      */
     void moveStateAside(Instant at) throws IOException {
         List<String> left = new ArrayList<>();
-        for (String name : List.of("inventory.tsv", "master_names", "crl.pem", "requests", "signed")) {
+        for (String name : STATE) {
             if (Files.exists(dir.resolve(name))) {
                 left.add(name);
             }
@@ -106,7 +121,11 @@ final class CaDirectory {
                 ? dir.resolve("imported-to-database-" + at.getEpochSecond()) : first;
         Files.createDirectories(aside);
         for (String name : left) {
-            Files.move(dir.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(dir.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                // another master sharing this directory moved it a moment ago
+            }
         }
     }
 

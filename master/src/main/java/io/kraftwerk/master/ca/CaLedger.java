@@ -9,10 +9,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the CA keeps what changes — pending requests, each node's current certificate, the
@@ -135,6 +138,21 @@ public abstract sealed class CaLedger permits DirectoryLedger, DatabaseLedger {
 
     boolean anyUnrevoked(String certname) throws IOException {
         return inventory().stream().anyMatch(l -> l.certname().equals(certname) && l.revokedAt() == null);
+    }
+
+    /** The certnames whose every certificate is revoked (revoked or cleaned, not enrolled again since). */
+    Set<String> revokedNames() throws IOException {
+        Map<String, Boolean> anyValid = new HashMap<>();
+        for (Inventory.Line line : inventory()) {
+            anyValid.merge(line.certname(), line.revokedAt() == null, Boolean::logicalOr);
+        }
+        Set<String> out = new TreeSet<>();
+        anyValid.forEach((name, valid) -> {
+            if (!valid) {
+                out.add(name);
+            }
+        });
+        return out;
     }
 
     Set<BigInteger> revokedSerials() throws IOException {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.HashMap;
 import java.util.TreeMap;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -344,17 +342,7 @@ public final class CertificateAuthority {
 
     /** The nodes whose every certificate is revoked (revoked or cleaned, not bootstrapped again since). */
     public Set<String> revokedNames() throws IOException {
-        Map<String, Boolean> anyValid = new HashMap<>();
-        for (Inventory.Line line : ledger.inventory()) {
-            anyValid.merge(line.certname(), line.revokedAt() == null, Boolean::logicalOr);
-        }
-        Set<String> out = new TreeSet<>();
-        anyValid.forEach((name, valid) -> {
-            if (!valid) {
-                out.add(name);
-            }
-        });
-        return out;
+        return ledger.revokedNames();
     }
 
     public Set<BigInteger> revokedSerials() throws IOException {

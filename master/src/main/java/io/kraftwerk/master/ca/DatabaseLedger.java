@@ -157,14 +157,14 @@ final class DatabaseLedger extends CaLedger {
                 if (held.isEmpty() && !takes) {
                     throw noCa();
                 }
-                if (held.isEmpty() && marked) {
+                if (held.isEmpty() && marked && !files.importNeverCommitted()) {
                     throw forgotten(files);
                 }
                 if (held.isEmpty()) {
                     insertAuthority(c, caCertificate, fingerprint);
                     bound.set(c);
                     importFrom(new DirectoryLedger(files));
-                    files.markInDatabase(markerText());
+                    files.markInDatabase(markerText(), true);
                     markedNow = true;
                 } else if (!Fingerprints.same(held.get(), fingerprint)) {
                     c.rollback();
@@ -185,10 +185,11 @@ final class DatabaseLedger extends CaLedger {
             } finally {
                 bound.remove();
                 if (!committed) {
-                    c.rollback();
                     if (markedNow) {
+                        // first, so that a rollback failing on a lost connection cannot leave the directory saying so
                         Files.deleteIfExists(files.databaseMarker());
                     }
+                    c.rollback();
                 }
                 c.setAutoCommit(true);
             }
@@ -197,8 +198,11 @@ final class DatabaseLedger extends CaLedger {
         } finally {
             local.unlock();
         }
-        files.markInDatabase(markerText());
-        files.moveStateAside(clock.instant());
+        files.locked(() -> {
+            files.markInDatabase(markerText(), false);
+            files.moveStateAside(clock.instant());
+            return null;
+        });
     }
 
     private String markerText() {
@@ -236,7 +240,7 @@ final class DatabaseLedger extends CaLedger {
     void checkBeforeStart(CaDirectory files, Collection<String> masterNames) throws IOException, CaException {
         Optional<String> held = heldFingerprint(connections);
         if (held.isEmpty()) {
-            if (Files.exists(files.databaseMarker())) {
+            if (Files.exists(files.databaseMarker()) && !files.importNeverCommitted()) {
                 throw forgotten(files);
             }
             return;
@@ -467,6 +471,22 @@ final class DatabaseLedger extends CaLedger {
                                 r.getObject(3, OffsetDateTime.class).toInstant(), r.getObject(4, OffsetDateTime.class).toInstant(),
                                 revoked == null ? null : revoked.toInstant()));
                     }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Names whose every certificate is revoked, counted by the database rather than read row by row. */
+    @Override
+    Set<String> revokedNames() throws IOException {
+        return query(c -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "select certname from ca_certificate group by certname having count(*) = count(revoked_at)");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
                 }
             }
             return out;

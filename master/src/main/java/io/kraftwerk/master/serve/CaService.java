@@ -72,7 +72,11 @@ public class CaService {
                 + config.serverNames().get(0), Clock.systemUTC(), CertificateAuthority.Profile.standard(), ledger);
         if (ledger != null) {
             ca.recordMasterNames(config.serverNames(), config.serverIps().orElse(List.of()));
-            readFromDatabase();
+            // read once before any request, and failing the start if it cannot be: never open with no revocations known
+            Object stamp = ca.stamp();
+            revoked = Set.copyOf(ca.revokedSerials());
+            revokedNames = Set.copyOf(ca.revokedNames());
+            revokedStamp = stamp;
         }
     }
 
@@ -139,7 +143,7 @@ public class CaService {
      * revoked since (one row), and if so reads the revoked serials and names again. When the database cannot be
      * asked, the last sets read stay in force; that is logged once, and once when it answers again.
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void readFromDatabase() {
         if (ca == null || !ca.inDatabase()) {
             return;

@@ -211,7 +211,9 @@ public class RolloutService {
         }
     }
 
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // delayed like the other jobs: fired the moment the scheduler resumed, it raced a stop right after the start
+    // (MasterLifecycleIT caught its transaction ending after the container had gone)
+    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void expire() {
         try {
             for (Rollout r : rollouts.expire()) {

@@ -142,6 +142,20 @@ class SharedCaTest {
     }
 
     @Test
+    void aMoveIntoTheDatabaseThatNeverCommittedIsDoneAgainNotRefused() throws Exception {
+        CertificateAuthority files = CertificateAuthority.openOrCreate(dir.resolve("a"), "Kraftwerk CA test", Clock.systemUTC(),
+                CertificateAuthority.Profile.standard());
+        X509Certificate web1 = files.generate("web1.example.net", Map.of()).certificate();
+        // as a crash between writing the marker and the commit leaves it: the marker, every state file, nothing moved aside
+        Files.writeString(dir.resolve("a/state-in-database"), "the CA's requests … are in the database jdbc:h2:mem:lost\n");
+        String url = CaDatabases.h2();
+        CertificateAuthority moved = open("a", CaDatabases.ledger(url));
+        assertEquals(web1, moved.currentCertificate("web1.example.net").orElseThrow(), "taken into the database after all");
+        assertTrue(Files.readString(dir.resolve("a/state-in-database")).contains(url), "the marker names where it went now");
+        assertTrue(Files.exists(dir.resolve("a/imported-to-database/signed")));
+    }
+
+    @Test
     void everyIssueAndRevocationChangesTheStampTheMastersRereadOn() throws Exception {
         CertificateAuthority ca = open("a", CaDatabases.ledger(CaDatabases.h2()));
         Object start = ca.stamp();
