@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -69,24 +70,44 @@ final class DatabaseLedger extends CaLedger {
         if (bound.get() != null) {
             return work.run();
         }
+        return transaction(c -> {
+            if (lockAuthority(c).isEmpty()) {
+                throw noCa();
+            }
+            bound.set(c);
+            return work.run();
+        }, () -> { });
+    }
+
+    /** Work in a transaction. */
+    private interface InTransaction<T> {
+        T run(Connection c) throws IOException, CaException, SQLException;
+    }
+
+    /** What to undo outside the database when a transaction does not commit. */
+    private interface Undo {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own, behind this process's lock, and commits it when it returns.
+     * Whatever else ends it (an Error too), {@code undo} runs, then the rollback: nothing of it stays, and nothing
+     * is committed by the driver when autocommit is switched back on.
+     */
+    private <T> T transaction(InTransaction<T> work, Undo undo) throws IOException, CaException {
         local.lock();
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             boolean committed = false;
             try {
-                if (lockAuthority(c).isEmpty()) {
-                    throw noCa();
-                }
-                bound.set(c);
-                T out = work.run();
+                T out = work.run(c);
                 c.commit();
                 committed = true;
                 return out;
             } finally {
                 bound.remove();
                 if (!committed) {
-                    // whatever ended the change (an Error too): nothing of it stays, and nothing is committed by
-                    // the driver when autocommit is switched back on
+                    undo.run();
                     c.rollback();
                 }
                 c.setAutoCommit(true);
@@ -147,11 +168,8 @@ final class DatabaseLedger extends CaLedger {
     void adopt(CaDirectory files, X509Certificate caCertificate, boolean created) throws IOException, CaException {
         String fingerprint = Fingerprints.of(caCertificate);
         boolean marked = Files.exists(files.databaseMarker());
-        local.lock();
-        try (Connection c = connections.open()) {
-            c.setAutoCommit(false);
-            boolean committed = false;
-            boolean markedNow = false;
+        AtomicBoolean markedNow = new AtomicBoolean();
+        transaction(c -> {
             try {
                 Optional<String> held = lockAuthority(c);
                 if (held.isEmpty() && !takes) {
@@ -165,13 +183,11 @@ final class DatabaseLedger extends CaLedger {
                     bound.set(c);
                     importFrom(new DirectoryLedger(files));
                     files.markInDatabase(markerText(), true);
-                    markedNow = true;
+                    markedNow.set(true);
                 } else if (!Fingerprints.same(held.get(), fingerprint)) {
                     c.rollback();
                     refuse(files, fingerprint, held.get(), created);
                 }
-                c.commit();
-                committed = true;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
@@ -182,22 +198,14 @@ final class DatabaseLedger extends CaLedger {
                 if (held.isEmpty() || !Fingerprints.same(held.get(), fingerprint)) {
                     refuse(files, fingerprint, held.orElse("?"), created);
                 }
-            } finally {
-                bound.remove();
-                if (!committed) {
-                    if (markedNow) {
-                        // first, so that a rollback failing on a lost connection cannot leave the directory saying so
-                        Files.deleteIfExists(files.databaseMarker());
-                    }
-                    c.rollback();
-                }
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw unusable(e);
-        } finally {
-            local.unlock();
-        }
+            return null;
+        }, () -> {
+            if (markedNow.get()) {
+                // before the rollback, so that one failing on a lost connection cannot leave the directory saying so
+                Files.deleteIfExists(files.databaseMarker());
+            }
+        });
         files.locked(() -> {
             files.markInDatabase(markerText(), false);
             files.moveStateAside(clock.instant());
