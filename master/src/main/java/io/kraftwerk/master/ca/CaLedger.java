@@ -77,9 +77,8 @@ public abstract sealed class CaLedger permits DirectoryLedger, DatabaseLedger {
     abstract <T> T change(Work<T> work) throws IOException, CaException;
 
     /**
-     * Joins the CA this ledger belongs to: checks the ledger holds {@code caCertificate}'s state
-     * (or takes it into an empty ledger, with what {@code files} holds) and returns the ledger
-     * bound to it.
+     * Joins the CA this ledger belongs to: checks the ledger holds {@code caCertificate}'s state,
+     * or takes it into an empty ledger, with what {@code files} holds; refused otherwise.
      *
      * @param created whether the key and certificate were made just now (removed again when refused)
      */
