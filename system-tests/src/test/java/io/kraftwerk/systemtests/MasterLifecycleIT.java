@@ -1,5 +1,6 @@
 package io.kraftwerk.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,16 +24,30 @@ import org.junit.jupiter.api.Test;
 /**
  * Starting and stopping the master: a SIGTERM at any point of its start or right after it ends it
  * cleanly, without a stack trace; what JGit measured of the file system is kept in the data
- * directory, so a restart does not measure it again (three seconds of every start before).
+ * directory, so a restart does not measure it again (three seconds of every start before); a
+ * database behind the build is migrated at start, though a current one is left to itself.
  */
 class MasterLifecycleIT {
+    private static final List<String> OPTIONS = List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1");
+    /** What a master logs when it found its database current and started without Flyway. */
+    static final String FLYWAY_LEFT_OUT = "Flyway was not started";
+
+    /** A scratch directory of its own with the example site as a repository (manifests) and a data directory yet to make. */
+    private record Scratch(String manifests, Path data) {
+        static Scratch named(String name) throws Exception {
+            Path work = Files.createDirectories(Repo.SCRATCH).resolve(name);
+            Repo.deleteTree(work);
+            return new Scratch(GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production").dir().toString(),
+                    work.resolve("data"));
+        }
+    }
+
     @Test
     void aStopDuringOrRightAfterTheStartPrintsNoStackTrace() throws Exception {
-        Path work = Files.createDirectories(Repo.SCRATCH).resolve("lifecycle");
-        Repo.deleteTree(work);
-        String manifests = GitRepo.create(work.resolve("manifests"), Repo.ROOT.resolve("manifests"), "production").dir().toString();
-        Path data = work.resolve("data");
-        List<String> options = List.of("--host", "127.0.0.1", "--name", "localhost", "--ip", "127.0.0.1");
+        Scratch scratch = Scratch.named("lifecycle");
+        String manifests = scratch.manifests();
+        Path data = scratch.data();
+        List<String> options = OPTIONS;
 
         // the first start makes the CA and the database; SIGTERM as soon as it listens
         MasterProcess first = MasterProcess.start(Repo.ROOT, data, manifests, options, "");
@@ -42,6 +61,45 @@ class MasterLifecycleIT {
             String said = stopOnceItSays(data, manifests, options, when);
             assertClean(said);
         }
+    }
+
+    /**
+     * A master leaves Flyway out of its start when its database already has every migration (half a second of each
+     * start), so one whose database is behind it must still migrate: here a database as the build before the CA tables
+     * left it. Once migrated, the next start leaves Flyway out, and says so.
+     */
+    @Test
+    void aDatabaseBehindTheBuildIsMigratedAtStartAndACurrentOneIsNotHandedToFlyway() throws Exception {
+        Scratch scratch = Scratch.named("schema-behind");
+        Path data = scratch.data();
+        MasterProcess made = MasterProcess.start(Repo.ROOT, data, scratch.manifests(), OPTIONS, "");
+        made.close();
+        assertFalse(made.log().contains(FLYWAY_LEFT_OUT), "a new database is migrated:\n" + made.log());
+        String url = "jdbc:h2:file:" + data.resolve("db/kraftwerk");
+        try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement()) {
+            sql.execute("drop table ca_node");
+            sql.execute("drop table ca_request");
+            sql.execute("drop table ca_master_name");
+            sql.execute("drop table ca_certificate");
+            sql.execute("drop table ca_authority");
+            assertEquals(1, sql.executeUpdate("delete from \"flyway_schema_history\" where \"version\" = '6'"));
+        }
+
+        MasterProcess behind = MasterProcess.start(Repo.ROOT, data, scratch.manifests(), OPTIONS, "");
+        behind.close();
+        assertFalse(behind.log().contains(FLYWAY_LEFT_OUT), behind.log());
+        try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement();
+             ResultSet migrated = sql.executeQuery("select \"success\" from \"flyway_schema_history\" where \"version\" = '6'")) {
+            assertTrue(migrated.next() && migrated.getBoolean(1), "V6 applied again at the start");
+            try (ResultSet table = db.getMetaData().getTables(null, null, "CA_AUTHORITY", null)) {
+                assertTrue(table.next(), "V6's tables are back");
+            }
+        }
+
+        MasterProcess current = MasterProcess.start(Repo.ROOT, data, scratch.manifests(), OPTIONS, "");
+        current.close();
+        assertTrue(current.log().contains(FLYWAY_LEFT_OUT), current.log());
+        assertClean(current.log());
     }
 
     /** Runs {@code kw-master serve} and sends SIGTERM the moment its output has the text; returns the whole output. */

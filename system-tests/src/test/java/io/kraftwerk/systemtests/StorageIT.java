@@ -367,6 +367,8 @@ class StorageIT {
                 assertEquals(201, a.status(), a.body());
             }
             master = MasterProcess.start(Repo.ROOT, master.dataDir(), manifests, options, JAVA_OPTIONS);
+            assertTrue(master.log().contains(MasterLifecycleIT.FLYWAY_LEFT_OUT), "a restart on a current schema leaves Flyway"
+                    + " out, after a crash too:\n" + master.log());
             api = new FleetApi(master);
             for (int n = 1; n <= nodes; n++) {
                 String name = "k" + n + ".example.net";

@@ -86,7 +86,7 @@ final class Issuer {
     X509Certificate issue(String certname, PKCS10CertificationRequest csr, Map<String, String> trusted, Instant notBefore,
                           Instant notAfter) throws CaException, IOException {
         try {
-            return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey(), trusted, notBefore,
+            return issue(certname, new JcaPKCS10CertificationRequest(csr).setProvider(Pem.bc()).getPublicKey(), trusted, notBefore,
                     notAfter);
         } catch (GeneralSecurityException e) {
             throw new CaException("cannot read the request's public key: " + e.getMessage());

@@ -28,8 +28,18 @@ public final class Pem {
     private Pem() {
     }
 
-    /** BouncyCastle's own provider for its JCA helpers, which look algorithms up by OID. */
-    static final Provider BC = new BouncyCastleProvider();
+    /**
+     * BouncyCastle's own provider for its JCA helpers, which look algorithms up by OID (checking a signing request).
+     * Made on first use: making it registers every algorithm BouncyCastle has, a quarter of a second of the master's
+     * start that reading and writing PEM never needs.
+     */
+    static Provider bc() {
+        return Bc.PROVIDER;
+    }
+
+    private static final class Bc {
+        static final Provider PROVIDER = new BouncyCastleProvider();
+    }
 
     /** Private keys go out as PKCS#8 ("PRIVATE KEY"), the form every TLS stack reads. */
     public static String write(Object object) {

@@ -39,7 +39,7 @@ final class SigningRequests {
     /** Checks the request is well signed, for this certname, with an acceptable key and readable trusted facts. */
     static Checked check(String certname, PKCS10CertificationRequest csr) throws CaException {
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Pem.BC).build(csr.getSubjectPublicKeyInfo()))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Pem.bc()).build(csr.getSubjectPublicKeyInfo()))) {
                 throw new CaException("the request's signature does not verify");
             }
         } catch (OperatorCreationException | PKCSException e) {
@@ -51,7 +51,7 @@ final class SigningRequests {
             throw new CaException("the request is for CN=" + cn + ", not " + certname);
         }
         try {
-            PublicKey key = new JcaPKCS10CertificationRequest(csr).setProvider(Pem.BC).getPublicKey();
+            PublicKey key = new JcaPKCS10CertificationRequest(csr).setProvider(Pem.bc()).getPublicKey();
             boolean strong = key instanceof ECPublicKey ec ? ec.getParams().getCurve().getField().getFieldSize() >= 256
                     : key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 2048;
             if (!strong) {

@@ -8,12 +8,15 @@ import io.kraftwerk.master.manifest.ManifestException;
 import io.kraftwerk.master.manifest.QuietJGit;
 import io.kraftwerk.master.notify.Webhooks;
 import io.kraftwerk.master.settings.MasterPaths;
+import io.kraftwerk.master.store.SchemaCheck;
 import io.quarkus.runtime.Quarkus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +114,9 @@ final class ServeCommand implements Callable<Integer> {
         tls.forEach(System::setProperty);
         DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
                 .forEach(System::setProperty);
+        if (schemaCurrent()) {
+            System.setProperty(DatabaseSettings.flywayActive(DatabaseSettings.unit(database)), "false"); // Flyway only when there is something to migrate
+        }
         System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
         System.setProperty("quarkus.http.host", host);
         System.setProperty("kraftwerk.master.data-dir", dataDir.toAbsolutePath().toString());
@@ -127,5 +133,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         Quarkus.run();
         return 0;
+    }
+
+    /** Whether the database already has this build's schema; when it cannot be told, Flyway runs and says what is wrong. */
+    private boolean schemaCurrent() throws IOException {
+        try (Connection connection = DatabaseSettings.lookBeforeStart(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)) {
+            return connection != null && SchemaCheck.current(connection);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 }

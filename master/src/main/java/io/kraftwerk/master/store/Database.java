@@ -3,10 +3,14 @@ package io.kraftwerk.master.store;
 import io.kraftwerk.master.settings.DatabaseSettings;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.hibernate.orm.PersistenceUnit;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.hibernate.Session;
+import org.jboss.logging.Logger;
 
 /**
  * The Hibernate session of whichever database this master runs on. Both persistence units
@@ -15,6 +19,8 @@ import org.hibernate.Session;
  */
 @ApplicationScoped
 public class Database {
+    private static final Logger LOG = Logger.getLogger(Database.class);
+
     @Inject
     @PersistenceUnit(DatabaseSettings.H2)
     InjectableInstance<Session> h2;
@@ -26,6 +32,15 @@ public class Database {
     /** Whether this master stores in its embedded H2 file (which makes a commit durable only when asked: {@link ReportWriter}). */
     public boolean embedded() {
         return !postgresql.getHandle().getBean().isActive() && h2.getHandle().getBean().isActive();
+    }
+
+    /** Says when the start left Flyway out (kw-master serve found the schema current): what is not logged cannot be checked. */
+    void started(@Observes StartupEvent event) {
+        String unit = postgresql.getHandle().getBean().isActive() ? DatabaseSettings.POSTGRESQL : DatabaseSettings.H2;
+        if (!ConfigProvider.getConfig().getOptionalValue(DatabaseSettings.flywayActive(unit), Boolean.class).orElse(true)) {
+            LOG.infof("the database has every migration of this build (V1 to V%d, as this build has them): Flyway was not started",
+                    SchemaCheck.CHECKSUMS.size());
+        }
     }
 
     @Produces
