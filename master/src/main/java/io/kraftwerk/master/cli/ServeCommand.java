@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -104,9 +105,12 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty("kraftwerk.master.webhooks", hooks.toString());
         QuietJGit.keepIn(new MasterPaths(dataDir.toAbsolutePath()).jgitConfig());
         Map<String, String> tls;
+        DataSource postgresql;
         try {
-            tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses, database == null ? null
-                    : DatabaseSettings.postgresql(database, databaseUser, databasePasswordFile)::getConnection, database);
+            // one connection source for what is asked of PostgreSQL before the start (the CA's state, the schema)
+            postgresql = database == null ? null : DatabaseSettings.postgresql(database, databaseUser, databasePasswordFile);
+            tls = MasterSetup.prepare(dataDir.toAbsolutePath(), dns, addresses, postgresql == null ? null : postgresql::getConnection,
+                    database);
         } catch (CaException | IllegalArgumentException e) {
             System.err.println("kw-master serve: " + e.getMessage());
             return 1;
@@ -114,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
         tls.forEach(System::setProperty);
         DatabaseSettings.properties(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)
                 .forEach(System::setProperty);
-        if (schemaCurrent()) {
+        if (schemaCurrent(postgresql)) {
             System.setProperty(DatabaseSettings.flywayActive(DatabaseSettings.unit(database)), "false"); // Flyway only when there is something to migrate
         }
         System.setProperty("quarkus.http.ssl-port", String.valueOf(port));
@@ -136,8 +140,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Whether the database already has this build's schema; when it cannot be told, Flyway runs and says what is wrong. */
-    private boolean schemaCurrent() throws IOException {
-        try (Connection connection = DatabaseSettings.lookBeforeStart(dataDir.toAbsolutePath(), database, databaseUser, databasePasswordFile)) {
+    private boolean schemaCurrent(DataSource postgresql) {
+        try (Connection connection = postgresql != null ? postgresql.getConnection() : DatabaseSettings.h2BeforeStart(dataDir.toAbsolutePath())) {
             return connection != null && SchemaCheck.current(connection);
         } catch (SQLException e) {
             return false;

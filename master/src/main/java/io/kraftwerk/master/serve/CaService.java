@@ -73,10 +73,7 @@ public class CaService {
         if (ledger != null) {
             ca.recordMasterNames(config.serverNames(), config.serverIps().orElse(List.of()));
             // read once before any request, and failing the start if it cannot be: never open with no revocations known
-            Object stamp = ca.stamp();
-            revoked = Set.copyOf(ca.revokedSerials());
-            revokedNames = Set.copyOf(ca.revokedNames());
-            revokedStamp = stamp;
+            rereadIfChanged();
         }
     }
 
@@ -149,14 +146,7 @@ public class CaService {
             return;
         }
         try {
-            Object stamp = ca.stamp();
-            if (!stamp.equals(revokedStamp)) {
-                Set<BigInteger> serials = Set.copyOf(ca.revokedSerials());
-                Set<String> names = Set.copyOf(ca.revokedNames());
-                revoked = serials;
-                revokedNames = names;
-                revokedStamp = stamp;
-            }
+            rereadIfChanged();
             if (unreadable) {
                 unreadable = false;
                 LOG.info("the CA's revocations can be read from the database again");
@@ -167,6 +157,18 @@ public class CaService {
                 LOG.errorf("cannot read the CA's revocations from the database; the last ones read stay in force until it"
                         + " answers: %s", e.getMessage());
             }
+        }
+    }
+
+    /** Reads the revoked serials and names again when the database's stamp says a certificate was issued or revoked. */
+    private void rereadIfChanged() throws IOException {
+        Object stamp = ca.stamp();
+        if (!stamp.equals(revokedStamp)) {
+            Set<BigInteger> serials = Set.copyOf(ca.revokedSerials());
+            Set<String> names = Set.copyOf(ca.revokedNames());
+            revoked = serials;
+            revokedNames = names;
+            revokedStamp = stamp;
         }
     }
 

@@ -54,14 +54,10 @@ public final class DatabaseSettings {
     }
 
     /**
-     * A connection for looking at the database before the master starts (is its schema current?), or null when there is
-     * nothing to look at: the H2 file is opened read-only and only if it exists, so looking neither makes it nor
-     * compacts it on closing.
+     * A connection to the H2 file for looking at it before the master starts (is its schema current?), or null when
+     * there is none yet: opened read-only and only if it exists, so looking neither makes it nor compacts it on closing.
      */
-    public static Connection lookBeforeStart(Path dataDir, String url, String user, Path passwordFile) throws IOException, SQLException {
-        if (url != null) {
-            return postgresql(url, user, passwordFile).getConnection();
-        }
+    public static Connection h2BeforeStart(Path dataDir) throws SQLException {
         if (!Files.exists(dataDir.resolve("db").resolve("kraftwerk.mv.db"))) {
             return null;
         }

@@ -29,14 +29,18 @@ public class Database {
     @PersistenceUnit(DatabaseSettings.POSTGRESQL)
     InjectableInstance<Session> postgresql;
 
+    private boolean postgresqlActive() {
+        return postgresql.getHandle().getBean().isActive();
+    }
+
     /** Whether this master stores in its embedded H2 file (which makes a commit durable only when asked: {@link ReportWriter}). */
     public boolean embedded() {
-        return !postgresql.getHandle().getBean().isActive() && h2.getHandle().getBean().isActive();
+        return !postgresqlActive() && h2.getHandle().getBean().isActive();
     }
 
     /** Says when the start left Flyway out (kw-master serve found the schema current): what is not logged cannot be checked. */
     void started(@Observes StartupEvent event) {
-        String unit = postgresql.getHandle().getBean().isActive() ? DatabaseSettings.POSTGRESQL : DatabaseSettings.H2;
+        String unit = postgresqlActive() ? DatabaseSettings.POSTGRESQL : DatabaseSettings.H2;
         if (!ConfigProvider.getConfig().getOptionalValue(DatabaseSettings.flywayActive(unit), Boolean.class).orElse(true)) {
             LOG.infof("the database has every migration of this build (V1 to V%d, as this build has them): Flyway was not started",
                     SchemaCheck.CHECKSUMS.size());
@@ -46,7 +50,7 @@ public class Database {
     @Produces
     @ApplicationScoped
     Session session() {
-        if (postgresql.getHandle().getBean().isActive()) {
+        if (postgresqlActive()) {
             return postgresql.get();
         }
         if (h2.getHandle().getBean().isActive()) {
